@@ -1,0 +1,73 @@
+"""Websocket consumers: authenticate, join the groups the user may see, forward events.
+
+No inference and no heavy ORM here: one membership lookup on connect, then forwarding.
+"""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from conversations import events
+from conversations.models import Conversation
+from dashboard.models import Membership
+
+# Close codes: 4401 not logged in, 4404 nothing here for this user (as the pages' 404).
+NOT_AUTHENTICATED = 4401
+NOT_FOUND = 4404
+
+
+@database_sync_to_async
+def workspace_id_for(user, workspace_slug: str) -> int | None:
+    membership = Membership.objects.for_user(user).filter(workspace__slug=workspace_slug).first()
+    return membership.workspace_id if membership else None
+
+
+@database_sync_to_async
+def conversation_visible(workspace_id: int, conversation_id: int) -> bool:
+    return Conversation.objects.filter(pk=conversation_id, workspace_id=workspace_id).exists()
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Base: subclasses decide which groups the connection joins."""
+
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=NOT_AUTHENTICATED)
+            return
+        workspace_id = await workspace_id_for(user, self.scope["url_route"]["kwargs"]["slug"])
+        groups = await self.groups_for(workspace_id) if workspace_id else None
+        if not groups:
+            await self.close(code=NOT_FOUND)
+            return
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
+        await self.accept()
+
+    async def groups_for(self, workspace_id: int) -> list[str] | None:
+        raise NotImplementedError
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def event_forward(self, message: dict) -> None:
+        await self.send_json(message["event"])
+
+
+class InboxConsumer(LiveConsumer):
+    async def groups_for(self, workspace_id: int) -> list[str] | None:
+        return [events.inbox_group(workspace_id)]
+
+
+class ConversationConsumer(LiveConsumer):
+    async def groups_for(self, workspace_id: int) -> list[str] | None:
+        conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
+        if not await conversation_visible(workspace_id, conversation_id):
+            return None
+        return [events.conversation_group(conversation_id)]

@@ -1,0 +1,138 @@
+"""What operators do with suggestions. Every decision is stored as a label."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from conversations import ingestion
+from conversations.models import Conversation, Message, OperatorDecision, Suggestion
+
+Action = OperatorDecision.Action
+
+
+class DecisionError(ValueError):
+    """The operator's request cannot be carried out; the message says why."""
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: how many characters the operator changed."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            cost = 0 if char_a == char_b else 1
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
+        previous = current
+    return previous[-1]
+
+
+def latency_ms(suggestion: Suggestion | None) -> int | None:
+    shown_at = suggestion.suggestion_set.shown_at if suggestion else None
+    if shown_at is None:
+        return None
+    return max(0, int((timezone.now() - shown_at).total_seconds() * 1000))
+
+
+def find_suggestion(conversation: Conversation, suggestion_id: int | None) -> Suggestion | None:
+    if suggestion_id is None:
+        return None
+    suggestion = (
+        Suggestion.objects.select_related("suggestion_set")
+        .filter(pk=suggestion_id, suggestion_set__conversation=conversation)
+        .first()
+    )
+    if suggestion is None:
+        raise DecisionError("that suggestion does not belong to this conversation")
+    return suggestion
+
+
+def send_reply(
+    conversation: Conversation,
+    operator: AbstractBaseUser,
+    text: str,
+    suggestion_id: int | None = None,
+) -> OperatorDecision:
+    """Store the reply and its label, then (after commit) broadcast and deliver it.
+
+    Sending a suggestion unchanged is an accept; changed, an edit; with no suggestion,
+    a manual reply.
+    """
+    text = " ".join(text.split())
+    if not text:
+        raise DecisionError("the reply is empty")
+    if len(text) > settings.MESSAGE_MAX_CHARS:
+        raise DecisionError(f"the reply is longer than {settings.MESSAGE_MAX_CHARS} characters")
+    suggestion = find_suggestion(conversation, suggestion_id)
+    if suggestion is None:
+        action, distance = Action.MANUAL, None
+    else:
+        distance = edit_distance(suggestion.text, text)
+        action = Action.ACCEPT if distance == 0 else Action.EDIT
+    return store_reply(conversation, operator, text, suggestion, action, distance)
+
+
+@transaction.atomic
+def store_reply(
+    conversation: Conversation,
+    operator: AbstractBaseUser,
+    text: str,
+    suggestion: Suggestion | None,
+    action: str,
+    distance: int | None,
+) -> OperatorDecision:
+    message = ingestion.append_message(
+        conversation,
+        text=text,
+        direction=Message.Direction.OUT,
+        author_kind=Message.AuthorKind.OPERATOR,
+        author=operator,
+        delivery=Message.Delivery.PENDING,
+    )
+    decision = OperatorDecision.objects.create(
+        workspace_id=conversation.workspace_id,
+        conversation=conversation,
+        suggestion_set=suggestion.suggestion_set if suggestion else None,
+        suggestion=suggestion,
+        action=action,
+        shown_text=suggestion.text if suggestion else "",
+        final_text=text,
+        edit_distance=distance,
+        latency_ms=latency_ms(suggestion),
+        operator=operator,
+        sent_message=message,
+    )
+    transaction.on_commit(lambda: after_reply_commit(message))
+    return decision
+
+
+def after_reply_commit(message: Message) -> None:
+    from conversations.tasks import deliver_reply
+
+    ingestion.announce(message)
+    deliver_reply.delay(message.pk)
+
+
+def reject_suggestion(
+    conversation: Conversation, operator: AbstractBaseUser, suggestion_id: int, reason: str
+) -> OperatorDecision:
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError("say why the suggestion is rejected")
+    suggestion = find_suggestion(conversation, suggestion_id)
+    assert suggestion is not None
+    return OperatorDecision.objects.create(
+        workspace_id=conversation.workspace_id,
+        conversation=conversation,
+        suggestion_set=suggestion.suggestion_set,
+        suggestion=suggestion,
+        action=Action.REJECT,
+        shown_text=suggestion.text,
+        reason=reason[:500],
+        latency_ms=latency_ms(suggestion),
+        operator=operator,
+    )

@@ -1,0 +1,66 @@
+"""The one broadcaster: typed events that views and tasks send after commit.
+
+Events are small on purpose (ids and sequence numbers): the page asks the server for
+what changed, so the database stays the truth and a client that missed events while
+disconnected catches up with the same request (Channels delivery is at-most-once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conversation-{conversation_id}"
+
+
+def inbox_group(workspace_id: int) -> str:
+    return f"inbox-{workspace_id}"
+
+
+@dataclass(frozen=True)
+class MessageCreated:
+    conversation_id: int
+    message_id: int
+    seq: int
+    direction: str
+    type: str = "message.created"
+
+
+@dataclass(frozen=True)
+class SuggestionsReady:
+    conversation_id: int
+    suggestion_set_id: int
+    seq: int  # the inbound message the suggestions answer
+    type: str = "suggestions.ready"
+
+
+@dataclass(frozen=True)
+class MessageDelivered:
+    conversation_id: int
+    message_id: int
+    seq: int
+    delivery: str
+    type: str = "message.delivery"
+
+
+Event = MessageCreated | SuggestionsReady | MessageDelivered
+
+
+def send_to_groups(groups: list[str], event: Event) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    payload = {"type": "event.forward", "event": asdict(event)}
+    for group in groups:
+        async_to_sync(layer.group_send)(group, payload)
+
+
+def publish(workspace_id: int, event: Event) -> None:
+    """Send an event to everyone watching its conversation and the workspace inbox."""
+    send_to_groups(
+        [conversation_group(event.conversation_id), inbox_group(workspace_id)], event
+    )

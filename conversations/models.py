@@ -1,0 +1,239 @@
+"""Contacts, conversations, messages, reply suggestions and the operators' decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
+
+from dashboard.models import Workspace
+from personas.models import Persona
+
+
+class Contact(models.Model):
+    """A customer on one channel, known by that channel's id for them."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    channel = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=200)
+    display_name = models.CharField(max_length=200, blank=True)
+    # Facts learned about the contact (name, interests, ...); deepened by the memory stage.
+    profile_facts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "channel", "external_id"], name="contact_per_channel_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.external_id
+
+
+class ConversationQuerySet(models.QuerySet["Conversation"]):
+    def for_workspace(self, workspace: Workspace) -> ConversationQuerySet:
+        return self.filter(workspace=workspace)
+
+    def for_inbox(self) -> ConversationQuerySet:
+        latest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-seq")
+        return (
+            self.select_related("contact", "persona", "assigned_operator")
+            .annotate(
+                last_text=Subquery(latest.values("text")[:1]),
+                last_direction=Subquery(latest.values("direction")[:1]),
+            )
+            .order_by("-last_message_at", "-pk")
+        )
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="conversations"
+    )
+    persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="conversations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    channel = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    assigned_operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    journey_state = models.CharField(max_length=60, default="rapport_building")
+    # Sequence number of the newest message; the next message gets last_seq + 1.
+    last_seq = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "persona"], name="conversation_per_persona")
+        ]
+        indexes = [models.Index(fields=["workspace", "-last_message_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact} with {self.persona}"
+
+
+def get_conversation_or_404(workspace: Workspace, conversation_id: int) -> Conversation:
+    """Conversations are only ever looked up inside a workspace the caller belongs to."""
+    conversation = (
+        Conversation.objects.for_workspace(workspace)
+        .select_related("contact", "persona", "workspace")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation")
+    return conversation
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        IN = "in", "Inbound"
+        OUT = "out", "Outbound"
+
+    class AuthorKind(models.TextChoices):
+        CONTACT = "contact", "Contact"
+        OPERATOR = "operator", "Operator"
+        SYSTEM = "system", "System"
+        AUTO = "auto", "Automatic"
+
+    class Delivery(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    seq = models.PositiveIntegerField()
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    text = models.TextField()
+    channel = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=200, null=True, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    # What the perceive stage found (sentiment, ...), filled in by the ml worker.
+    analysis = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq"),
+            models.UniqueConstraint(
+                fields=["workspace", "channel", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="message_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.direction}: {self.text[:40]}"
+
+
+class SuggestionSet(models.Model):
+    """The reply options shown to operators for one inbound message."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="suggestion_sets"
+    )
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="suggestion_sets")
+    # Makes the generating task idempotent: a redelivered task finds its set already made.
+    request_key = models.CharField(max_length=80, unique=True)
+    journey_state = models.CharField(max_length=60)
+    model_version = models.CharField(max_length=120)
+    prompt_version = models.CharField(max_length=60)
+    # True when the generator failed and the per-state fallback was used instead.
+    is_fallback = models.BooleanField(default=False)
+    # Milliseconds per pipeline stage, for the turn's trace.
+    timings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # First time an operator's page rendered it; decision latency is measured from here.
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"suggestions for message {self.message_id}"
+
+
+class Suggestion(models.Model):
+    suggestion_set = models.ForeignKey(
+        SuggestionSet, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    theme = models.CharField(max_length=40)
+    descriptor = models.CharField(max_length=60)
+    confidence = models.FloatField()
+    quality_score = models.FloatField(default=0.0)
+    model_version = models.CharField(max_length=120)
+    prompt_version = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion_set", "position"], name="suggestion_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class OperatorDecision(models.Model):
+    """The label: what the operator was shown, what they did, and what was sent."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", "Accepted"
+        EDIT = "edit", "Edited"
+        REJECT = "reject", "Rejected"
+        MANUAL = "manual", "Typed manually"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="decisions"
+    )
+    suggestion_set = models.ForeignKey(
+        SuggestionSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    shown_text = models.TextField(blank=True)
+    final_text = models.TextField(blank=True)
+    edit_distance = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    sent_message = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="decision"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.operator} in {self.conversation_id}"

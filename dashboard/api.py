@@ -1,0 +1,55 @@
+"""The JSON API (django-ninja). OpenAPI at /api/docs; auth by X-API-Key per workspace."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+from ninja.security import APIKeyHeader
+
+from conversations.api import router as messages_router
+from conversations.api import webhook_router
+from dashboard import health
+from dashboard.models import ApiKey, Workspace
+from personas.api import router as personas_router
+
+
+class WorkspaceKey(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Workspace | None:
+        if not key:
+            return None
+        return ApiKey.objects.workspace_for(key)
+
+
+api = NinjaAPI(
+    title="Operator dashboard API",
+    version="1",
+    auth=WorkspaceKey(),
+    urls_namespace="api",
+)
+
+
+def describe(error: dict) -> str:
+    location = ".".join(str(part) for part in error.get("loc", []) if part != "body")
+    return f"{location}: {error.get('msg', 'invalid')}" if location else error.get("msg", "")
+
+
+@api.exception_handler(ValidationError)
+def validation_failed(request: HttpRequest, exc: ValidationError):
+    # Keep pydantic's list for programs, and add one sentence naming the fields for people.
+    problems = "; ".join(describe(error) for error in exc.errors)
+    return api.create_response(
+        request, {"detail": problems or "invalid request", "errors": exc.errors}, status=422
+    )
+
+
+@api.get("/health", auth=None, tags=["health"], summary="Database, Redis, workers and models")
+def get_health(request: HttpRequest):
+    return health.report()
+
+
+api.add_router("", messages_router)
+api.add_router("", webhook_router)
+api.add_router("", personas_router)

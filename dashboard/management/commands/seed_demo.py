@@ -1,0 +1,94 @@
+"""Create (or refresh) the demo workspace: one user per role, two personas, an API key.
+
+Safe to run on every start: existing rows are kept, and the API key written to the
+credentials file last time stays valid.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dashboard.models import ApiKey, Membership, Role, Workspace
+from personas.models import Persona
+
+DEMO_PASSWORD_SUFFIX = "-demo-pass"
+DEMO_PERSONAS = [
+    {
+        "name": "Mia",
+        "profile": {
+            "model_name": "Mia",
+            "age": "24",
+            "city": "Austin",
+            "studies": "photography",
+            "tactics": "playful teasing, asks about their day, mirrors their energy",
+            "emotional_expressions": "giggles, 😏, 😘",
+            "cta_concept": "exclusive photo set on her page",
+        },
+        "common_phrases": "omg stop it 😂\nyou're sweet, you know that?\nok but tell me more",
+    },
+    {
+        "name": "Alex",
+        "profile": {
+            "model_name": "Alex",
+            "role": "account executive",
+            "company": "Northwind Automation",
+            "tactics": "qualify the need, quantify time saved, offer a demo",
+            "cta_concept": "book a 20-minute demo call",
+        },
+        "common_phrases": "Happy to help!\nGreat question.\nWhat would success look like for you?",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo workspace, users, personas and API key; write credentials JSON."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000")
+        parser.add_argument("--out", default="var/demo-credentials.json")
+
+    def handle(self, *args, **options) -> None:
+        out = Path(options["out"])
+        with transaction.atomic():
+            workspace, _ = Workspace.objects.get_or_create(
+                slug="demo", defaults={"name": "Demo Agency"}
+            )
+            users = [ensure_user(workspace, role) for role in Role]
+            for persona in DEMO_PERSONAS:
+                Persona.objects.get_or_create(
+                    workspace=workspace, name=persona["name"], defaults=persona
+                )
+            api_key = reuse_or_issue_key(workspace, out)
+        credentials = {
+            "url": options["url"],
+            "workspace": workspace.slug,
+            "users": users,
+            "api_key": api_key,
+            "webhook_secret": workspace.webhook_secret,
+        }
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(credentials, indent=2))
+        self.stdout.write(f"demo workspace ready; credentials in {out}")
+
+
+def ensure_user(workspace: Workspace, role: str) -> dict:
+    username, password = str(role), f"{role}{DEMO_PASSWORD_SUFFIX}"
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.save()
+    Membership.objects.update_or_create(user=user, workspace=workspace, defaults={"role": role})
+    return {"role": str(role), "username": username, "password": password}
+
+
+def reuse_or_issue_key(workspace: Workspace, credentials_file: Path) -> str:
+    if credentials_file.exists():
+        previous = json.loads(credentials_file.read_text()).get("api_key", "")
+        if previous and ApiKey.objects.workspace_for(previous) == workspace:
+            return previous
+    return ApiKey.issue(workspace, "demo")

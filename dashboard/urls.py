@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from dashboard import views
+from dashboard.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("w/<slug:slug>/", views.inbox, name="inbox"),
+    path("w/<slug:slug>/c/<int:conversation_id>/", views.conversation_page, name="conversation"),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/messages/",
+        views.conversation_messages,
+        name="conversation_messages",
+    ),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/suggestions/",
+        views.conversation_suggestions,
+        name="conversation_suggestions",
+    ),
+    path("w/<slug:slug>/c/<int:conversation_id>/reply/", views.send_reply, name="send_reply"),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/reject/",
+        views.reject_suggestion,
+        name="reject_suggestion",
+    ),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/regenerate/",
+        views.regenerate_suggestions,
+        name="regenerate_suggestions",
+    ),
+]

@@ -1,0 +1,216 @@
+"""Operator pages: inbox and conversation. htmx requests render a named partial of the
+same template, so each page has one view and one context."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from conversations import decisions
+from conversations.models import (
+    Conversation,
+    Message,
+    OperatorDecision,
+    SuggestionSet,
+    get_conversation_or_404,
+)
+from dashboard.models import Membership, get_membership_or_404
+
+# How many messages the conversation page shows at first; older ones stay in the database.
+PAGE_MESSAGES = 200
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = Membership.objects.for_user(request.user).order_by("workspace__name").first()
+    if membership is None:
+        return render(request, "no_workspace.html", status=403)
+    return redirect("inbox", slug=membership.workspace.slug)
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    conversations = Conversation.objects.for_workspace(membership.workspace).for_inbox()[:100]
+    context = {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "memberships": Membership.objects.for_user(request.user),
+        "conversations": conversations,
+    }
+    template = "inbox.html#conversation_list" if request.htmx else "inbox.html"
+    return render(request, template, context)
+
+
+def latest_open_suggestions(conversation: Conversation) -> SuggestionSet | None:
+    """The newest suggestions, unless an operator has replied since their message."""
+    suggestion_set = (
+        SuggestionSet.objects.filter(conversation=conversation)
+        .select_related("message")
+        .prefetch_related("suggestions")
+        .first()
+    )
+    if suggestion_set is None:
+        return None
+    replied = Message.objects.filter(
+        conversation=conversation,
+        direction=Message.Direction.OUT,
+        seq__gt=suggestion_set.message.seq,
+    ).exists()
+    return None if replied else suggestion_set
+
+
+def mark_shown(suggestion_set: SuggestionSet | None) -> None:
+    # Decision latency counts from the first time any operator saw the suggestions.
+    if suggestion_set is not None and suggestion_set.shown_at is None:
+        suggestion_set.shown_at = timezone.now()
+        SuggestionSet.objects.filter(pk=suggestion_set.pk, shown_at__isnull=True).update(
+            shown_at=suggestion_set.shown_at
+        )
+
+
+def suggestions_context(conversation: Conversation) -> dict:
+    suggestion_set = latest_open_suggestions(conversation)
+    mark_shown(suggestion_set)
+    rejected = set()
+    if suggestion_set is not None:
+        rejected = set(
+            OperatorDecision.objects.filter(
+                suggestion_set=suggestion_set, action=OperatorDecision.Action.REJECT
+            ).values_list("suggestion_id", flat=True)
+        )
+    return {"suggestion_set": suggestion_set, "rejected_ids": rejected}
+
+
+def conversation_context(request: HttpRequest, slug: str, conversation_id: int) -> dict:
+    membership = get_membership_or_404(request.user, slug)
+    conversation = get_conversation_or_404(membership.workspace, conversation_id)
+    return {"membership": membership, "workspace": membership.workspace, "conversation": conversation}
+
+
+@require_GET
+@login_required
+def conversation_page(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    context = conversation_context(request, slug, conversation_id)
+    conversation = context["conversation"]
+    newest = conversation.messages.order_by("-seq")[:PAGE_MESSAGES]
+    context["messages_list"] = sorted(newest, key=lambda m: m.seq)
+    context.update(suggestions_context(conversation))
+    return render(request, "conversation.html", context)
+
+
+@require_GET
+@login_required
+def conversation_messages(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    """Messages after ?after=SEQ, in order: the live page's catch-up after any event."""
+    context = conversation_context(request, slug, conversation_id)
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        return HttpResponse("after must be a sequence number", status=400)
+    messages = context["conversation"].messages.filter(seq__gt=after).order_by("seq")
+    context["messages_list"] = messages[:PAGE_MESSAGES]
+    return render(request, "conversation.html#message_list", context)
+
+
+@require_GET
+@login_required
+def conversation_suggestions(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    context = conversation_context(request, slug, conversation_id)
+    context.update(suggestions_context(context["conversation"]))
+    return render(request, "conversation.html#suggestions", context)
+
+
+def sending_context_or_403(request: HttpRequest, slug: str, conversation_id: int):
+    context = conversation_context(request, slug, conversation_id)
+    if not context["membership"].can_send:
+        return None, HttpResponseForbidden("Your role cannot send replies in this workspace.")
+    return context, None
+
+
+def optional_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def composer_response(request: HttpRequest, context: dict, error: str = "", text: str = ""):
+    """After a send: a fresh composer, and an HX-Trigger telling the page to catch up."""
+    if not request.htmx:
+        return redirect("conversation", slug=context["workspace"].slug, conversation_id=context["conversation"].pk)
+    context.update({"composer_error": error, "composer_text": text})
+    response = render(
+        request, "conversation.html#composer", context, status=422 if error else 200
+    )
+    if not error:
+        response["HX-Trigger"] = "reply-sent"
+    return response
+
+
+@require_POST
+@login_required
+def send_reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    context, forbidden = sending_context_or_403(request, slug, conversation_id)
+    if forbidden:
+        return forbidden
+    text = request.POST.get("text", "")
+    try:
+        decisions.send_reply(
+            context["conversation"],
+            request.user,
+            text,
+            suggestion_id=optional_int(request.POST.get("suggestion_id")),
+        )
+    except decisions.DecisionError as exc:
+        return composer_response(request, context, error=str(exc), text=text)
+    return composer_response(request, context)
+
+
+@require_POST
+@login_required
+def reject_suggestion(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    context, forbidden = sending_context_or_403(request, slug, conversation_id)
+    if forbidden:
+        return forbidden
+    conversation = context["conversation"]
+    error = ""
+    try:
+        decisions.reject_suggestion(
+            conversation,
+            request.user,
+            optional_int(request.POST.get("suggestion_id")) or 0,
+            request.POST.get("reason", ""),
+        )
+    except decisions.DecisionError as exc:
+        error = str(exc)
+    if not request.htmx:
+        return redirect("conversation", slug=slug, conversation_id=conversation.pk)
+    context.update(suggestions_context(conversation))
+    context["suggestions_error"] = error
+    return render(request, "conversation.html#suggestions", context, status=422 if error else 200)
+
+
+@require_POST
+@login_required
+def regenerate_suggestions(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    from conversations.tasks import suggest_replies
+
+    context, forbidden = sending_context_or_403(request, slug, conversation_id)
+    if forbidden:
+        return forbidden
+    conversation = context["conversation"]
+    latest_in = conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
+    if latest_in is not None:
+        suggest_replies.delay(latest_in.pk, f"regenerate:{latest_in.pk}:{uuid4().hex}")
+    if not request.htmx:
+        return redirect("conversation", slug=slug, conversation_id=conversation.pk)
+    context.update(suggestions_context(conversation))
+    context["regenerating"] = latest_in is not None
+    return render(request, "conversation.html#suggestions", context)

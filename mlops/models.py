@@ -1,0 +1,1 @@
+"""Model registry and training records arrive with the CTA and LLM issues."""
