@@ -13,8 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.test import Client
 
 from dashboard.health import QUEUES
@@ -36,6 +38,14 @@ def clean_redis() -> None:
     client = redis.Redis.from_url(settings.REDIS_URL)
     leftovers = [*QUEUES, *client.scan_iter("simulator:outbox:*")]
     client.delete(*leftovers)
+
+
+@pytest.fixture
+async def close_async_db_connections():
+    """Async tests reach the ORM through asgiref's worker thread; close its connection
+    afterwards so the test database can be dropped at the end of the run."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 def make_user(username: str, workspace: Workspace, role: str):

@@ -1,0 +1,429 @@
+"""Traffic simulator: fake contacts chatting with the workspace's personas.
+
+It goes through the public ingestion API on purpose, like any real connector would: personas
+come from GET /api/personas, every line is POSTed to /api/messages with the workspace API key,
+and operator replies are read from the Redis outbox that the "simulator" outbound connector
+fills. It never touches the database, so simulated traffic exercises auth, validation,
+idempotency, routing and delivery exactly as production traffic does, against any deployment.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, NamedTuple, cast
+
+import httpx
+import redis
+
+CHANNEL = "simulator"
+OUTBOX_PATTERN = "simulator:outbox:*"
+POLL_SECONDS = 0.5
+RESCAN_SECONDS = 5.0
+NUDGE_AFTER_SECONDS = 45.0
+GIVE_UP_AFTER_SECONDS = 180.0
+CONNECT_PATIENCE_SECONDS = 30.0
+SEND_ATTEMPTS = 4
+SMALL_TALK_POOL_SIZE = 2000
+SMALL_TALK_MAX_CHARS = 200
+META_WORDS = ("screen", "window", "refresh", "bot", "partner", "challenge", "http", "typing")
+
+
+class SimulatorError(Exception):
+    """The simulator cannot run (API unreachable, key refused, no personas)."""
+
+
+class BuyerType(StrEnum):
+    EAGER_BUYER = "eager_buyer"
+    HESITANT = "hesitant"
+    PRICE_OBJECTOR = "price_objector"
+    CALLBACK_LATER = "callback_later"
+    TIME_WASTER = "time_waster"
+    SCAMMER = "scammer"
+
+
+@dataclass(frozen=True)
+class Script:
+    openers: tuple[str, ...]
+    follow_ups: tuple[str, ...]  # answers to operator replies, in this order
+    goodbyes: tuple[str, ...]
+    shuffle: bool = False  # order does not matter: pick a random subset in random order
+    min_follow_ups: int = 2
+
+
+SCRIPTS: dict[BuyerType, Script] = {
+    BuyerType.EAGER_BUYER: Script(
+        ("hey! saw your page, you're gorgeous 😍", "hi!! is the exclusive stuff still up?"),
+        ("omg yes, how do I get it?", "ok I'm in, what's the price?",
+         "done, just paid! check it", "can't wait to see it 😍"),
+        ("thank you!! talk soon 😘", "you're the best, bye!"),
+    ),
+    BuyerType.HESITANT: Script(
+        ("hi... is this really you?", "hey, a friend told me about your page"),
+        ("hmm I'm not sure...", "I've never bought anything like this before",
+         "what exactly would I get?", "let me think about it",
+         "ok maybe... is there something smaller to start with?"),
+        ("I'll think about it, bye", "ok, maybe next time. bye"),
+    ),
+    BuyerType.PRICE_OBJECTOR: Script(
+        ("hey, how much is your stuff?", "hi, saw your promo. what does it cost?"),
+        ("that's too expensive", "others charge half of that", "can you do a discount?",
+         "what if I buy two, is there a deal?", "still too much for me tbh"),
+        ("nah I'll pass, bye", "ok, maybe when it's on sale"),
+    ),
+    BuyerType.CALLBACK_LATER: Script(
+        ("hey, I'm at work but wanted to say hi", "hi! crazy busy day, quick message"),
+        ("can you call me back tomorrow?", "I'm driving, text you later ok?",
+         "remind me next week when I get paid", "sorry, what were we talking about?"),
+        ("gotta run, talk tomorrow!", "ttyl 👋"),
+    ),
+    BuyerType.TIME_WASTER: Script(
+        ("hey beautiful", "hi, you seem really nice"),
+        ("you're so different from the others", "just wanna chat", "you have a great smile",
+         "I feel like I can really talk to you", "what's your favourite food?",
+         "I don't really buy stuff, I just like talking to you", "you're so sweet, you know?"),
+        ("ok I gotta sleep, talk tomorrow 😊", "bye beautiful"),
+        shuffle=True, min_follow_ups=4,
+    ),
+    BuyerType.SCAMMER: Script(
+        ("hello dear, I have a business proposal", "hi, I want to buy everything you have"),
+        ("my bank doesn't allow venmo", "can you send me your bank details so I can pay",
+         "I can only pay by e-check", "I'll send you a gift card",
+         "prove yourself first, send something free", "I'm a photographer, I can make you famous",
+         "I'll be your sugar daddy, just need your account info"),
+        ("fine, your loss", "ok forget it"),
+        shuffle=True, min_follow_ups=3,
+    ),
+}
+NUDGES = ("hello??", "you there?", "??", "did you forget about me")
+FIRST_NAMES = (
+    "Dana", "Sam", "Chris", "Jordan", "Taylor", "Alex", "Morgan", "Jamie", "Riley", "Casey",
+    "Lee", "Robin", "Kai", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Mateo", "Ethan",
+    "Sofia", "Marco", "Priya", "Arjun", "Yuki", "Omar", "Lena", "Tom", "Nina", "Ben",
+)
+
+
+class SmallTalk(NamedTuple):
+    openers: tuple[str, ...]
+    fillers: tuple[str, ...]
+
+
+NO_SMALL_TALK = SmallTalk((), ())
+
+
+def pick_line(lines: Sequence[str], rng: random.Random) -> str:
+    return rng.choice(lines)
+
+
+def script_for(
+    buyer_type: BuyerType, rng: random.Random, small_talk: SmallTalk = NO_SMALL_TALK
+) -> list[str]:
+    """Every line a contact of this type will send: opener, follow-ups, goodbye (last)."""
+    script = SCRIPTS[buyer_type]
+    count = rng.randint(script.min_follow_ups, len(script.follow_ups))
+    if script.shuffle:
+        follow_ups = rng.sample(script.follow_ups, count)
+    else:
+        follow_ups = list(script.follow_ups[:count])
+    lines = [pick_line(script.openers, rng)]
+    if buyer_type is BuyerType.TIME_WASTER and small_talk.fillers:
+        for line in follow_ups:  # chit-chat between compliments, going nowhere
+            lines.append(line)
+            if rng.random() < 0.6:
+                lines.append(pick_line(small_talk.fillers, rng))
+    else:
+        if small_talk.openers and rng.random() < 0.4:  # a bit of rapport before getting to it
+            lines.insert(0, pick_line(small_talk.openers, rng))
+        lines.extend(follow_ups)
+    lines.append(pick_line(script.goodbyes, rng))
+    return lines
+
+
+def usable(line: str) -> bool:
+    lowered = line.lower()
+    return 2 < len(line) < SMALL_TALK_MAX_CHARS and not any(w in lowered for w in META_WORDS)
+
+
+def reservoir(lines: Iterable[str], limit: int, sampler: random.Random) -> tuple[str, ...]:
+    """A uniform sample of at most `limit` lines, in one pass over any number of them."""
+    pool: list[str] = []
+    for seen, line in enumerate(lines):
+        if seen < limit:
+            pool.append(line)
+        elif (slot := sampler.randrange(seen + 1)) < limit:
+            pool[slot] = line
+    return tuple(pool)
+
+
+@lru_cache(maxsize=1)
+def small_talk_pool() -> SmallTalk:
+    """Real human chit-chat (first lines of chats as openers), sampled once, on first use."""
+    try:
+        import chitchat_dataset
+
+        chats = [[m.strip() for m in chat] for chat in chitchat_dataset.ConversationDataset()]
+    except (ImportError, OSError, ValueError):
+        return NO_SMALL_TALK
+    sampler = random.Random(0)  # the same pool every run, so --seed reproduces a run
+    firsts = (chat[0] for chat in chats if chat and usable(chat[0]) and len(chat[0]) < 80)
+    rest = (line for chat in chats for line in chat[1:] if usable(line))
+    return SmallTalk(
+        reservoir(firsts, SMALL_TALK_POOL_SIZE // 4, sampler),
+        reservoir(rest, SMALL_TALK_POOL_SIZE, sampler),
+    )
+
+
+@dataclass
+class SimulatedContact:
+    external_id: str
+    name: str
+    buyer_type: BuyerType
+    persona: str
+    lines: list[str]
+    last_heard_at: float
+    position: int = 0  # index of the next line to send
+    active: bool = True
+    nudged: bool = False
+    answer_pending: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.buyer_type} {self.name}"
+
+    def next_line(self) -> str | None:
+        if self.position >= len(self.lines):
+            return None
+        self.position += 1
+        return self.lines[self.position - 1]
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= len(self.lines)
+
+
+@dataclass
+class Stats:
+    contacts_started: int = 0
+    messages_sent: int = 0
+    replies_received: int = 0
+
+    def summary(self) -> str:
+        return (f"sim: done: {self.contacts_started} contacts started, "
+                f"{self.messages_sent} messages sent, {self.replies_received} replies received")
+
+
+@dataclass
+class Simulator:
+    api_url: str
+    api_key: str
+    redis_client: redis.Redis
+    rate_per_minute: float = 6.0
+    max_contacts: int = 8
+    reply_delay: float = 2.0
+    duration: float = 0.0  # seconds; 0 = until stopped
+    outbox_key: str | None = None  # None: BLPOP every simulator:outbox:* key
+    rng: random.Random = field(default_factory=random.Random)
+    transport: httpx.BaseTransport | None = None
+    out: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    small_talk: Callable[[], SmallTalk] = small_talk_pool
+    personas: list[str] = field(default_factory=list)
+    contacts: dict[str, SimulatedContact] = field(default_factory=dict)
+    stats: Stats = field(default_factory=Stats)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.api_url.rstrip("/"), timeout=10.0,
+                                 headers={"X-API-Key": self.api_key}, transport=self.transport)
+        self._queue: list[tuple[float, int, Callable[[], None]]] = []
+        self._order = itertools.count()
+        self._keys: list[str] = [self.outbox_key] if self.outbox_key else []
+        self._scanned_at = float("-inf")
+        self._stopping = False
+        self._redis_down = False
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def run(self) -> Stats:
+        self.personas = self.fetch_personas()
+        self.out(f"sim: personas {', '.join(self.personas)}; {self.rate_per_minute:g} new "
+                 f"contacts/min, at most {self.max_contacts} active")
+        deadline = self.clock() + self.duration if self.duration > 0 else None
+        self.schedule(0.0, self.start_contact)
+        try:
+            while not self._stopping and (deadline is None or self.clock() < deadline):
+                self.run_due()
+                self.poll_replies()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.http.close()
+            self.out(self.stats.summary())
+        return self.stats
+
+    def stop(self) -> None:
+        self._stopping = True
+
+    def schedule(self, delay: float, action: Callable[[], None]) -> None:
+        heapq.heappush(self._queue, (self.clock() + delay, next(self._order), action))
+
+    def run_due(self) -> None:
+        while self._queue and self._queue[0][0] <= self.clock():
+            heapq.heappop(self._queue)[2]()
+
+    # -- HTTP side ---------------------------------------------------------------------
+    def fetch_personas(self) -> list[str]:
+        deadline = self.clock() + CONNECT_PATIENCE_SECONDS
+        while True:
+            try:
+                response = self.http.get("/api/personas")
+                if response.status_code < 500:
+                    break
+                problem = f"the API answered {response.status_code}"
+            except httpx.TransportError as exc:
+                problem = f"cannot reach the API at {self.api_url}: {exc}"
+            if self.clock() >= deadline:
+                raise SimulatorError(problem)
+            self.sleep(1.0)
+        if response.status_code == 401:
+            raise SimulatorError("the API refused the API key (401); check --api-key")
+        if response.status_code != 200:
+            raise SimulatorError(f"GET /api/personas answered {response.status_code}")
+        names = [str(persona["name"]) for persona in response.json()]
+        if not names:
+            raise SimulatorError("the workspace has no personas; create one first")
+        return names
+
+    def send(self, contact: SimulatedContact, text: str) -> None:
+        body = {
+            "channel": CHANNEL,
+            "external_id": f"sim-msg-{uuid.uuid4().hex}",  # unique across runs, seed or not
+            "contact": {"external_id": contact.external_id, "name": contact.name},
+            "persona": contact.persona,
+            "text": text,
+        }
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                response = self.http.post("/api/messages", json=body)
+            except httpx.TransportError as exc:
+                problem = str(exc) or type(exc).__name__
+            else:
+                if response.status_code in (200, 201):
+                    self.stats.messages_sent += response.status_code == 201
+                    self.out(f"sim: [{contact.label} -> {contact.persona}] {text}")
+                    return
+                if response.status_code < 500:
+                    self.out(f"sim: message refused ({response.status_code}): {detail(response)}")
+                    return
+                problem = f"the API answered {response.status_code}"
+            if attempt + 1 < SEND_ATTEMPTS:
+                self.sleep(0.5 * 2**attempt)
+        self.out(f"sim: gave up sending for {contact.label}: {problem}")
+
+    # -- contacts ----------------------------------------------------------------------
+    def active_contacts(self) -> int:
+        return sum(contact.active for contact in self.contacts.values())
+
+    def start_contact(self) -> None:
+        self.schedule(self.rng.expovariate(self.rate_per_minute / 60.0), self.start_contact)
+        if self.active_contacts() >= self.max_contacts:
+            return
+        buyer_type = self.rng.choice(list(BuyerType))
+        contact = SimulatedContact(
+            external_id=f"sim-{uuid.uuid4().hex[:8]}",
+            name=pick_line(FIRST_NAMES, self.rng),
+            buyer_type=buyer_type,
+            persona=pick_line(self.personas, self.rng),
+            lines=script_for(buyer_type, self.rng, self.small_talk()),
+            last_heard_at=self.clock(),
+        )
+        self.contacts[contact.external_id] = contact
+        self.stats.contacts_started += 1
+        self.say_next(contact)
+        self.schedule(NUDGE_AFTER_SECONDS, lambda: self.check_silence(contact))
+
+    def say_next(self, contact: SimulatedContact) -> None:
+        contact.answer_pending = False
+        line = contact.next_line()
+        if contact.active and line is not None:
+            self.send(contact, line)
+        if contact.finished:
+            contact.active = False
+
+    def check_silence(self, contact: SimulatedContact) -> None:
+        if not contact.active:
+            return
+        silent_for = self.clock() - contact.last_heard_at
+        if silent_for >= GIVE_UP_AFTER_SECONDS:
+            contact.active = False
+            self.out(f"sim: [{contact.label}] gave up waiting for {contact.persona}")
+            return
+        if not contact.nudged and silent_for >= NUDGE_AFTER_SECONDS:
+            contact.nudged = True
+            self.send(contact, pick_line(NUDGES, self.rng))
+        wait = (GIVE_UP_AFTER_SECONDS if contact.nudged else NUDGE_AFTER_SECONDS) - silent_for
+        self.schedule(max(1.0, wait), lambda: self.check_silence(contact))
+
+    # -- Redis side --------------------------------------------------------------------
+    def outbox_keys(self) -> list[str]:
+        if self.outbox_key or self.clock() - self._scanned_at < RESCAN_SECONDS:
+            return self._keys
+        self._scanned_at = self.clock()
+        found = self.redis_client.scan_iter(match=OUTBOX_PATTERN, count=100)
+        self._keys = sorted({as_text(key) for key in found})
+        return self._keys
+
+    def poll_replies(self) -> None:
+        try:
+            keys = self.outbox_keys()
+            if not keys:
+                self.sleep(POLL_SECONDS)
+                return
+            popped = cast(Any, self.redis_client.blpop(keys, timeout=POLL_SECONDS))
+        except redis.RedisError as exc:
+            if not self._redis_down:
+                self.out(f"sim: cannot read replies from Redis: {exc}")
+            self._redis_down = True
+            self.sleep(1.0)
+            return
+        self._redis_down = False
+        if popped:
+            self.handle_reply(as_text(popped[1]), as_text(popped[0]))
+
+    def handle_reply(self, raw: str, key: str | None = None) -> None:
+        try:
+            payload = json.loads(raw)
+            contact = self.contacts.get(str(payload["contact_external_id"]))
+        except (ValueError, KeyError, TypeError):
+            self.out("sim: ignored a malformed outbox entry")
+            return
+        if contact is None:
+            return  # someone else's contact, or one from an earlier run
+        if key and not self.outbox_key:  # our workspace's outbox: stop draining the others
+            self.outbox_key, self._keys = key, [key]
+            self.out(f"sim: replies come from {key}; listening there only")
+        self.stats.replies_received += 1
+        self.out(f"sim: [{contact.persona} -> {contact.name}] {payload.get('text', '')}")
+        contact.last_heard_at = self.clock()
+        if contact.active and not contact.answer_pending:
+            contact.answer_pending = True
+            delay = self.reply_delay + self.rng.uniform(0.0, 0.25 + self.reply_delay / 4)
+            self.schedule(delay, lambda: self.say_next(contact))
+
+
+def detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail", response.text))
+    except (ValueError, AttributeError):
+        return response.text[:200]
+
+
+def as_text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
