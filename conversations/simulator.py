@@ -13,6 +13,7 @@ import heapq
 import itertools
 import json
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +35,7 @@ CONNECT_PATIENCE_SECONDS = 30.0
 SEND_ATTEMPTS = 4
 SMALL_TALK_POOL_SIZE = 2000
 SMALL_TALK_MAX_CHARS = 200
+GREETING = re.compile(r"(hi|hey+|hello|howdy|yo|good (morning|evening)|what'?s up)\b.{0,60}$", re.I)
 META_WORDS = ("screen", "window", "refresh", "bot", "partner", "challenge", "http", "typing")
 
 
@@ -173,7 +175,7 @@ def small_talk_pool() -> SmallTalk:
     except (ImportError, OSError, ValueError):
         return NO_SMALL_TALK
     sampler = random.Random(0)  # the same pool every run, so --seed reproduces a run
-    firsts = (chat[0] for chat in chats if chat and usable(chat[0]) and len(chat[0]) < 80)
+    firsts = (chat[0] for chat in chats if chat and usable(chat[0]) and GREETING.match(chat[0]))
     rest = (line for chat in chats for line in chat[1:] if usable(line))
     return SmallTalk(
         reservoir(firsts, SMALL_TALK_POOL_SIZE // 4, sampler),
@@ -252,20 +254,21 @@ class Simulator:
 
     # -- lifecycle ---------------------------------------------------------------------
     def run(self) -> Stats:
-        self.personas = self.fetch_personas()
-        self.out(f"sim: personas {', '.join(self.personas)}; {self.rate_per_minute:g} new "
-                 f"contacts/min, at most {self.max_contacts} active")
-        deadline = self.clock() + self.duration if self.duration > 0 else None
-        self.schedule(0.0, self.start_contact)
         try:
+            self.personas = self.fetch_personas()
+            self.out(f"sim: personas {', '.join(self.personas)}; {self.rate_per_minute:g} new "
+                     f"contacts/min, at most {self.max_contacts} active")
+            deadline = self.clock() + self.duration if self.duration > 0 else None
+            self.schedule(0.0, self.start_contact)
             while not self._stopping and (deadline is None or self.clock() < deadline):
                 self.run_due()
                 self.poll_replies()
         except KeyboardInterrupt:
-            pass
+            pass  # Ctrl-C, or SIGTERM turned into it by the command: a normal way to stop
         finally:
             self.http.close()
-            self.out(self.stats.summary())
+            if self.personas:
+                self.out(self.stats.summary())
         return self.stats
 
     def stop(self) -> None:
@@ -338,7 +341,7 @@ class Simulator:
         buyer_type = self.rng.choice(list(BuyerType))
         contact = SimulatedContact(
             external_id=f"sim-{uuid.uuid4().hex[:8]}",
-            name=pick_line(FIRST_NAMES, self.rng),
+            name=self.free_name(),
             buyer_type=buyer_type,
             persona=pick_line(self.personas, self.rng),
             lines=script_for(buyer_type, self.rng, self.small_talk()),
@@ -348,6 +351,10 @@ class Simulator:
         self.stats.contacts_started += 1
         self.say_next(contact)
         self.schedule(NUDGE_AFTER_SECONDS, lambda: self.check_silence(contact))
+
+    def free_name(self) -> str:
+        taken = {contact.name for contact in self.contacts.values() if contact.active}
+        return pick_line([n for n in FIRST_NAMES if n not in taken] or FIRST_NAMES, self.rng)
 
     def say_next(self, contact: SimulatedContact) -> None:
         contact.answer_pending = False

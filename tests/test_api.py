@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import message_body
 from django.conf import settings
 from django.test import Client
 
 from conversations.models import Contact, Conversation, Message
-from dashboard.models import ApiKey
+from dashboard.models import ApiKey, hash_api_key
 from personas.models import Persona
-from tests.conftest import message_body
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_it_refuses_a_request_without_a_valid_key_with_401(persona, api_key, hea
 
 
 def test_it_refuses_a_revoked_key_with_401(persona, api, api_key):
-    ApiKey.objects.filter(key_hash__isnull=False).update(revoked=True)
+    ApiKey.objects.filter(key_hash=hash_api_key(api_key)).update(revoked=True)
     before = stored_counts()
 
     response = api.post("/api/messages", message_body(), content_type="application/json")

@@ -58,8 +58,6 @@ class Command(BaseCommand):
             simulator.run()
         except SimulatorError as exc:
             raise CommandError(str(exc)) from exc
-        except KeyboardInterrupt:
-            self.stdout.write("sim: stopped before it started")
 
 
 def validate(options: dict[str, Any]) -> None:

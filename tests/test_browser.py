@@ -1,0 +1,189 @@
+"""An operator in real Chromium: messages arrive live, suggestions follow, replies go out.
+
+Playwright drives Debian's chromium (never a downloaded browser) against the real ASGI
+server and a real Celery worker on the test database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from conversations.decisions import edit_distance
+from conversations.models import Message, OperatorDecision, Suggestion
+from tests.conftest import PASSWORD, message_body, wait_until
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# in between are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, asgi_server) -> Iterator[Page]:
+    context = browser.new_context(base_url=asgi_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def log_in(page: Page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture
+def post(asgi_server, api_key, http):
+    def post(**overrides) -> dict:
+        response = http.post(
+            f"{asgi_server}/api/messages",
+            json=message_body(**overrides),
+            headers={"X-API-Key": api_key},
+        )
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    return post
+
+
+def open_conversation(page: Page, post) -> dict:
+    """Log in, watch the inbox receive a message live, and open its conversation."""
+    log_in(page, "olivia")
+    expect(page.locator("[data-live-status]")).to_have_text("live")
+    posted = post(text="hey! are you around?")
+    row = page.locator(f'tr[data-conversation-id="{posted["conversation_id"]}"]')
+    expect(row).to_contain_text("hey! are you around?")  # arrived without a reload
+    row.get_by_role("link").click()
+    expect(page.locator("[data-live-status]")).to_have_text("live")
+    return posted
+
+
+def test_operator_edits_a_suggestion_and_sends_it(
+    page, celery_worker, workspace, persona, operator, post
+):
+    posted = open_conversation(page, post)
+    post(external_id="msg-2", text="what are you up to today?")
+    expect(page.locator('#messages [data-seq="2"]')).to_contain_text("what are you up to")
+
+    # Suggestions for the newer message replace those for the first one.
+    first = page.locator('#suggestions [data-answers-seq="2"] .option').first
+    expect(first).to_be_visible()
+    suggestion = Suggestion.objects.get(pk=first.get_attribute("data-suggestion-id"))
+    first.get_by_role("button", name="Edit").click()
+    composer = page.get_by_label("Reply")
+    expect(composer).to_have_value(suggestion.text)
+    composer.press("End")
+    composer.type(" See you soon!")
+    page.locator("[data-composer]").get_by_role("button", name="Send").click()
+
+    sent = page.locator("#messages .message.out")
+    expect(sent).to_contain_text("See you soon!")
+    expect(composer).to_have_value("")
+    decision = wait_until(
+        lambda: OperatorDecision.objects.filter(conversation_id=posted["conversation_id"]).first()
+    )
+    final_text = f"{suggestion.text} See you soon!"
+    assert decision.action == OperatorDecision.Action.EDIT
+    assert decision.final_text == final_text
+    assert decision.edit_distance == edit_distance(suggestion.text, final_text) == 14
+    assert decision.suggestion == suggestion
+    assert decision.latency_ms is not None
+    assert decision.sent_message.text == final_text
+
+
+def test_enter_accepts_the_first_suggestion(
+    page, celery_worker, workspace, persona, operator, post
+):
+    posted = open_conversation(page, post)
+    first = page.locator("#suggestions .option").first
+    expect(first).to_be_visible()
+    text = first.locator(".text").inner_text()
+    page.locator("#messages").click()  # focus on the page, not in a field
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#messages .message.out")).to_contain_text(text)
+    decision = wait_until(
+        lambda: OperatorDecision.objects.filter(conversation_id=posted["conversation_id"]).first()
+    )
+    assert decision.action == OperatorDecision.Action.ACCEPT
+    assert decision.edit_distance == 0
+
+
+def test_dropped_socket_catches_up_with_exactly_the_missed_messages(
+    page, celery_worker, workspace, persona, operator, post
+):
+    posted = open_conversation(page, post)
+    page.evaluate("window.dashboardLive.disconnect()")
+    expect(page.locator("[data-live-status]")).to_have_text("offline")
+    for n in range(2, 7):
+        post(external_id=f"missed-{n}", text=f"missed message {n}")
+    page.wait_for_timeout(500)
+    assert page.locator("#messages [data-seq]").count() == 1  # nothing arrives while down
+
+    page.evaluate("window.dashboardLive.connect()")
+    items = page.locator("#messages [data-seq]")
+    expect(items).to_have_count(6)
+    page.wait_for_timeout(500)  # any late duplicate would show up now
+    seqs = [int(s) for s in items.evaluate_all("els => els.map(e => e.dataset.seq)")]
+    assert seqs == [1, 2, 3, 4, 5, 6]
+    texts = items.locator(".text").all_inner_texts()
+    assert texts[1:] == [f"missed message {n}" for n in range(2, 7)]
+    stored = Message.objects.filter(conversation_id=posted["conversation_id"]).count()
+    assert stored == 6
+
+
+def test_reply_appears_live_for_another_operator_watching(
+    browser, page, asgi_server, celery_worker, workspace, persona, operator, post
+):
+    from dashboard.models import Role
+    from tests.conftest import make_user
+
+    make_user("theo", workspace, Role.OPERATOR)
+    posted = open_conversation(page, post)
+    watcher_context = browser.new_context(base_url=asgi_server)
+    watcher = watcher_context.new_page()
+    log_in(watcher, "theo")
+    watcher.goto(f"/w/acme/c/{posted['conversation_id']}/")
+    expect(watcher.locator("[data-live-status]")).to_have_text("live")
+
+    page.get_by_label("Reply").fill("Hi! Yes, I'm here.")
+    page.get_by_label("Reply").press("Enter")
+
+    expect(watcher.locator("#messages .message.out")).to_contain_text("Hi! Yes, I'm here.")
+    watcher_context.close()
+
+
+def test_labeler_reads_but_cannot_send(page, celery_worker, workspace, persona, labeler, post):
+    posted = post()
+    log_in(page, "lena")
+    page.goto(f"/w/acme/c/{posted['conversation_id']}/")
+    expect(page.locator('#messages [data-seq="1"]')).to_be_visible()
+    expect(page.get_by_text("can read conversations but not send")).to_be_visible()
+    assert page.locator("[data-composer]").count() == 0
+    assert page.locator("#suggestions [data-accept]").count() == 0

@@ -1,0 +1,240 @@
+"""Signed inbound webhooks: HMAC-SHA256 over "timestamp.body", refused unless fresh and exact."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import message_body
+from django.conf import settings
+from django.test import Client
+
+from conversations.models import Contact, Conversation, Message
+from conversations.signing import BadSignature, sign, verify
+
+URL = "/api/webhooks/acme/messages"
+TOLERANCE = settings.WEBHOOK_TOLERANCE_SECONDS
+
+
+def stored_counts() -> tuple[int, int, int]:
+    return Message.objects.count(), Contact.objects.count(), Conversation.objects.count()
+
+
+def encode(body: dict) -> bytes:
+    return json.dumps(body).encode()
+
+
+def without(field: str) -> dict:
+    body = message_body()
+    del body[field]
+    return body
+
+
+def deliver(body: bytes, timestamp: str | None = None, signature: str | None = None,
+            url: str = URL):
+    headers = {}
+    if timestamp is not None:
+        headers["X-Webhook-Timestamp"] = timestamp
+    if signature is not None:
+        headers["X-Webhook-Signature"] = signature
+    # A server error should show as a status code in the assertion, not as a raised exception.
+    client = Client(raise_request_exception=False)
+    return client.post(url, body, content_type="application/json", headers=headers)
+
+
+def deliver_signed(secret: str, body: bytes, timestamp: int | None = None, url: str = URL):
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return deliver(body, ts, sign(secret, ts, body), url)
+
+
+@pytest.mark.django_db
+def test_it_stores_a_correctly_signed_message(workspace, persona):
+    response = deliver_signed(workspace.webhook_secret, encode(message_body(channel="webhook")))
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["seq"] == 1
+    assert body["duplicate"] is False
+    message = Message.objects.get(pk=body["message_id"])
+    assert message.workspace == workspace
+    assert message.channel == "webhook"
+    assert message.text == "hey, love your pics!"
+
+
+@pytest.mark.django_db
+def test_it_answers_a_signed_redelivery_as_a_duplicate(workspace, persona):
+    body = encode(message_body())
+    first = deliver_signed(workspace.webhook_secret, body)
+    again = deliver_signed(workspace.webhook_secret, body)
+
+    assert again.status_code == 200
+    assert again.json() == {**first.json(), "duplicate": True}
+    assert Message.objects.count() == 1
+
+
+def refused_deliveries():
+    """(id, function of the workspace secret returning the response) for each refusal."""
+    body = encode(message_body())
+    now = int(time.time())
+
+    def signed_at(ts: int):
+        return lambda secret: deliver(body, str(ts), sign(secret, str(ts), body))
+
+    return [
+        pytest.param(lambda secret: deliver(body), id="no headers"),
+        pytest.param(
+            lambda secret: deliver(body, timestamp=str(now)), id="no signature header"
+        ),
+        pytest.param(
+            lambda secret: deliver(body, signature=sign(secret, str(now), body)),
+            id="no timestamp header",
+        ),
+        pytest.param(
+            lambda secret: deliver(body, str(now), sign("not-the-secret", str(now), body)),
+            id="signed with another secret",
+        ),
+        pytest.param(
+            lambda secret: deliver(body, str(now), "sha256=" + "0" * 64), id="wrong signature"
+        ),
+        pytest.param(
+            lambda secret: deliver(body, str(now), sign(secret, str(now), body)[7:]),
+            id="signature without sha256= prefix",
+        ),
+        pytest.param(signed_at(now - TOLERANCE - 30), id="stale timestamp"),
+        pytest.param(signed_at(now + TOLERANCE + 30), id="future timestamp"),
+        pytest.param(
+            lambda secret: deliver(
+                encode(message_body(text="tampered")), str(now), sign(secret, str(now), body)
+            ),
+            id="body tampered after signing",
+        ),
+        pytest.param(
+            lambda secret: deliver(body, str(now + 1), sign(secret, str(now), body)),
+            id="timestamp changed after signing",
+        ),
+        pytest.param(
+            lambda secret: deliver(body, "yesterday", sign(secret, "yesterday", body)),
+            id="timestamp not in unix seconds",
+        ),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attempt", refused_deliveries())
+def test_it_refuses_a_badly_signed_delivery_with_401(workspace, persona, attempt):
+    before = stored_counts()
+
+    response = attempt(workspace.webhook_secret)
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
+    assert stored_counts() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_signature_made_with_another_workspace_secret(
+    workspace, other_workspace, persona
+):
+    response = deliver_signed(other_workspace.webhook_secret, encode(message_body()))
+
+    assert response.status_code == 401
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        pytest.param(encode(message_body(text="")), "text", id="empty text"),
+        pytest.param(encode(message_body(channel="Bad Channel")), "channel", id="bad channel"),
+        pytest.param(encode(without("text")), "text", id="missing text"),
+        pytest.param(encode({"channel": "api"}), "external_id", id="only a channel"),
+        pytest.param(encode(message_body(persona="Nobody")), "Nobody", id="unknown persona"),
+        pytest.param(b'{"channel": ', "", id="not json"),
+    ],
+)
+def test_it_refuses_a_signed_but_invalid_body_with_422(workspace, persona, body, named):
+    before = stored_counts()
+
+    response = deliver_signed(workspace.webhook_secret, body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"]
+    assert named in response.json()["detail"]
+    assert stored_counts() == before
+
+
+@pytest.mark.django_db
+def test_it_answers_404_for_an_unknown_workspace(workspace, persona):
+    before = stored_counts()
+
+    response = deliver_signed(
+        workspace.webhook_secret, encode(message_body()), url="/api/webhooks/nope/messages"
+    )
+
+    assert response.status_code == 404
+    assert stored_counts() == before
+
+
+@pytest.mark.django_db
+def test_it_needs_no_api_key(workspace, persona):
+    response = deliver_signed(workspace.webhook_secret, encode(message_body()))
+
+    assert response.status_code == 201
+
+
+# signing.verify on its own
+
+SECRET = "s3cret"
+BODY = b'{"hello": "world"}'
+NOW = 1_700_000_000
+
+
+def test_verify_accepts_a_fresh_exact_signature():
+    verify(SECRET, str(NOW), sign(SECRET, str(NOW), BODY), BODY, 300, now=NOW)
+
+
+@pytest.mark.parametrize("skew", [-300, 300])
+def test_verify_accepts_a_timestamp_at_the_edge_of_the_window(skew):
+    ts = str(NOW + skew)
+    verify(SECRET, ts, sign(SECRET, ts, BODY), BODY, 300, now=NOW)
+
+
+def test_sign_is_hex_sha256_with_a_prefix():
+    signature = sign(SECRET, str(NOW), BODY)
+
+    assert signature.startswith("sha256=")
+    assert len(signature) == len("sha256=") + 64
+    assert signature == sign(SECRET, str(NOW), BODY)
+    assert signature != sign(SECRET, str(NOW + 1), BODY)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "signature", "body", "message"),
+    [
+        pytest.param(None, sign(SECRET, str(NOW), BODY), BODY, "missing", id="no timestamp"),
+        pytest.param(str(NOW), None, BODY, "missing", id="no signature"),
+        pytest.param("", sign(SECRET, "", BODY), BODY, "missing", id="empty timestamp"),
+        pytest.param("soon", sign(SECRET, "soon", BODY), BODY, "Unix seconds", id="not a number"),
+        pytest.param(
+            str(NOW - 301), sign(SECRET, str(NOW - 301), BODY), BODY, "window", id="stale"
+        ),
+        pytest.param(
+            str(NOW + 301), sign(SECRET, str(NOW + 301), BODY), BODY, "window", id="future"
+        ),
+        pytest.param(
+            str(NOW), sign("other", str(NOW), BODY), BODY, "does not match", id="wrong secret"
+        ),
+        pytest.param(
+            str(NOW), sign(SECRET, str(NOW), BODY), BODY + b" ", "does not match", id="tampered"
+        ),
+        pytest.param(
+            str(NOW), sign(SECRET, str(NOW), BODY).upper(), BODY, "does not match",
+            id="altered signature",
+        ),
+    ],
+)
+def test_verify_refuses(timestamp, signature, body, message):
+    with pytest.raises(BadSignature, match=message):
+        verify(SECRET, timestamp, signature, body, 300, now=NOW)
