@@ -1,0 +1,327 @@
+"""Workspaces are sealed: pages, API and websockets of one tenant are invisible to another."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from conftest import message_body
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from conversations import events, ingestion
+from conversations.models import Conversation, Message, OperatorDecision
+from conversations.routing import websocket_urlpatterns
+from dashboard.models import ApiKey
+from dashboard.urls import urlpatterns
+from personas.models import Persona
+
+
+def ingest(workspace, contact: str = "contact-1", external_id: str = "msg-1") -> Conversation:
+    result = ingestion.ingest(
+        workspace,
+        ingestion.InboundMessage(
+            channel="api", external_id=external_id, contact_external_id=contact,
+            contact_name="Sam", persona="Mia", text="hey, love your pics!",
+        ),
+    )
+    return Conversation.objects.get(pk=result.conversation_id)
+
+
+@pytest.fixture
+def conversation(workspace, persona) -> Conversation:
+    return ingest(workspace)
+
+
+@pytest.fixture
+def other_conversation(other_workspace) -> Conversation:
+    """A conversation of workspace B, with B's own persona also called Mia."""
+    Persona.objects.create(workspace=other_workspace, name="Mia")
+    return ingest(other_workspace, contact="contact-b")
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client
+
+
+# Pages
+
+PAGES = [
+    ("inbox", "get"),
+    ("conversation", "get"),
+    ("conversation_messages", "get"),
+    ("conversation_suggestions", "get"),
+    ("send_reply", "post"),
+    ("reject_suggestion", "post"),
+    ("regenerate_suggestions", "post"),
+]
+
+
+def page_url(name: str, slug: str, conversation: Conversation) -> str:
+    if name == "inbox":
+        return reverse(name, kwargs={"slug": slug})
+    return reverse(name, kwargs={"slug": slug, "conversation_id": conversation.pk})
+
+
+def test_every_workspace_page_is_covered_here():
+    """A new page under /w/<slug>/ must be added to PAGES, so its tenancy gets tested."""
+    workspace_pages = {
+        pattern.name
+        for pattern in urlpatterns
+        if isinstance(pattern, URLPattern) and str(pattern.pattern).startswith("w/<slug:slug>/")
+    }
+
+    assert workspace_pages == {name for name, _ in PAGES}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method"), PAGES)
+def test_an_outsider_gets_404_for_every_page_of_the_workspace(
+    outsider_client, conversation, name, method
+):
+    messages, decisions = Message.objects.count(), OperatorDecision.objects.count()
+    url = page_url(name, "acme", conversation)
+
+    if method == "get":
+        response = outsider_client.get(url)
+    else:
+        response = outsider_client.post(
+            url, {"text": "hello from outside", "reason": "Wrong tone", "suggestion_id": ""},
+            headers={"HX-Request": "true"},
+        )
+
+    assert response.status_code == 404
+    assert Message.objects.count() == messages
+    assert OperatorDecision.objects.count() == decisions
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method"), [p for p in PAGES if p[0] != "inbox"])
+def test_a_member_gets_404_for_another_workspaces_conversation_through_their_slug(
+    operator_client, other_conversation, name, method
+):
+    messages = Message.objects.count()
+    url = page_url(name, "acme", other_conversation)
+
+    response = getattr(operator_client, method)(url, {"text": "hi"} if method == "post" else {})
+
+    assert response.status_code == 404
+    assert Message.objects.count() == messages
+    assert OperatorDecision.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_outsider_sees_their_own_workspace(outsider_client, other_conversation):
+    assert outsider_client.get("/w/other/").status_code == 200
+    assert outsider_client.get(f"/w/other/c/{other_conversation.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_outsider_inbox_does_not_list_the_other_workspaces_conversations(
+    outsider_client, conversation, other_conversation
+):
+    page = outsider_client.get("/w/other/").content.decode()
+
+    assert f'data-conversation-id="{other_conversation.pk}"' in page
+    assert f'data-conversation-id="{conversation.pk}"' not in page
+
+
+@pytest.mark.django_db
+def test_an_unknown_workspace_is_404_too(operator_client):
+    assert operator_client.get("/w/nowhere/").status_code == 404
+
+
+# API keys
+
+
+@pytest.fixture
+def other_api(other_workspace) -> Client:
+    return Client(headers={"X-API-Key": ApiKey.issue(other_workspace, "b")})
+
+
+@pytest.mark.django_db
+def test_a_key_of_another_workspace_does_not_list_its_personas(persona, other_api, other_workspace):
+    Persona.objects.create(workspace=other_workspace, name="Bella")
+
+    response = other_api.get("/api/personas")
+
+    assert response.status_code == 200
+    assert [p["name"] for p in response.json()] == ["Bella"]
+
+
+@pytest.mark.django_db
+def test_a_key_of_another_workspace_cannot_post_to_its_persona(persona, other_api):
+    response = other_api.post("/api/messages", message_body(), content_type="application/json")
+
+    assert response.status_code == 422
+    assert "Mia" in response.json()["detail"]
+    assert Message.objects.count() == 0
+    assert Conversation.objects.count() == 0
+
+
+# Websockets, through the consumers' routing with the user put in the scope
+
+
+def communicator_for(user, path: str) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def connect(user, path: str) -> tuple[WebsocketCommunicator, bool, object]:
+    communicator = communicator_for(user, path)
+    connected, detail = await communicator.connect()
+    return communicator, connected, detail
+
+
+async def publish_created(workspace_id: int, conversation: Conversation, seq: int = 1) -> dict:
+    event = events.MessageCreated(
+        conversation_id=conversation.pk, message_id=1000 + seq, seq=seq, direction="in"
+    )
+    await sync_to_async(events.publish)(workspace_id, event)
+    return {
+        "type": "message.created", "conversation_id": conversation.pk,
+        "message_id": 1000 + seq, "seq": seq, "direction": "in",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/ws/w/acme/inbox/", "conversation"])
+async def test_an_outsider_cannot_open_the_workspace_sockets(outsider, conversation, path):
+    if path == "conversation":
+        path = f"/ws/w/acme/c/{conversation.pk}/"
+
+    communicator, connected, code = await connect(outsider, path)
+
+    assert (connected, code) == (False, 4404)
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/ws/w/acme/inbox/", "conversation"])
+async def test_an_anonymous_user_is_refused_with_4401(conversation, path):
+    if path == "conversation":
+        path = f"/ws/w/acme/c/{conversation.pk}/"
+
+    communicator, connected, code = await connect(AnonymousUser(), path)
+
+    assert (connected, code) == (False, 4401)
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_member_cannot_open_another_workspaces_conversation_socket(
+    operator, other_conversation
+):
+    communicator, connected, code = await connect(
+        operator, f"/ws/w/acme/c/{other_conversation.pk}/"
+    )
+
+    assert (connected, code) == (False, 4404)
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/ws/w/acme/inbox/", "conversation"])
+async def test_a_member_receives_message_created_events(operator, workspace, conversation, path):
+    if path == "conversation":
+        path = f"/ws/w/acme/c/{conversation.pk}/"
+    communicator, connected, _ = await connect(operator, path)
+    assert connected
+    try:
+        expected = await publish_created(workspace.pk, conversation, seq=7)
+
+        assert await communicator.receive_json_from(timeout=3) == expected
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_labeler_may_watch_the_conversation(labeler, conversation):
+    communicator, connected, _ = await connect(labeler, f"/ws/w/acme/c/{conversation.pk}/")
+
+    assert connected
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_another_workspaces_inbox_does_not_receive_the_event(
+    operator, outsider, workspace, conversation
+):
+    ours, ours_connected, _ = await connect(operator, "/ws/w/acme/inbox/")
+    theirs, theirs_connected, _ = await connect(outsider, "/ws/w/other/inbox/")
+    assert ours_connected
+    assert theirs_connected
+    try:
+        expected = await publish_created(workspace.pk, conversation)
+
+        assert await ours.receive_json_from(timeout=3) == expected
+        assert await theirs.receive_nothing(timeout=0.5)
+    finally:
+        await ours.disconnect()
+        await theirs.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_conversation_socket_does_not_receive_another_conversations_events(
+    operator, workspace, conversation
+):
+    second = await sync_to_async(ingest)(workspace, contact="contact-2", external_id="msg-2")
+    communicator, connected, _ = await connect(operator, f"/ws/w/acme/c/{conversation.pk}/")
+    assert connected
+    try:
+        await publish_created(workspace.pk, second)
+
+        assert await communicator.receive_nothing(timeout=0.5)
+    finally:
+        await communicator.disconnect()
+
+
+# The real ASGI application: session cookie and origin checks in front of the consumers
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_asgi_app_authenticates_the_socket_by_session_cookie(operator, outsider):
+    from dashboard.asgi import application
+
+    def session_cookie(user) -> bytes:
+        client = Client()
+        client.force_login(user)
+        return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+    origin = (b"origin", b"http://localhost")
+    cases = [
+        ([origin, (b"cookie", await sync_to_async(session_cookie)(operator))], (True, None)),
+        ([origin, (b"cookie", await sync_to_async(session_cookie)(outsider))], (False, 4404)),
+        ([origin], (False, 4401)),
+    ]
+    for headers, expected in cases:
+        communicator = WebsocketCommunicator(application, "/ws/w/acme/inbox/", headers=headers)
+        assert await communicator.connect() == expected, headers
+        await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("origin", [b"http://evil.example", None])
+async def test_the_asgi_app_refuses_a_foreign_or_missing_origin(operator, origin):
+    from dashboard.asgi import application
+
+    def session_cookie() -> bytes:
+        client = Client()
+        client.force_login(operator)
+        return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+    headers = [(b"cookie", await sync_to_async(session_cookie)())]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    communicator = WebsocketCommunicator(application, "/ws/w/acme/inbox/", headers=headers)
+
+    connected, _ = await communicator.connect()
+
+    assert not connected
+    await communicator.disconnect()
