@@ -47,5 +47,12 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 @admin.register(OperatorDecision)
 class OperatorDecisionAdmin(admin.ModelAdmin):
-    list_display = ["conversation", "action", "operator", "edit_distance", "latency_ms", "created_at"]
+    list_display = [
+        "conversation",
+        "action",
+        "operator",
+        "edit_distance",
+        "latency_ms",
+        "created_at",
+    ]
     list_filter = ["action", "workspace"]

@@ -97,6 +97,7 @@ def webhook_message(request: HttpRequest, workspace_slug: str):
     try:
         payload = MessageIn.model_validate_json(request.body)
     except pydantic.ValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False, include_context=False)) from exc
+        errors = exc.errors(include_url=False, include_context=False)
+        raise NinjaValidationError([dict(error) for error in errors]) from exc
     result = ingest_or_422(workspace, payload)
     return (200 if result.duplicate else 201), result

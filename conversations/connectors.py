@@ -20,6 +20,7 @@ from django.utils import timezone
 from conversations import events
 from conversations.models import Message
 from conversations.signing import sign
+from conversations.simulator import OUTBOX_KEY
 
 SIMULATOR_CHANNEL = "simulator"
 
@@ -33,7 +34,7 @@ class NoConnector(Exception):
 
 
 def simulator_outbox_key(workspace_id: int) -> str:
-    return f"simulator:outbox:{workspace_id}"
+    return OUTBOX_KEY.format(workspace_id=workspace_id)
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,7 +53,7 @@ def find_suggestion(conversation: Conversation, suggestion_id: int | None) -> Su
 
 def send_reply(
     conversation: Conversation,
-    operator: AbstractBaseUser,
+    operator: User,
     text: str,
     suggestion_id: int | None = None,
 ) -> OperatorDecision:
@@ -79,7 +79,7 @@ def send_reply(
 @transaction.atomic
 def store_reply(
     conversation: Conversation,
-    operator: AbstractBaseUser,
+    operator: User,
     text: str,
     suggestion: Suggestion | None,
     action: str,
@@ -118,7 +118,7 @@ def after_reply_commit(message: Message) -> None:
 
 
 def reject_suggestion(
-    conversation: Conversation, operator: AbstractBaseUser, suggestion_id: int, reason: str
+    conversation: Conversation, operator: User, suggestion_id: int, reason: str
 ) -> OperatorDecision:
     reason = reason.strip()
     if not reason:

@@ -61,6 +61,4 @@ def send_to_groups(groups: list[str], event: Event) -> None:
 
 def publish(workspace_id: int, event: Event) -> None:
     """Send an event to everyone watching its conversation and the workspace inbox."""
-    send_to_groups(
-        [conversation_group(event.conversation_id), inbox_group(workspace_id)], event
-    )
+    send_to_groups([conversation_group(event.conversation_id), inbox_group(workspace_id)], event)

@@ -54,9 +54,7 @@ class Conversation(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="conversations"
-    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
     persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="conversations")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
     channel = models.CharField(max_length=40)
@@ -124,7 +122,8 @@ class Message(models.Model):
     )
     text = models.TextField()
     channel = models.CharField(max_length=40)
-    external_id = models.CharField(max_length=200, null=True, blank=True)
+    # NULL, not "", for messages without one: the uniqueness constraint skips NULLs.
+    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     # What the perceive stage found (sentiment, ...), filled in by the ml worker.
     analysis = models.JSONField(default=dict, blank=True)

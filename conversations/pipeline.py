@@ -13,8 +13,13 @@ from django.db import transaction
 
 from conversations import events
 from conversations.models import Message, Suggestion, SuggestionSet
-from mlops.generation import PROMPT_VERSION, TEMPLATE_MODEL_VERSION, ReplyContext
-from mlops.generation import generate_replies, guard_reply
+from mlops.generation import (
+    PROMPT_VERSION,
+    TEMPLATE_MODEL_VERSION,
+    ReplyContext,
+    generate_replies,
+    guard_reply,
+)
 from mlops.sentiment import analyse_sentiment
 
 

@@ -16,8 +16,14 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
-def verify(secret: str, timestamp: str | None, signature: str | None, body: bytes,
-           tolerance_seconds: int, now: float | None = None) -> None:
+def verify(
+    secret: str,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    tolerance_seconds: int,
+    now: float | None = None,
+) -> None:
     """Raise BadSignature unless the signature matches and the timestamp is fresh."""
     if not timestamp or not signature:
         raise BadSignature("missing X-Webhook-Timestamp or X-Webhook-Signature header")

@@ -26,13 +26,14 @@ import httpx
 import redis
 
 CHANNEL = "simulator"
-OUTBOX_PATTERN = "simulator:outbox:*"
+# Where the "simulator" outbound connector puts operator replies, one list per workspace.
+OUTBOX_KEY = "simulator:outbox:{workspace_id}"
 POLL_SECONDS = 0.5
-RESCAN_SECONDS = 5.0
 NUDGE_AFTER_SECONDS = 45.0
 GIVE_UP_AFTER_SECONDS = 180.0
 CONNECT_PATIENCE_SECONDS = 30.0
 SEND_ATTEMPTS = 4
+MIN_START_GAP_SECONDS = 0.05
 SMALL_TALK_POOL_SIZE = 2000
 SMALL_TALK_MAX_CHARS = 200
 GREETING = re.compile(r"(hi|hey+|hello|howdy|yo|good (morning|evening)|what'?s up)\b.{0,60}$", re.I)
@@ -64,52 +65,109 @@ class Script:
 SCRIPTS: dict[BuyerType, Script] = {
     BuyerType.EAGER_BUYER: Script(
         ("hey! saw your page, you're gorgeous 😍", "hi!! is the exclusive stuff still up?"),
-        ("omg yes, how do I get it?", "ok I'm in, what's the price?",
-         "done, just paid! check it", "can't wait to see it 😍"),
+        (
+            "omg yes, how do I get it?",
+            "ok I'm in, what's the price?",
+            "done, just paid! check it",
+            "can't wait to see it 😍",
+        ),
         ("thank you!! talk soon 😘", "you're the best, bye!"),
     ),
     BuyerType.HESITANT: Script(
         ("hi... is this really you?", "hey, a friend told me about your page"),
-        ("hmm I'm not sure...", "I've never bought anything like this before",
-         "what exactly would I get?", "let me think about it",
-         "ok maybe... is there something smaller to start with?"),
+        (
+            "hmm I'm not sure...",
+            "I've never bought anything like this before",
+            "what exactly would I get?",
+            "let me think about it",
+            "ok maybe... is there something smaller to start with?",
+        ),
         ("I'll think about it, bye", "ok, maybe next time. bye"),
     ),
     BuyerType.PRICE_OBJECTOR: Script(
         ("hey, how much is your stuff?", "hi, saw your promo. what does it cost?"),
-        ("that's too expensive", "others charge half of that", "can you do a discount?",
-         "what if I buy two, is there a deal?", "still too much for me tbh"),
+        (
+            "that's too expensive",
+            "others charge half of that",
+            "can you do a discount?",
+            "what if I buy two, is there a deal?",
+            "still too much for me tbh",
+        ),
         ("nah I'll pass, bye", "ok, maybe when it's on sale"),
     ),
     BuyerType.CALLBACK_LATER: Script(
         ("hey, I'm at work but wanted to say hi", "hi! crazy busy day, quick message"),
-        ("can you call me back tomorrow?", "I'm driving, text you later ok?",
-         "remind me next week when I get paid", "sorry, what were we talking about?"),
+        (
+            "can you call me back tomorrow?",
+            "I'm driving, text you later ok?",
+            "remind me next week when I get paid",
+            "sorry, what were we talking about?",
+        ),
         ("gotta run, talk tomorrow!", "ttyl 👋"),
     ),
     BuyerType.TIME_WASTER: Script(
         ("hey beautiful", "hi, you seem really nice"),
-        ("you're so different from the others", "just wanna chat", "you have a great smile",
-         "I feel like I can really talk to you", "what's your favourite food?",
-         "I don't really buy stuff, I just like talking to you", "you're so sweet, you know?"),
+        (
+            "you're so different from the others",
+            "just wanna chat",
+            "you have a great smile",
+            "I feel like I can really talk to you",
+            "what's your favourite food?",
+            "I don't really buy stuff, I just like talking to you",
+            "you're so sweet, you know?",
+        ),
         ("ok I gotta sleep, talk tomorrow 😊", "bye beautiful"),
-        shuffle=True, min_follow_ups=4,
+        shuffle=True,
+        min_follow_ups=4,
     ),
     BuyerType.SCAMMER: Script(
         ("hello dear, I have a business proposal", "hi, I want to buy everything you have"),
-        ("my bank doesn't allow venmo", "can you send me your bank details so I can pay",
-         "I can only pay by e-check", "I'll send you a gift card",
-         "prove yourself first, send something free", "I'm a photographer, I can make you famous",
-         "I'll be your sugar daddy, just need your account info"),
+        (
+            "my bank doesn't allow venmo",
+            "can you send me your bank details so I can pay",
+            "I can only pay by e-check",
+            "I'll send you a gift card",
+            "prove yourself first, send something free",
+            "I'm a photographer, I can make you famous",
+            "I'll be your sugar daddy, just need your account info",
+        ),
         ("fine, your loss", "ok forget it"),
-        shuffle=True, min_follow_ups=3,
+        shuffle=True,
+        min_follow_ups=3,
     ),
 }
 NUDGES = ("hello??", "you there?", "??", "did you forget about me")
 FIRST_NAMES = (
-    "Dana", "Sam", "Chris", "Jordan", "Taylor", "Alex", "Morgan", "Jamie", "Riley", "Casey",
-    "Lee", "Robin", "Kai", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Mateo", "Ethan",
-    "Sofia", "Marco", "Priya", "Arjun", "Yuki", "Omar", "Lena", "Tom", "Nina", "Ben",
+    "Dana",
+    "Sam",
+    "Chris",
+    "Jordan",
+    "Taylor",
+    "Alex",
+    "Morgan",
+    "Jamie",
+    "Riley",
+    "Casey",
+    "Lee",
+    "Robin",
+    "Kai",
+    "Noah",
+    "Liam",
+    "Emma",
+    "Olivia",
+    "Lucas",
+    "Mateo",
+    "Ethan",
+    "Sofia",
+    "Marco",
+    "Priya",
+    "Arjun",
+    "Yuki",
+    "Omar",
+    "Lena",
+    "Tom",
+    "Nina",
+    "Ben",
 )
 
 
@@ -200,9 +258,7 @@ class SimulatedContact:
     def label(self) -> str:
         return f"{self.buyer_type} {self.name}"
 
-    def next_line(self) -> str | None:
-        if self.position >= len(self.lines):
-            return None
+    def next_line(self) -> str:
         self.position += 1
         return self.lines[self.position - 1]
 
@@ -218,8 +274,10 @@ class Stats:
     replies_received: int = 0
 
     def summary(self) -> str:
-        return (f"sim: done: {self.contacts_started} contacts started, "
-                f"{self.messages_sent} messages sent, {self.replies_received} replies received")
+        return (
+            f"sim: done: {self.contacts_started} contacts started, "
+            f"{self.messages_sent} messages sent, {self.replies_received} replies received"
+        )
 
 
 @dataclass
@@ -231,7 +289,7 @@ class Simulator:
     max_contacts: int = 8
     reply_delay: float = 2.0
     duration: float = 0.0  # seconds; 0 = until stopped
-    outbox_key: str | None = None  # None: BLPOP every simulator:outbox:* key
+    outbox_key: str | None = None  # None: the API key's workspace outbox
     rng: random.Random = field(default_factory=random.Random)
     transport: httpx.BaseTransport | None = None
     out: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
@@ -243,12 +301,14 @@ class Simulator:
     stats: Stats = field(default_factory=Stats)
 
     def __post_init__(self) -> None:
-        self.http = httpx.Client(base_url=self.api_url.rstrip("/"), timeout=10.0,
-                                 headers={"X-API-Key": self.api_key}, transport=self.transport)
+        self.http = httpx.Client(
+            base_url=self.api_url.rstrip("/"),
+            timeout=10.0,
+            headers={"X-API-Key": self.api_key},
+            transport=self.transport,
+        )
         self._queue: list[tuple[float, int, Callable[[], None]]] = []
         self._order = itertools.count()
-        self._keys: list[str] = [self.outbox_key] if self.outbox_key else []
-        self._scanned_at = float("-inf")
         self._stopping = False
         self._redis_down = False
 
@@ -256,8 +316,11 @@ class Simulator:
     def run(self) -> Stats:
         try:
             self.personas = self.fetch_personas()
-            self.out(f"sim: personas {', '.join(self.personas)}; {self.rate_per_minute:g} new "
-                     f"contacts/min, at most {self.max_contacts} active")
+            self.outbox_key = self.outbox_key or self.fetch_outbox_key()
+            self.out(
+                f"sim: personas {', '.join(self.personas)}; {self.rate_per_minute:g} new "
+                f"contacts/min, at most {self.max_contacts} active"
+            )
             deadline = self.clock() + self.duration if self.duration > 0 else None
             self.schedule(0.0, self.start_contact)
             while not self._stopping and (deadline is None or self.clock() < deadline):
@@ -304,6 +367,12 @@ class Simulator:
             raise SimulatorError("the workspace has no personas; create one first")
         return names
 
+    def fetch_outbox_key(self) -> str:
+        response = self.http.get("/api/workspace")
+        if response.status_code != 200:
+            raise SimulatorError(f"GET /api/workspace answered {response.status_code}")
+        return OUTBOX_KEY.format(workspace_id=response.json()["id"])
+
     def send(self, contact: SimulatedContact, text: str) -> None:
         body = {
             "channel": CHANNEL,
@@ -335,7 +404,8 @@ class Simulator:
         return sum(contact.active for contact in self.contacts.values())
 
     def start_contact(self) -> None:
-        self.schedule(self.rng.expovariate(self.rate_per_minute / 60.0), self.start_contact)
+        gap = self.rng.expovariate(self.rate_per_minute / 60.0)  # Poisson arrivals
+        self.schedule(max(MIN_START_GAP_SECONDS, gap), self.start_contact)
         if self.active_contacts() >= self.max_contacts:
             return
         buyer_type = self.rng.choice(list(BuyerType))
@@ -358,11 +428,9 @@ class Simulator:
 
     def say_next(self, contact: SimulatedContact) -> None:
         contact.answer_pending = False
-        line = contact.next_line()
-        if contact.active and line is not None:
-            self.send(contact, line)
-        if contact.finished:
-            contact.active = False
+        if contact.active and not contact.finished:
+            self.send(contact, contact.next_line())
+            contact.active = not contact.finished  # the goodbye line frees the slot
 
     def check_silence(self, contact: SimulatedContact) -> None:
         if not contact.active:
@@ -379,21 +447,10 @@ class Simulator:
         self.schedule(max(1.0, wait), lambda: self.check_silence(contact))
 
     # -- Redis side --------------------------------------------------------------------
-    def outbox_keys(self) -> list[str]:
-        if self.outbox_key or self.clock() - self._scanned_at < RESCAN_SECONDS:
-            return self._keys
-        self._scanned_at = self.clock()
-        found = self.redis_client.scan_iter(match=OUTBOX_PATTERN, count=100)
-        self._keys = sorted({as_text(key) for key in found})
-        return self._keys
-
     def poll_replies(self) -> None:
         try:
-            keys = self.outbox_keys()
-            if not keys:
-                self.sleep(POLL_SECONDS)
-                return
-            popped = cast(Any, self.redis_client.blpop(keys, timeout=POLL_SECONDS))
+            assert self.outbox_key is not None
+            popped = cast(Any, self.redis_client.blpop([self.outbox_key], timeout=POLL_SECONDS))
         except redis.RedisError as exc:
             if not self._redis_down:
                 self.out(f"sim: cannot read replies from Redis: {exc}")
@@ -402,9 +459,9 @@ class Simulator:
             return
         self._redis_down = False
         if popped:
-            self.handle_reply(as_text(popped[1]), as_text(popped[0]))
+            self.handle_reply(as_text(popped[1]))
 
-    def handle_reply(self, raw: str, key: str | None = None) -> None:
+    def handle_reply(self, raw: str) -> None:
         try:
             payload = json.loads(raw)
             contact = self.contacts.get(str(payload["contact_external_id"]))
@@ -413,9 +470,6 @@ class Simulator:
             return
         if contact is None:
             return  # someone else's contact, or one from an earlier run
-        if key and not self.outbox_key:  # our workspace's outbox: stop draining the others
-            self.outbox_key, self._keys = key, [key]
-            self.out(f"sim: replies come from {key}; listening there only")
         self.stats.replies_received += 1
         self.out(f"sim: [{contact.persona} -> {contact.name}] {payload.get('text', '')}")
         contact.last_heard_at = self.clock()

@@ -43,7 +43,9 @@ def suggest_replies(message_id: int, request_key: str) -> None:
 @shared_task(bind=True, acks_late=True, max_retries=5)
 def deliver_reply(self, message_id: int) -> None:
     message = (
-        Message.objects.select_related("conversation__contact", "conversation__persona", "workspace")
+        Message.objects.select_related(
+            "conversation__contact", "conversation__persona", "workspace"
+        )
         .filter(pk=message_id)
         .first()
     )

@@ -32,7 +32,9 @@ api = NinjaAPI(
 
 
 def describe(error: dict) -> str:
-    location = ".".join(str(part) for part in error.get("loc", []) if part not in ("body", "payload"))
+    location = ".".join(
+        str(part) for part in error.get("loc", []) if part not in ("body", "payload")
+    )
     return f"{location}: {error.get('msg', 'invalid')}" if location else error.get("msg", "")
 
 
@@ -48,6 +50,12 @@ def validation_failed(request: HttpRequest, exc: ValidationError):
 @api.get("/health", auth=None, tags=["health"], summary="Database, Redis, workers and models")
 def get_health(request: HttpRequest):
     return health.report()
+
+
+@api.get("/workspace", tags=["workspace"], summary="The workspace this API key belongs to")
+def get_workspace(request: HttpRequest):
+    workspace = request.auth  # type: ignore[attr-defined]
+    return {"id": workspace.pk, "slug": workspace.slug, "name": workspace.name}
 
 
 api.add_router("", messages_router)

@@ -36,11 +36,18 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
     children: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
-    def spawn(self, name: str, args: list[str], log: Path | None = None) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, name: str, args: list[str], log: Path | None = None, env: dict | None = None
+    ) -> subprocess.Popen[bytes]:
         # A new session per child, so Ctrl-C reaches only us and we stop children in order.
         output = log.open("ab") if log else None
         proc = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, start_new_session=True, stdout=output, stderr=output
+            args,
+            cwd=ROOT,
+            env={**self.env, **(env or {})},
+            start_new_session=True,
+            stdout=output,
+            stderr=output,
         )
         self.children.append((name, proc))
         return proc
@@ -167,8 +174,16 @@ def run(argv: list[str]) -> int:
         else:
             stack.spawn(
                 "simulator",
-                [sys.executable, "manage.py", "simulate", "--api-url", base_url,
-                 "--api-key", credentials["api_key"], *argv],
+                [
+                    sys.executable,
+                    "manage.py",
+                    "simulate",
+                    "--api-url",
+                    base_url,
+                    "--api-key",
+                    credentials["api_key"],
+                    *argv,
+                ],
             )
         print_banner(base_url, credentials, credentials_file)
         return supervise(stack)
@@ -177,15 +192,42 @@ def run(argv: list[str]) -> int:
 def start_web_and_workers(stack: Stack, port: int) -> None:
     stack.spawn(
         "web",
-        [str(VENV_BIN / "uvicorn"), "dashboard.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--ws", "auto"],
+        [
+            str(VENV_BIN / "uvicorn"),
+            "dashboard.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--ws",
+            "auto",
+        ],
     )
+    # On a laptop (or this sandbox) the stack runs as root; Celery's warning about that is
+    # meant for servers, so it is silenced here only.
+    quiet_root = {"PYTHONWARNINGS": "ignore:You're running the worker with superuser"}
     # One worker per queue, as on production nodes where GPU workers take ml and llm.
     for queue in WORKER_QUEUES:
         stack.spawn(
             f"worker-{queue}",
-            [str(VENV_BIN / "celery"), "--quiet", "-A", "dashboard", "worker", "-Q", queue,
-             "-n", f"{queue}@%h", "--concurrency", "1", "--loglevel", "warning"],
+            [
+                str(VENV_BIN / "celery"),
+                "--quiet",
+                "-A",
+                "dashboard",
+                "worker",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "warning",
+            ],
+            env=quiet_root,
         )
     wait_for_port(port, "web server")
 
@@ -230,7 +272,9 @@ def test(argv: list[str]) -> int:
     test_var = Path(os.environ.get("TEST_VAR_DIR", ROOT / "var" / "test")).resolve()
     shutil.rmtree(test_var / "redis", ignore_errors=True)
     with services(test_var, "dashboard", persist_redis=False) as stack:
-        stack.env["CHROMIUM_PATH"] = stack.env.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
+        stack.env["CHROMIUM_PATH"] = (
+            stack.env.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
+        )
         checks = [
             [str(VENV_BIN / "ruff"), "check", "."],
             [str(VENV_BIN / "mypy"), "."],

@@ -3,13 +3,16 @@ same template, so each page has one view and one context."""
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import uuid4
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from conversations import decisions
 from conversations.models import (
@@ -21,12 +24,19 @@ from conversations.models import (
 )
 from dashboard.models import Membership, get_membership_or_404
 
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through HtmxMiddleware (as all of ours do)."""
+
+    htmx: HtmxDetails
+
+
 # How many messages the conversation page shows at first; older ones stay in the database.
 PAGE_MESSAGES = 200
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     membership = Membership.objects.for_user(request.user).order_by("workspace__name").first()
     if membership is None:
         return render(request, "no_workspace.html", status=403)
@@ -35,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+def inbox(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership_or_404(request.user, slug)
     conversations = Conversation.objects.for_workspace(membership.workspace).for_inbox()[:100]
     context = {
@@ -88,15 +98,19 @@ def suggestions_context(conversation: Conversation) -> dict:
     return {"suggestion_set": suggestion_set, "rejected_ids": rejected}
 
 
-def conversation_context(request: HttpRequest, slug: str, conversation_id: int) -> dict:
+def conversation_context(request: HtmxHttpRequest, slug: str, conversation_id: int) -> dict:
     membership = get_membership_or_404(request.user, slug)
     conversation = get_conversation_or_404(membership.workspace, conversation_id)
-    return {"membership": membership, "workspace": membership.workspace, "conversation": conversation}
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "conversation": conversation,
+    }
 
 
 @require_GET
 @login_required
-def conversation_page(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     context = conversation_context(request, slug, conversation_id)
     conversation = context["conversation"]
     newest = conversation.messages.order_by("-seq")[:PAGE_MESSAGES]
@@ -107,7 +121,9 @@ def conversation_page(request: HttpRequest, slug: str, conversation_id: int) -> 
 
 @require_GET
 @login_required
-def conversation_messages(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+def conversation_messages(
+    request: HtmxHttpRequest, slug: str, conversation_id: int
+) -> HttpResponse:
     """Messages after ?after=SEQ, in order: the live page's catch-up after any event."""
     context = conversation_context(request, slug, conversation_id)
     try:
@@ -121,13 +137,15 @@ def conversation_messages(request: HttpRequest, slug: str, conversation_id: int)
 
 @require_GET
 @login_required
-def conversation_suggestions(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+def conversation_suggestions(
+    request: HtmxHttpRequest, slug: str, conversation_id: int
+) -> HttpResponse:
     context = conversation_context(request, slug, conversation_id)
     context.update(suggestions_context(context["conversation"]))
     return render(request, "conversation.html#suggestions", context)
 
 
-def sending_context_or_403(request: HttpRequest, slug: str, conversation_id: int):
+def sending_context_or_403(request: HtmxHttpRequest, slug: str, conversation_id: int):
     context = conversation_context(request, slug, conversation_id)
     if not context["membership"].can_send:
         return None, HttpResponseForbidden("Your role cannot send replies in this workspace.")
@@ -141,14 +159,16 @@ def optional_int(value: str | None) -> int | None:
         return None
 
 
-def composer_response(request: HttpRequest, context: dict, error: str = "", text: str = ""):
+def composer_response(request: HtmxHttpRequest, context: dict, error: str = "", text: str = ""):
     """After a send: a fresh composer, and an HX-Trigger telling the page to catch up."""
     if not request.htmx:
-        return redirect("conversation", slug=context["workspace"].slug, conversation_id=context["conversation"].pk)
+        return redirect(
+            "conversation",
+            slug=context["workspace"].slug,
+            conversation_id=context["conversation"].pk,
+        )
     context.update({"composer_error": error, "composer_text": text})
-    response = render(
-        request, "conversation.html#composer", context, status=422 if error else 200
-    )
+    response = render(request, "conversation.html#composer", context, status=422 if error else 200)
     if not error:
         response["HX-Trigger"] = "reply-sent"
     return response
@@ -156,7 +176,7 @@ def composer_response(request: HttpRequest, context: dict, error: str = "", text
 
 @require_POST
 @login_required
-def send_reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+def send_reply(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     context, forbidden = sending_context_or_403(request, slug, conversation_id)
     if forbidden:
         return forbidden
@@ -164,7 +184,7 @@ def send_reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpRes
     try:
         decisions.send_reply(
             context["conversation"],
-            request.user,
+            cast(User, request.user),  # login_required: never anonymous here
             text,
             suggestion_id=optional_int(request.POST.get("suggestion_id")),
         )
@@ -175,7 +195,7 @@ def send_reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpRes
 
 @require_POST
 @login_required
-def reject_suggestion(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+def reject_suggestion(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     context, forbidden = sending_context_or_403(request, slug, conversation_id)
     if forbidden:
         return forbidden
@@ -184,7 +204,7 @@ def reject_suggestion(request: HttpRequest, slug: str, conversation_id: int) -> 
     try:
         decisions.reject_suggestion(
             conversation,
-            request.user,
+            cast(User, request.user),
             optional_int(request.POST.get("suggestion_id")) or 0,
             request.POST.get("reason", ""),
         )
@@ -199,14 +219,18 @@ def reject_suggestion(request: HttpRequest, slug: str, conversation_id: int) -> 
 
 @require_POST
 @login_required
-def regenerate_suggestions(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+def regenerate_suggestions(
+    request: HtmxHttpRequest, slug: str, conversation_id: int
+) -> HttpResponse:
     from conversations.tasks import suggest_replies
 
     context, forbidden = sending_context_or_403(request, slug, conversation_id)
     if forbidden:
         return forbidden
     conversation = context["conversation"]
-    latest_in = conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
+    latest_in = (
+        conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
+    )
     if latest_in is not None:
         suggest_replies.delay(latest_in.pk, f"regenerate:{latest_in.pk}:{uuid4().hex}")
     if not request.htmx:

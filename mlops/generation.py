@@ -46,12 +46,20 @@ STATE_TEMPLATES: dict[str, list[tuple[str, str, str]]] = {
         ("playful", "Flirty", "You're full of surprises {name} 😘 what else should I know?"),
     ],
     "cta": [
-        ("direct", "Clear offer", "I just made something I think you'd love, {name}. Want the link?"),
+        (
+            "direct",
+            "Clear offer",
+            "I just made something I think you'd love, {name}. Want the link?",
+        ),
         ("playful", "Teasing offer", "I have a little surprise for you {name} 😏 shall I send it?"),
         ("warm", "Soft offer", "{phrase} If you'd like more, my page has it all for you."),
     ],
     "objection_handling": [
-        ("empathetic", "Reassuring", "Totally get it, {name}. No pressure at all, what's on your mind?"),
+        (
+            "empathetic",
+            "Reassuring",
+            "Totally get it, {name}. No pressure at all, what's on your mind?",
+        ),
         ("direct", "Clarifying", "Fair question! What would make it feel worth it for you?"),
         ("warm", "Patient", "No rush {name}, I'm happy just chatting. {phrase}"),
     ],

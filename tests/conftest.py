@@ -148,9 +148,20 @@ def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     """The real ASGI app (HTTP + websockets) under uvicorn on a loopback port."""
     port = free_port()
     process = subprocess.Popen(
-        [str(VENV_BIN / "uvicorn"), "dashboard.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--ws", "auto"],
-        cwd=ROOT, env=child_env(),
+        [
+            str(VENV_BIN / "uvicorn"),
+            "dashboard.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--ws",
+            "auto",
+        ],
+        cwd=ROOT,
+        env=child_env(),
     )
     try:
         wait_for_port(port, "test ASGI server")
@@ -163,10 +174,23 @@ def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
 def celery_worker(django_db_setup) -> Iterator[None]:
     """A real Celery worker process consuming every queue, on the test database."""
     process = subprocess.Popen(
-        [str(VENV_BIN / "celery"), "--quiet", "-A", "dashboard", "worker",
-         "-Q", "default,ml,llm", "--pool", "solo", "-n", f"test-{os.getpid()}@%h",
-         "--loglevel", "warning"],
-        cwd=ROOT, env=child_env(),
+        [
+            str(VENV_BIN / "celery"),
+            "--quiet",
+            "-A",
+            "dashboard",
+            "worker",
+            "-Q",
+            "default,ml,llm",
+            "--pool",
+            "solo",
+            "-n",
+            f"test-{os.getpid()}@%h",
+            "--loglevel",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=child_env(),
     )
     try:
         wait_for_worker()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import message_body
 from django.conf import settings
 from django.test import Client
 
 from conversations.models import Contact, Conversation, Message
 from dashboard.models import ApiKey, hash_api_key
 from personas.models import Persona
+from tests.conftest import message_body
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,8 @@ def without(field: str) -> dict:
         pytest.param(without("external_id"), "external_id", id="missing external_id"),
         pytest.param(without("contact"), "contact", id="missing contact"),
         pytest.param(
-            message_body(contact={"name": "Sam"}), "contact.external_id",
+            message_body(contact={"name": "Sam"}),
+            "contact.external_id",
             id="missing contact.external_id",
         ),
         pytest.param(

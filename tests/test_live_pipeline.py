@@ -136,7 +136,9 @@ def test_operator_reply_is_delivered_to_the_simulator_outbox(
     browser = Client()
     browser.force_login(operator)
     url = f"/w/acme/c/{posted['conversation_id']}/reply/"
-    response = browser.post(url, {"text": "Hi Sam, thanks for writing!"}, headers={"HX-Request": "true"})
+    response = browser.post(
+        url, {"text": "Hi Sam, thanks for writing!"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
 
     outbox = redis.Redis.from_url(settings.REDIS_URL)

@@ -28,8 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 Action = OperatorDecision.Action
 
 
-def inbound(external_id: str = "msg-1", contact: str = "contact-1", channel: str = "api",
-            persona: str = "Mia", text: str = "hey there") -> ingestion.InboundMessage:
+def inbound(
+    external_id: str = "msg-1",
+    contact: str = "contact-1",
+    channel: str = "api",
+    persona: str = "Mia",
+    text: str = "hey there",
+) -> ingestion.InboundMessage:
     return ingestion.InboundMessage(
         channel=channel,
         external_id=external_id,
@@ -47,7 +52,7 @@ def conversation(workspace, persona) -> Conversation:
 
 
 def make_suggestions(conversation: Conversation, *texts: str) -> list[Suggestion]:
-    message = conversation.messages.order_by("-seq").first()
+    message = conversation.messages.latest("seq")
     suggestion_set = SuggestionSet.objects.create(
         workspace=conversation.workspace,
         conversation=conversation,
@@ -59,8 +64,13 @@ def make_suggestions(conversation: Conversation, *texts: str) -> list[Suggestion
     )
     return [
         Suggestion.objects.create(
-            suggestion_set=suggestion_set, position=position, text=text, theme="warm",
-            descriptor="friendly", confidence=0.9, model_version="test-model",
+            suggestion_set=suggestion_set,
+            position=position,
+            text=text,
+            theme="warm",
+            descriptor="friendly",
+            confidence=0.9,
+            model_version="test-model",
             prompt_version="test-prompt",
         )
         for position, text in enumerate(texts)
@@ -94,7 +104,9 @@ def test_ingest_continues_the_sequence_after_an_operator_reply(conversation, ope
 
     assert result.seq == 3
     assert list(conversation.messages.values_list("seq", "direction")) == [
-        (1, "in"), (2, "out"), (3, "in"),
+        (1, "in"),
+        (2, "out"),
+        (3, "in"),
     ]
 
 
@@ -129,8 +141,13 @@ def test_ingest_reopens_a_closed_conversation(conversation):
 # Database constraints
 
 
-def create_message(conversation: Conversation, seq: int, external_id: str | None,
-                   channel: str = "api", workspace=None) -> Message:
+def create_message(
+    conversation: Conversation,
+    seq: int,
+    external_id: str | None,
+    channel: str = "api",
+    workspace=None,
+) -> Message:
     return Message.objects.create(
         workspace=workspace or conversation.workspace,
         conversation=conversation,
@@ -215,6 +232,7 @@ def test_sending_a_suggestion_unchanged_is_an_accept(conversation, operator):
     assert decision.shown_text == decision.final_text == "omg stop it"
     assert decision.operator == operator
     sent = decision.sent_message
+    assert sent is not None
     assert sent.text == "omg stop it"
     assert sent.direction == Message.Direction.OUT
     assert sent.author == operator
@@ -453,7 +471,8 @@ def test_database_from_url_reads_a_tcp_url():
 def start_django(**env: str) -> subprocess.CompletedProcess[str]:
     """Import the settings in a fresh process with DEBUG off and the given variables."""
     environment = {
-        name: value for name, value in os.environ.items()
+        name: value
+        for name, value in os.environ.items()
         if name not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
     }
     environment.update(
@@ -465,7 +484,11 @@ def start_django(**env: str) -> subprocess.CompletedProcess[str]:
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

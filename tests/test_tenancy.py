@@ -6,7 +6,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from conftest import message_body
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import URLPattern, reverse
@@ -17,14 +16,19 @@ from conversations.routing import websocket_urlpatterns
 from dashboard.models import ApiKey
 from dashboard.urls import urlpatterns
 from personas.models import Persona
+from tests.conftest import message_body
 
 
 def ingest(workspace, contact: str = "contact-1", external_id: str = "msg-1") -> Conversation:
     result = ingestion.ingest(
         workspace,
         ingestion.InboundMessage(
-            channel="api", external_id=external_id, contact_external_id=contact,
-            contact_name="Sam", persona="Mia", text="hey, love your pics!",
+            channel="api",
+            external_id=external_id,
+            contact_external_id=contact,
+            contact_name="Sam",
+            persona="Mia",
+            text="hey, love your pics!",
         ),
     )
     return Conversation.objects.get(pk=result.conversation_id)
@@ -91,7 +95,8 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
         response = outsider_client.get(url)
     else:
         response = outsider_client.post(
-            url, {"text": "hello from outside", "reason": "Wrong tone", "suggestion_id": ""},
+            url,
+            {"text": "hello from outside", "reason": "Wrong tone", "suggestion_id": ""},
             headers={"HX-Request": "true"},
         )
 
@@ -185,8 +190,11 @@ async def publish_created(workspace_id: int, conversation: Conversation, seq: in
     )
     await sync_to_async(events.publish)(workspace_id, event)
     return {
-        "type": "message.created", "conversation_id": conversation.pk,
-        "message_id": 1000 + seq, "seq": seq, "direction": "in",
+        "type": "message.created",
+        "conversation_id": conversation.pk,
+        "message_id": 1000 + seq,
+        "seq": seq,
+        "direction": "in",
     }
 
 

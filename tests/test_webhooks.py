@@ -6,12 +6,12 @@ import json
 import time
 
 import pytest
-from conftest import message_body
 from django.conf import settings
 from django.test import Client
 
 from conversations.models import Contact, Conversation, Message
 from conversations.signing import BadSignature, sign, verify
+from tests.conftest import message_body
 
 URL = "/api/webhooks/acme/messages"
 TOLERANCE = settings.WEBHOOK_TOLERANCE_SECONDS
@@ -31,8 +31,9 @@ def without(field: str) -> dict:
     return body
 
 
-def deliver(body: bytes, timestamp: str | None = None, signature: str | None = None,
-            url: str = URL):
+def deliver(
+    body: bytes, timestamp: str | None = None, signature: str | None = None, url: str = URL
+):
     headers = {}
     if timestamp is not None:
         headers["X-Webhook-Timestamp"] = timestamp
@@ -83,9 +84,7 @@ def refused_deliveries():
 
     return [
         pytest.param(lambda secret: deliver(body), id="no headers"),
-        pytest.param(
-            lambda secret: deliver(body, timestamp=str(now)), id="no signature header"
-        ),
+        pytest.param(lambda secret: deliver(body, timestamp=str(now)), id="no signature header"),
         pytest.param(
             lambda secret: deliver(body, signature=sign(secret, str(now), body)),
             id="no timestamp header",
@@ -230,7 +229,10 @@ def test_sign_is_hex_sha256_with_a_prefix():
             str(NOW), sign(SECRET, str(NOW), BODY), BODY + b" ", "does not match", id="tampered"
         ),
         pytest.param(
-            str(NOW), sign(SECRET, str(NOW), BODY).upper(), BODY, "does not match",
+            str(NOW),
+            sign(SECRET, str(NOW), BODY).upper(),
+            BODY,
+            "does not match",
             id="altered signature",
         ),
     ],

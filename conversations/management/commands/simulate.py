@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import signal
 from typing import Any
@@ -21,23 +22,45 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--api-url", default="http://127.0.0.1:8000",
-                            help="base URL of the dashboard (default: %(default)s)")
+        parser.add_argument(
+            "--api-url",
+            default="http://127.0.0.1:8000",
+            help="base URL of the dashboard (default: %(default)s)",
+        )
         parser.add_argument("--api-key", required=True, help="workspace API key (X-API-Key)")
-        parser.add_argument("--rate", type=float, default=6.0,
-                            help="new conversations started per minute (default: %(default)s)")
-        parser.add_argument("--duration", type=float, default=0.0,
-                            help="seconds to run; 0 runs until Ctrl-C (default: %(default)s)")
-        parser.add_argument("--contacts", type=int, default=8,
-                            help="most simulated contacts active at once (default: %(default)s)")
-        parser.add_argument("--seed", type=int, default=None,
-                            help="random seed, for reproducible behaviour")
-        parser.add_argument("--reply-delay", type=float, default=2.0,
-                            help="seconds a contact 'types' before answering (default: "
-                                 "%(default)s)")
-        parser.add_argument("--outbox-key", default=None,
-                            help="Redis list with operator replies (default: every "
-                                 "simulator:outbox:* key until the workspace's one is known)")
+        parser.add_argument(
+            "--rate",
+            type=float,
+            default=6.0,
+            help="new conversations started per minute (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=0.0,
+            help="seconds to run; 0 runs until Ctrl-C (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--contacts",
+            type=int,
+            default=8,
+            help="most simulated contacts active at once (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=None, help="random seed, for reproducible behaviour"
+        )
+        parser.add_argument(
+            "--reply-delay",
+            type=float,
+            default=2.0,
+            help="seconds a contact 'types' before answering (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--outbox-key",
+            default=None,
+            help="Redis list with operator replies (default: the outbox of the API "
+            "key's workspace)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         validate(options)
@@ -61,6 +84,9 @@ class Command(BaseCommand):
 
 
 def validate(options: dict[str, Any]) -> None:
+    for name in ("rate", "duration", "reply_delay"):
+        if not math.isfinite(options[name]):
+            raise CommandError(f"--{name.replace('_', '-')} must be a finite number")
     if not options["api_key"].strip():
         raise CommandError("--api-key must not be empty")
     if not options["api_url"].startswith(("http://", "https://")):
