@@ -55,7 +55,9 @@ class Conversation(models.Model):
         CLOSED = "closed", "Closed"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
-    persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="conversations")
+    # RESTRICT, not PROTECT: a persona in use cannot be deleted alone, but deleting the
+    # whole workspace still removes its conversations and personas together.
+    persona = models.ForeignKey(Persona, on_delete=models.RESTRICT, related_name="conversations")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
     channel = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -289,17 +289,29 @@ def test(argv: list[str]) -> int:
         return subprocess.call([sys.executable, "-m", "pytest", *argv], cwd=ROOT, env=stack.env)
 
 
+def bench(argv: list[str]) -> int:
+    """Run benchmarks/NAME.py against the embedded servers of `./dev run` (migrated)."""
+    if not argv:
+        print("usage: ./dev bench NAME [args]; NAME is a file in benchmarks/", file=sys.stderr)
+        return 2
+    script = ROOT / "benchmarks" / f"{argv[0]}.py"
+    with services(ROOT / "var", "dashboard", persist_redis=True) as stack:
+        if manage(stack, "migrate", "--noinput", "-v", "0") != 0:
+            return 1
+        return subprocess.call([sys.executable, str(script), *argv[1:]], cwd=ROOT, env=stack.env)
+
+
 def manage_command(argv: list[str]) -> int:
     with services(ROOT / "var", "dashboard", persist_redis=True) as stack:
         return manage(stack, *argv)
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "manage"}:
-        print("usage: python -m dashboard.stack run|test|manage [args...]", file=sys.stderr)
+    commands = {"run": run, "test": test, "manage": manage_command, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(f"usage: python -m dashboard.stack {'|'.join(commands)} [args...]", file=sys.stderr)
         return 2
-    command, argv = sys.argv[1], sys.argv[2:]
-    return {"run": run, "test": test, "manage": manage_command}[command](argv)
+    return commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":
