@@ -6,7 +6,7 @@ import pydantic
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -73,7 +73,7 @@ def ingest_or_422(workspace: Workspace, payload: MessageIn) -> ingestion.IngestR
 )
 def post_message(request: HttpRequest, payload: MessageIn):
     result = ingest_or_422(request.auth, payload)  # type: ignore[attr-defined]
-    return (200 if result.duplicate else 201), result
+    return Status(200 if result.duplicate else 201, result)
 
 
 @webhook_router.post(
@@ -97,7 +97,7 @@ def webhook_message(request: HttpRequest, workspace_slug: str):
     try:
         payload = MessageIn.model_validate_json(request.body)
     except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
         raise NinjaValidationError([dict(error) for error in errors]) from exc
     result = ingest_or_422(workspace, payload)
-    return (200 if result.duplicate else 201), result
+    return Status(200 if result.duplicate else 201, result)
