@@ -11,6 +11,8 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from conversations import ingestion
+from conversations.history import journey_report
+from conversations.models import get_conversation_or_404
 from conversations.signing import BadSignature, verify
 from dashboard.models import Workspace
 
@@ -31,6 +33,7 @@ class MessageIn(Schema):
     contact: ContactIn
     persona: str = Field(..., min_length=1, max_length=80)
     text: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
+    campaign: str = Field("", max_length=50)
 
     @pydantic.field_validator("text")
     @classmethod
@@ -59,11 +62,12 @@ def ingest_or_422(workspace: Workspace, payload: MessageIn) -> ingestion.IngestR
         contact_name=payload.contact.name,
         persona=payload.persona,
         text=payload.text,
+        campaign=payload.campaign,
     )
     try:
         return ingestion.ingest(workspace, inbound)
-    except ingestion.UnknownPersona as exc:
-        raise HttpError(422, f"persona: {exc}") from exc
+    except ingestion.IngestionError as exc:
+        raise HttpError(422, f"{exc.field}: {exc}") from exc
 
 
 @router.post(
@@ -101,3 +105,81 @@ def webhook_message(request: HttpRequest, workspace_slug: str):
         raise NinjaValidationError([dict(error) for error in errors]) from exc
     result = ingest_or_422(workspace, payload)
     return Status(200 if result.duplicate else 201, result)
+
+
+# -- journeys (seed 001's conversation API) ---------------------------------------------
+
+journeys_router = Router(tags=["conversations"])
+
+
+class ConversationStart(Schema):
+    user_id: str = Field(..., min_length=1, max_length=200)
+    initial_message: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
+    playbook: str = Field("", max_length=50)
+    persona: str = Field("", max_length=80)
+    user_name: str = Field("", max_length=200)
+
+
+class ConversationStarted(Schema):
+    conversation_id: int
+    state: str
+
+
+class TransitionIn(Schema):
+    user_message: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
+    user_name: str = Field("", max_length=200)
+
+
+class TransitionOut(Schema):
+    conversation_id: int
+    state: str
+    previous_state: str
+    intent: str
+
+
+@journeys_router.post(
+    "/conversations",
+    response={201: ConversationStarted, 401: ErrorOut, 422: ErrorOut},
+    summary="Start a conversation in its playbook's entry state (default: sales-7)",
+)
+def start_conversation(request: HttpRequest, payload: ConversationStart):
+    try:
+        conversation = ingestion.start_conversation(
+            request.auth,  # type: ignore[attr-defined]
+            user_id=payload.user_id,
+            user_name=payload.user_name,
+            text=payload.initial_message,
+            playbook_slug=payload.playbook or ingestion.API_DEFAULT_PLAYBOOK,
+            persona_name=payload.persona,
+        )
+    except ingestion.IngestionError as exc:
+        raise HttpError(422, f"{exc.field}: {exc}") from exc
+    return Status(201, {"conversation_id": conversation.pk, "state": conversation.journey_state})
+
+
+@journeys_router.get(
+    "/conversations/{conversation_id}",
+    response={200: dict, 401: ErrorOut, 404: ErrorOut},
+    summary="State, turn history, counters and outcome of a conversation",
+)
+def get_conversation(request: HttpRequest, conversation_id: int):
+    conversation = get_conversation_or_404(request.auth, conversation_id)  # type: ignore[attr-defined]
+    return journey_report(conversation)
+
+
+@journeys_router.post(
+    "/conversations/{conversation_id}/transition",
+    response={200: TransitionOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Add the customer's message and move the conversation through its journey",
+)
+def transition(request: HttpRequest, conversation_id: int, payload: TransitionIn):
+    conversation = get_conversation_or_404(request.auth, conversation_id)  # type: ignore[attr-defined]
+    if conversation.outcome:
+        raise HttpError(409, f"the conversation has ended (outcome {conversation.outcome})")
+    turn = ingestion.continue_conversation(conversation, payload.user_message, payload.user_name)
+    return {
+        "conversation_id": conversation.pk,
+        "state": turn.state_after,
+        "previous_state": turn.state_before,
+        "intent": turn.intent_analysis.get("intent", ""),
+    }

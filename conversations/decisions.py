@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import ingestion
+from conversations import ingestion, steering
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion
 
 Action = OperatorDecision.Action
@@ -106,6 +106,7 @@ def store_reply(
         operator=operator,
         sent_message=message,
     )
+    steering.record_reply(message)
     transaction.on_commit(lambda: after_reply_commit(message))
     return decision
 

@@ -47,7 +47,15 @@ class MessageDelivered:
     type: str = "message.delivery"
 
 
-Event = MessageCreated | SuggestionsReady | MessageDelivered
+@dataclass(frozen=True)
+class JourneyChanged:
+    conversation_id: int
+    state: str
+    outcome: str
+    type: str = "conversation.state"
+
+
+Event = MessageCreated | SuggestionsReady | MessageDelivered | JourneyChanged
 
 
 def send_to_groups(groups: list[str], event: Event) -> None:

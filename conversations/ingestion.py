@@ -10,15 +10,24 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import events
-from conversations.models import Contact, Conversation, Message
+from conversations import events, steering
+from conversations.builtin_playbooks import DEFAULT_SLUG
+from conversations.models import Contact, Conversation, Message, Playbook, Turn
 from dashboard.models import Workspace
-from personas.models import Persona
+from personas.models import Campaign, Persona
 
 
-class UnknownPersona(Exception):
+class IngestionError(ValueError):
+    """The message names something this workspace does not have, in `field`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class UnknownPersona(IngestionError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"unknown persona {name!r}")
+        super().__init__("persona", f"unknown persona {name!r}")
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class InboundMessage:
     contact_name: str
     persona: str
     text: str
+    campaign: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,11 +53,12 @@ def ingest(workspace: Workspace, inbound: InboundMessage) -> IngestResult:
     persona = Persona.objects.for_workspace(workspace).filter(name=inbound.persona).first()
     if persona is None:
         raise UnknownPersona(inbound.persona)
+    campaign = find_campaign(workspace, inbound.campaign)
     existing = find_duplicate(workspace, inbound)
     if existing:
         return existing
     try:
-        return store_inbound(workspace, persona, inbound)
+        return store_inbound(workspace, persona, campaign, inbound)
     except IntegrityError:
         # Two deliveries of the same external id raced; the other one stored it first.
         duplicate = find_duplicate(workspace, inbound)
@@ -65,26 +76,69 @@ def find_duplicate(workspace: Workspace, inbound: InboundMessage) -> IngestResul
     return IngestResult(message.pk, message.conversation_id, message.seq, duplicate=True)
 
 
+def find_campaign(workspace: Workspace, slug: str) -> Campaign | None:
+    if not slug:
+        return None
+    campaign = Campaign.objects.filter(workspace=workspace, slug=slug, active=True).first()
+    if campaign is None:
+        raise IngestionError("campaign", f"unknown or inactive campaign {slug!r}")
+    return campaign
+
+
+def resolve_playbook(
+    workspace: Workspace, persona: Persona, campaign: Campaign | None, slug: str = ""
+) -> Playbook:
+    """The journey a new conversation follows: asked for, else campaign's, else persona's."""
+    wanted = slug or (campaign.playbook_slug if campaign else "") or persona.playbook_slug
+    playbook = Playbook.objects.resolve(workspace, wanted or DEFAULT_SLUG)
+    if playbook is None and slug:
+        raise IngestionError("playbook", f"unknown playbook {slug!r}")
+    return playbook or Playbook.objects.get(workspace=None, slug=DEFAULT_SLUG)
+
+
+def open_conversation(
+    contact: Contact, persona: Persona, campaign: Campaign | None, playbook: Playbook | None = None
+) -> Conversation:
+    """A new conversation, at its playbook's entry state."""
+    playbook = playbook or resolve_playbook(contact.workspace, persona, campaign)
+    return Conversation.objects.create(
+        workspace=contact.workspace,
+        contact=contact,
+        persona=persona,
+        campaign=campaign,
+        channel=contact.channel,
+        playbook=playbook,
+        journey_state=playbook.spec.entry,
+    )
+
+
+def current_conversation(
+    contact: Contact, persona: Persona, campaign: Campaign | None
+) -> Conversation:
+    """The contact's open conversation with this persona, or a new one once it has ended."""
+    # Locking the contact serialises two first messages from the same new contact.
+    Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    conversation = (
+        Conversation.objects.filter(contact=contact, persona=persona)
+        .exclude(status=Conversation.Status.CLOSED)
+        .order_by("-pk")
+        .first()
+    )
+    return conversation or open_conversation(contact, persona, campaign)
+
+
 @transaction.atomic
-def store_inbound(workspace: Workspace, persona: Persona, inbound: InboundMessage) -> IngestResult:
+def store_inbound(
+    workspace: Workspace, persona: Persona, campaign: Campaign | None, inbound: InboundMessage
+) -> IngestResult:
     contact, _ = Contact.objects.get_or_create(
         workspace=workspace,
         channel=inbound.channel,
         external_id=inbound.contact_external_id,
         defaults={"display_name": inbound.contact_name},
     )
-    conversation, _ = Conversation.objects.get_or_create(
-        workspace=workspace, contact=contact, persona=persona, defaults={"channel": inbound.channel}
-    )
-    message = append_message(
-        conversation,
-        text=inbound.text,
-        direction=Message.Direction.IN,
-        author_kind=Message.AuthorKind.CONTACT,
-        external_id=inbound.external_id,
-        delivery=Message.Delivery.RECEIVED,
-    )
-    transaction.on_commit(lambda: after_inbound_commit(message))
+    conversation = current_conversation(contact, persona, campaign)
+    message = add_customer_message(conversation, inbound.text, inbound.external_id)
     return IngestResult(message.pk, conversation.pk, message.seq, duplicate=False)
 
 
@@ -105,9 +159,7 @@ def append_message(conversation: Conversation, **fields) -> Message:
     )
     locked.last_seq = message.seq
     locked.last_message_at = now
-    if locked.status == Conversation.Status.CLOSED and message.direction == Message.Direction.IN:
-        locked.status = Conversation.Status.OPEN
-    locked.save(update_fields=["last_seq", "last_message_at", "status"])
+    locked.save(update_fields=["last_seq", "last_message_at"])
     return message
 
 
@@ -128,3 +180,67 @@ def announce(message: Message) -> None:
             direction=message.direction,
         ),
     )
+
+
+# -- seed 001's conversation API: one conversation per call, steered synchronously --------
+
+API_CHANNEL = "api"
+API_DEFAULT_PLAYBOOK = "sales-7"
+
+
+def default_persona(workspace: Workspace, name: str) -> Persona:
+    personas = Persona.objects.for_workspace(workspace)
+    persona = personas.filter(name=name).first() if name else personas.order_by("name").first()
+    if persona is None:
+        raise UnknownPersona(name) if name else IngestionError("persona", "no persona exists")
+    return persona
+
+
+@transaction.atomic
+def start_conversation(
+    workspace: Workspace,
+    user_id: str,
+    user_name: str,
+    text: str,
+    playbook_slug: str,
+    persona_name: str = "",
+) -> Conversation:
+    """A new conversation (even for a known user), opened by `text` in the entry state."""
+    persona = default_persona(workspace, persona_name)
+    playbook = resolve_playbook(workspace, persona, None, playbook_slug)
+    contact, _ = Contact.objects.get_or_create(
+        workspace=workspace,
+        channel=API_CHANNEL,
+        external_id=user_id,
+        defaults={"display_name": user_name},
+    )
+    conversation = open_conversation(contact, persona, None, playbook)
+    message = add_customer_message(conversation, text)
+    steering.steer(message)
+    conversation.refresh_from_db()
+    return conversation
+
+
+@transaction.atomic
+def continue_conversation(conversation: Conversation, text: str, user_name: str = "") -> Turn:
+    """The customer's next message, steered now so the caller gets the new state."""
+    if user_name and conversation.contact.display_name != user_name:
+        Contact.objects.filter(pk=conversation.contact_id).update(display_name=user_name)
+    message = add_customer_message(conversation, text)
+    return steering.steer(message)
+
+
+def add_customer_message(
+    conversation: Conversation, text: str, external_id: str | None = None
+) -> Message:
+    """Store an inbound message; after commit it is broadcast and analysed."""
+    message = append_message(
+        conversation,
+        text=text,
+        direction=Message.Direction.IN,
+        author_kind=Message.AuthorKind.CONTACT,
+        external_id=external_id,
+        delivery=Message.Delivery.RECEIVED,
+    )
+    transaction.on_commit(lambda: after_inbound_commit(message))
+    return message

@@ -3,12 +3,72 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404
+from django.utils.functional import cached_property
 
+from conversations import journeys
 from dashboard.models import Workspace
-from personas.models import Persona
+from personas.models import Campaign, Persona
+
+
+class PlaybookQuerySet(models.QuerySet["Playbook"]):
+    def visible_to(self, workspace: Workspace) -> PlaybookQuerySet:
+        """The workspace's own playbooks and the built-in ones."""
+        return self.filter(Q(workspace=workspace) | Q(workspace__isnull=True))
+
+    def resolve(self, workspace: Workspace, slug: str) -> Playbook | None:
+        """A workspace's own playbook wins over a built-in one of the same slug."""
+        found = self.visible_to(workspace).filter(slug=slug)
+        return found.order_by(F("workspace").asc(nulls_last=True)).first()
+
+
+class Playbook(models.Model):
+    """A conversation journey as data (see conversations/journeys.py for the format)."""
+
+    # NULL for the built-in playbooks every workspace can use.
+    workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="playbooks"
+    )
+    slug = models.SlugField()
+    name = models.CharField(max_length=120)
+    definition = models.JSONField(help_text="States, transitions and limits (JSON)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaybookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "slug"], name="playbook_slug_per_workspace"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(workspace__isnull=True), name="builtin_playbook_slug"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.workspace_id is None
+
+    def clean(self) -> None:
+        try:
+            spec = journeys.parse_playbook(self.definition or {})
+        except journeys.PlaybookError as exc:
+            raise ValidationError({"definition": exc.problems}) from exc
+        if self.slug and spec.slug != self.slug:
+            raise ValidationError({"slug": f"must match the definition's slug {spec.slug!r}"})
+
+    @cached_property
+    def spec(self) -> journeys.Playbook:
+        return journeys.parse_playbook(self.definition)
 
 
 class Contact(models.Model):
@@ -64,7 +124,22 @@ class Conversation(models.Model):
     assigned_operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    journey_state = models.CharField(max_length=60, default="rapport_building")
+    playbook = models.ForeignKey(Playbook, on_delete=models.RESTRICT, related_name="conversations")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    journey_state = models.CharField(max_length=60)
+    # The journey's counters (journeys.Counters), kept as columns for the funnels.
+    turn_count = models.PositiveIntegerField(default=0)
+    objection_count = models.PositiveIntegerField(default=0)
+    cta_count = models.PositiveIntegerField(default=0)
+    llm_error_count = models.PositiveIntegerField(default=0)
+    callback_requested = models.BooleanField(default=False)
+    user_confirmed = models.BooleanField(default=False)
+    # Set when the journey reaches a terminal state (seed 003's CallOutcomeType values).
+    outcome = models.CharField(max_length=30, blank=True)
+    outcome_reason = models.CharField(max_length=200, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
     # Sequence number of the newest message; the next message gets last_seq + 1.
     last_seq = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -73,20 +148,43 @@ class Conversation(models.Model):
     objects = ConversationQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["contact", "persona"], name="conversation_per_persona")
+        indexes = [
+            models.Index(fields=["workspace", "-last_message_at"]),
+            models.Index(fields=["contact", "persona", "status"]),
         ]
-        indexes = [models.Index(fields=["workspace", "-last_message_at"])]
 
     def __str__(self) -> str:
         return f"{self.contact} with {self.persona}"
+
+    @property
+    def counters(self) -> journeys.Counters:
+        return journeys.Counters(
+            turns=self.turn_count,
+            objections=self.objection_count,
+            ctas=self.cta_count,
+            llm_errors=self.llm_error_count,
+            callback_requested=self.callback_requested,
+            user_confirmed=self.user_confirmed,
+        )
+
+    def store_counters(self, counters: journeys.Counters) -> None:
+        self.turn_count = counters.turns
+        self.objection_count = counters.objections
+        self.cta_count = counters.ctas
+        self.llm_error_count = counters.llm_errors
+        self.callback_requested = counters.callback_requested
+        self.user_confirmed = counters.user_confirmed
+
+    @property
+    def state_spec(self) -> journeys.StateSpec | None:
+        return self.playbook.spec.states.get(self.journey_state)
 
 
 def get_conversation_or_404(workspace: Workspace, conversation_id: int) -> Conversation:
     """Conversations are only ever looked up inside a workspace the caller belongs to."""
     conversation = (
         Conversation.objects.for_workspace(workspace)
-        .select_related("contact", "persona", "workspace")
+        .select_related("contact", "persona", "workspace", "playbook")
         .filter(pk=conversation_id)
         .first()
     )
@@ -238,3 +336,54 @@ class OperatorDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.operator} in {self.conversation_id}"
+
+
+class Turn(models.Model):
+    """One customer message through the journey (seed 001's conversation_turns)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
+    # The inbound message; NULL for a turn raised by a signal alone (e.g. generation errors).
+    message = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="turn"
+    )
+    reply = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state_before = models.CharField(max_length=60)
+    state_after = models.CharField(max_length=60)
+    # The intent or signal whose transition fired; blank when the state stayed.
+    trigger = models.CharField(max_length=30, blank=True)
+    intent_analysis = models.JSONField(default=dict, blank=True)
+    # From the customer's message to the operator's reply.
+    response_time_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.state_before} -> {self.state_after}"
+
+
+class PhaseOverride(models.Model):
+    """The label an operator leaves by moving a conversation's phase or setting its outcome."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="phase_overrides"
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=60)
+    to_state = models.CharField(max_length=60)
+    outcome = models.CharField(max_length=30, blank=True)
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} -> {self.to_state} by {self.operator}"

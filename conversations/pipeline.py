@@ -6,21 +6,26 @@ Later stages (CTA decision, knowledge, memory) slot in between without changing 
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.db import transaction
 
-from conversations import events
-from conversations.models import Message, Suggestion, SuggestionSet
+from conversations import events, steering
+from conversations.models import Conversation, Message, Suggestion, SuggestionSet
 from mlops.generation import (
+    GENERIC_FALLBACKS,
     PROMPT_VERSION,
     TEMPLATE_MODEL_VERSION,
     ReplyContext,
+    ReplyOption,
     generate_replies,
     guard_reply,
 )
 from mlops.sentiment import analyse_sentiment
+
+logger = logging.getLogger(__name__)
 
 
 def elapsed_ms(started: float) -> int:
@@ -28,7 +33,16 @@ def elapsed_ms(started: float) -> int:
 
 
 def perceive(message: Message) -> dict:
-    """Analyse an inbound message once; a redelivered task reuses the stored analysis."""
+    """Analyse an inbound message once, then steer its conversation by it.
+
+    A redelivered task reuses the stored analysis and the recorded turn.
+    """
+    analysis = analyse(message)
+    steering.steer(message)
+    return analysis
+
+
+def analyse(message: Message) -> dict:
     if "sentiment" in message.analysis:
         return message.analysis
     started = time.perf_counter()
@@ -48,24 +62,46 @@ def suggest(message: Message, request_key: str) -> SuggestionSet:
     existing = SuggestionSet.objects.filter(request_key=request_key).first()
     if existing:
         return existing
-    conversation = message.conversation
+    conversation = Conversation.objects.select_related("contact", "persona", "playbook").get(
+        pk=message.conversation_id
+    )
     started = time.perf_counter()
     context = ReplyContext(
         journey_state=conversation.journey_state,
+        journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
         contact_name=conversation.contact.display_name,
         last_message=message.text,
         sentiment_label=message.analysis.get("sentiment", {}).get("label", "neutral"),
         persona_name=conversation.persona.name,
         persona_phrases=conversation.persona.phrases,
     )
-    options = generate_replies(context)
+    try:
+        options, is_fallback = generate_replies(context), False
+    except Exception:
+        # Degrade, don't fail: the operator gets the state's human-sounding fallback, and
+        # the journey counts the error (the second one ends the conversation).
+        logger.exception("reply generation failed for message %s", message.pk)
+        options, is_fallback = fallback_replies(conversation), True
+        steering.record_generation_error(conversation.pk)
     timings = {**message.analysis.get("timings", {}), "suggest_ms": elapsed_ms(started)}
-    return store_suggestions(message, request_key, options, timings)
+    return store_suggestions(conversation, message, request_key, options, timings, is_fallback)
+
+
+def fallback_replies(conversation: Conversation) -> list[ReplyOption]:
+    state = conversation.state_spec
+    lines = list(state.fallbacks) if state and state.fallbacks else list(GENERIC_FALLBACKS)
+    return [ReplyOption(line, "fallback", "Fallback", 0.0, 0.0) for line in lines]
 
 
 @transaction.atomic
-def store_suggestions(message: Message, request_key: str, options, timings: dict) -> SuggestionSet:
-    conversation = message.conversation
+def store_suggestions(
+    conversation: Conversation,
+    message: Message,
+    request_key: str,
+    options: list[ReplyOption],
+    timings: dict,
+    is_fallback: bool,
+) -> SuggestionSet:
     suggestion_set = SuggestionSet.objects.create(
         workspace_id=message.workspace_id,
         conversation=conversation,
@@ -75,6 +111,7 @@ def store_suggestions(message: Message, request_key: str, options, timings: dict
         model_version=TEMPLATE_MODEL_VERSION,
         prompt_version=PROMPT_VERSION,
         timings=timings,
+        is_fallback=is_fallback,
     )
     Suggestion.objects.bulk_create(
         Suggestion(

@@ -7,8 +7,8 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import APIKeyHeader
 
+from conversations.api import journeys_router, webhook_router
 from conversations.api import router as messages_router
-from conversations.api import webhook_router
 from dashboard import health
 from dashboard.models import ApiKey, Workspace
 from personas.api import router as personas_router
@@ -60,4 +60,5 @@ def get_workspace(request: HttpRequest):
 
 api.add_router("", messages_router)
 api.add_router("", webhook_router)
+api.add_router("", journeys_router)
 api.add_router("", personas_router)

@@ -16,6 +16,7 @@ PROMPT_VERSION = "skeleton-1"
 @dataclass(frozen=True)
 class ReplyContext:
     journey_state: str
+    journey_goal: str
     contact_name: str
     last_message: str
     sentiment_label: str
@@ -64,7 +65,16 @@ STATE_TEMPLATES: dict[str, list[tuple[str, str, str]]] = {
         ("warm", "Patient", "No rush {name}, I'm happy just chatting. {phrase}"),
     ],
 }
-DEFAULT_TEMPLATES = STATE_TEMPLATES["rapport_building"]
+DEFAULT_TEMPLATES = [
+    ("warm", "Friendly", "Thanks for your message, {name}! {phrase}"),
+    ("curious", "Inquisitive", "Tell me a bit more, {name}: what matters most to you here?"),
+    ("direct", "Helpful", "Happy to help, {name}. What would you like to do next?"),
+]
+# Human-sounding lines for when generation fails and the state has none of its own.
+GENERIC_FALLBACKS = (
+    "Sorry, give me one second, I want to get this right.",
+    "Good question! Let me check and get right back to you.",
+)
 
 # Sentiment guidance: a negative message gets the gentlest option first.
 GENTLE_THEMES = {"empathetic", "warm"}

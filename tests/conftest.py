@@ -170,9 +170,14 @@ def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
         stop(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def celery_worker(django_db_setup) -> Iterator[None]:
-    """A real Celery worker process consuming every queue, on the test database."""
+    """A real Celery worker process consuming every queue, on the test database.
+
+    One per test: it is stopped (after finishing its current task) before the test's
+    tables are flushed, so no task of this test writes while the next one sets up, and
+    tasks queued by tests without a worker are never picked up later.
+    """
     process = subprocess.Popen(
         [
             str(VENV_BIN / "celery"),

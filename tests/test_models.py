@@ -129,13 +129,23 @@ def test_ingest_refuses_an_unknown_persona(workspace, persona):
 
 
 @pytest.mark.django_db
-def test_ingest_reopens_a_closed_conversation(conversation):
-    Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.CLOSED)
+def test_a_message_after_a_conversation_ended_starts_a_new_one(conversation):
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.CLOSED, outcome="success"
+    )
 
-    ingestion.ingest(conversation.workspace, inbound("msg-2"))
+    result = ingestion.ingest(conversation.workspace, inbound("msg-2"))
 
     conversation.refresh_from_db()
-    assert conversation.status == Conversation.Status.OPEN
+    assert conversation.status == Conversation.Status.CLOSED  # its outcome stands
+    fresh = Conversation.objects.get(pk=result.conversation_id)
+    assert fresh.pk != conversation.pk
+    assert (fresh.contact, fresh.persona, result.seq) == (
+        conversation.contact,
+        conversation.persona,
+        1,
+    )
+    assert fresh.journey_state == fresh.playbook.spec.entry
 
 
 # Database constraints

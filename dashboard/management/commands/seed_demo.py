@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dashboard.models import ApiKey, Membership, Role, Workspace
-from personas.models import Persona
+from personas.models import Campaign, Persona
 
 DEMO_PASSWORD_SUFFIX = "-demo-pass"
 DEMO_PERSONAS = [
@@ -41,6 +41,7 @@ DEMO_PERSONAS = [
             "cta_concept": "book a 20-minute demo call",
         },
         "common_phrases": "Happy to help!\nGreat question.\nWhat would success look like for you?",
+        "playbook_slug": "sales-7",
     },
 ]
 
@@ -63,6 +64,21 @@ class Command(BaseCommand):
                 Persona.objects.get_or_create(
                     workspace=workspace, name=persona["name"], defaults=persona
                 )
+            Campaign.objects.get_or_create(
+                workspace=workspace,
+                slug="spring-demo-call",
+                defaults={
+                    "name": "Spring demo calls",
+                    "playbook_slug": "call-outcome",
+                    "prompt_config": {
+                        "greeting_override": "Hi, this is Alex from Northwind, got a minute?",
+                        "compliance_text": "This conversation may be recorded.",
+                        "temperature": 0.6,
+                        "max_sentences": 2,
+                        "context_variables": {"offer": "20-minute demo"},
+                    },
+                },
+            )
             api_key = reuse_or_issue_key(workspace, out)
         credentials = {
             "url": options["url"],
