@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from dashboard import views
+from dashboard import journey_views, views
 from dashboard.api import api
 
 urlpatterns = [
@@ -12,6 +12,23 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("w/<slug:slug>/", views.inbox, name="inbox"),
+    path("w/<slug:slug>/journeys/", journey_views.journeys_page, name="journeys"),
+    path("w/<slug:slug>/journeys/import/", journey_views.import_playbook, name="import_playbook"),
+    path(
+        "w/<slug:slug>/journeys/<slug:playbook_slug>/export/",
+        journey_views.export_playbook,
+        name="export_playbook",
+    ),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/journey/",
+        journey_views.conversation_journey,
+        name="conversation_journey",
+    ),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/phase/",
+        journey_views.override_phase,
+        name="override_phase",
+    ),
     path("w/<slug:slug>/c/<int:conversation_id>/", views.conversation_page, name="conversation"),
     path(
         "w/<slug:slug>/c/<int:conversation_id>/messages/",

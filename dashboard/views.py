@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from conversations import decisions
+from conversations import decisions, journeys
+from conversations.history import journey_history
 from conversations.models import (
     Conversation,
     Message,
@@ -98,6 +99,14 @@ def suggestions_context(conversation: Conversation) -> dict:
     return {"suggestion_set": suggestion_set, "rejected_ids": rejected}
 
 
+def journey_panel_context(conversation: Conversation) -> dict:
+    return {
+        "journey_spec": conversation.playbook.spec,
+        "journey_history": journey_history(conversation),
+        "outcomes": journeys.OUTCOMES,
+    }
+
+
 def conversation_context(request: HtmxHttpRequest, slug: str, conversation_id: int) -> dict:
     membership = get_membership_or_404(request.user, slug)
     conversation = get_conversation_or_404(membership.workspace, conversation_id)
@@ -116,6 +125,7 @@ def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int)
     newest = conversation.messages.order_by("-seq")[:PAGE_MESSAGES]
     context["messages_list"] = sorted(newest, key=lambda m: m.seq)
     context.update(suggestions_context(conversation))
+    context.update(journey_panel_context(conversation))
     return render(request, "conversation.html", context)
 
 

@@ -76,6 +76,14 @@
       }
     }
 
+    async function refreshJourney() {
+      const box = document.getElementById("journey");
+      try {
+        box.innerHTML = await getPartial(root.dataset.journeyUrl);
+        if (window.htmx) window.htmx.process(box);
+      } catch (err) { /* the next event refreshes again */ }
+    }
+
     async function refreshSuggestions() {
       const box = document.getElementById("suggestions");
       try {
@@ -87,13 +95,14 @@
     function onEvent(event) {
       if (event.type === "message.created" && event.seq > lastSeq) catchUp();
       else if (event.type === "suggestions.ready") refreshSuggestions();
+      else if (event.type === "conversation.state") refreshJourney();
       else if (event.type === "message.delivery") {
         const badge = list.querySelector('[data-message-id="' + event.message_id + '"] [data-delivery]');
         if (badge) badge.textContent = event.delivery.charAt(0).toUpperCase() + event.delivery.slice(1);
       }
     }
 
-    liveSocket(root.dataset.wsPath, onEvent, () => { catchUp(); refreshSuggestions(); });
+    liveSocket(root.dataset.wsPath, onEvent, () => { catchUp(); refreshSuggestions(); refreshJourney(); });
     document.body.addEventListener("reply-sent", () => { catchUp(); refreshSuggestions(); });
 
     // Edit: put the suggestion into the composer, remembering which one it was.
@@ -122,13 +131,15 @@
     });
   }
 
-  function inboxPage(root) {
-    const box = document.getElementById("conversation-list");
+  // Pages that show a summary of the workspace (inbox, journey diagrams): any event
+  // re-renders their partial, at most once per 100 ms.
+  function refreshingPage(root) {
+    const box = root.querySelector("[data-refresh-target]");
     let timer = null;
     function refresh() {
       clearTimeout(timer);
       timer = setTimeout(async () => {
-        try { box.innerHTML = await getPartial(root.dataset.listUrl); } catch (err) { /* next event */ }
+        try { box.innerHTML = await getPartial(root.dataset.refreshUrl); } catch (err) { /* next event */ }
       }, 100);
     }
     liveSocket(root.dataset.wsPath, refresh, refresh);
@@ -137,7 +148,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     const conversation = document.querySelector("[data-live-conversation]");
     if (conversation) conversationPage(conversation);
-    const inbox = document.querySelector("[data-live-inbox]");
-    if (inbox) inboxPage(inbox);
+    const summary = document.querySelector("[data-live-refresh]");
+    if (summary) refreshingPage(summary);
   });
 })();
