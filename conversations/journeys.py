@@ -148,6 +148,9 @@ def parse_playbook(data: dict[str, Any]) -> Playbook:
     states = parse_states(data.get("states"), problems)
     transitions = parse_transitions(data.get("transitions"), states, problems)
     limits = data.get("limits") or {}
+    if not isinstance(limits, dict):
+        problems.append("limits must be a mapping with max_turns and max_objections")
+        limits = {}
     max_turns = positive_int(limits, MAX_TURNS, 30, problems)
     max_objections = positive_int(limits, MAX_OBJECTIONS, 3, problems)
     entry = data.get("entry")
@@ -183,7 +186,7 @@ def parse_states(raw: Any, problems: list[str]) -> dict[str, StateSpec]:
         if not isinstance(spec, dict):
             problems.append(f"state {name}: settings must be a mapping")
             continue
-        terminal = bool(spec.get("terminal", False))
+        terminal = flag(spec, "terminal", f"state {name}", problems)
         outcome = spec.get("outcome")
         if terminal and not outcome:
             problems.append(f"terminal state {name} has no outcome")
@@ -194,10 +197,18 @@ def parse_states(raw: Any, problems: list[str]) -> dict[str, StateSpec]:
             goal=str(spec.get("goal", "")),
             terminal=terminal,
             outcome=outcome,
-            cta=bool(spec.get("cta", False)),
+            cta=flag(spec, "cta", f"state {name}", problems),
             fallbacks=tuple(str(line) for line in spec.get("fallbacks", ())),
         )
     return states
+
+
+def flag(spec: dict, key: str, where: str, problems: list[str]) -> bool:
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        problems.append(f"{where}: {key} must be true or false, not {value!r}")
+        return False
+    return value
 
 
 def parse_transitions(
@@ -215,7 +226,14 @@ def parse_transitions(
             continue
         source, target, outcome = item.get("from"), item.get("to"), item.get("outcome")
         triggers = item.get("on")
-        triggers = [triggers] if isinstance(triggers, str) else list(triggers or [])
+        if isinstance(triggers, str):
+            triggers = [triggers]
+        elif not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
+            problems.append(f"{where}: on must be an intent or signal name, or a list of them")
+            triggers = []
+        if not isinstance(source, str) or not isinstance(target, str):
+            problems.append(f"{where}: from and to must each name one state")
+            continue
         if source != ANY_STATE and source not in states:
             problems.append(f"{where}: unknown state {source!r} in from")
         if target not in states:

@@ -187,3 +187,67 @@ def test_labeler_reads_but_cannot_send(page, celery_worker, workspace, persona, 
     expect(page.get_by_text("can read conversations but not send")).to_be_visible()
     assert page.locator("[data-composer]").count() == 0
     assert page.locator("#suggestions [data-accept]").count() == 0
+
+
+def test_phase_override_shows_in_the_history_and_is_stored_as_a_label(
+    page, celery_worker, workspace, persona, operator, post
+):
+    from conversations.models import PhaseOverride
+
+    posted = open_conversation(page, post)
+    journey = page.locator("aside.journey")
+    expect(journey.locator("[data-phase]")).to_have_text("rapport_building")
+    journey.get_by_text("Override phase or set outcome").click()
+    journey.get_by_label("Phase").select_option("cta")
+    journey.get_by_label("Why").fill("she asked for the link in a voice note")
+    journey.get_by_role("button", name="Apply").click()
+
+    expect(journey.locator("[data-phase]")).to_have_text("cta")
+    expect(journey.locator("[data-history] li.override")).to_contain_text(
+        "she asked for the link in a voice note"
+    )
+    label = PhaseOverride.objects.get(conversation_id=posted["conversation_id"])
+    assert (label.from_state, label.to_state, label.operator) == (
+        "rapport_building",
+        "cta",
+        operator,
+    )
+
+
+def test_journeys_page_counts_conversations_per_state_live(
+    page, celery_worker, workspace, persona, operator, post
+):
+    log_in(page, "olivia")
+    page.goto("/w/acme/journeys/")
+    expect(page.locator("[data-live-status]")).to_have_text("live")
+    node = page.locator('[data-playbook="creator-dm"] [data-state="rapport_building"]')
+    expect(node).to_have_attribute("data-count", "0")
+    post()
+    expect(node).to_have_attribute("data-count", "1")  # no reload
+
+
+def test_manager_imports_a_playbook_written_as_json(page, workspace, post):
+    import json
+
+    from dashboard.models import Role
+    from tests.conftest import make_user
+
+    make_user("maya", workspace, Role.MANAGER)
+    log_in(page, "maya")
+    page.goto("/w/acme/journeys/")
+    broken = {"slug": "vip", "entry": "hello", "states": {"hello": {}}, "transitions": []}
+    page.get_by_label("Document").fill(json.dumps(broken))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert")).to_contain_text("no path from entry state hello")
+
+    playbook = {
+        "slug": "vip",
+        "name": "VIP follow-up",
+        "entry": "hello",
+        "states": {"hello": {"goal": "Say hi"}, "done": {"terminal": True, "outcome": "success"}},
+        "transitions": [{"from": "hello", "on": ["confirmed"], "to": "done"}],
+    }
+    page.get_by_label("Document").fill(json.dumps(playbook))
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator('[data-playbook="vip"]')).to_contain_text("VIP follow-up")
+    expect(page.locator('[data-playbook="vip"] [data-state="done"]')).to_be_visible()
