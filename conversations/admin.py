@@ -5,8 +5,11 @@ from conversations.models import (
     Conversation,
     Message,
     OperatorDecision,
+    PhaseOverride,
+    Playbook,
     Suggestion,
     SuggestionSet,
+    Turn,
 )
 
 
@@ -18,8 +21,16 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["contact", "persona", "channel", "status", "journey_state", "last_message_at"]
-    list_filter = ["status", "journey_state", "workspace"]
+    list_display = [
+        "contact",
+        "persona",
+        "playbook",
+        "journey_state",
+        "status",
+        "outcome",
+        "last_message_at",
+    ]
+    list_filter = ["status", "playbook", "outcome", "workspace"]
 
 
 @admin.register(Message)
@@ -56,3 +67,23 @@ class OperatorDecisionAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["action", "workspace"]
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(admin.ModelAdmin):
+    """Definitions are validated by Playbook.clean(): a broken one is refused with reasons."""
+
+    list_display = ["slug", "name", "workspace", "updated_at"]
+    list_filter = ["workspace"]
+    search_fields = ["slug", "name"]
+
+
+@admin.register(Turn)
+class TurnAdmin(admin.ModelAdmin):
+    list_display = ["conversation", "state_before", "state_after", "trigger", "created_at"]
+    list_filter = ["trigger"]
+
+
+@admin.register(PhaseOverride)
+class PhaseOverrideAdmin(admin.ModelAdmin):
+    list_display = ["conversation", "from_state", "to_state", "outcome", "operator", "created_at"]

@@ -473,6 +473,7 @@ def test_any_intent_sequence_only_takes_declared_transitions(slug, data):
             assert counters.turns == turns_before
             continue
         if step.state_after != state:
+            assert step.trigger is not None
             assert step.trigger in (intent, *journeys.SIGNALS)
             assert step.state_after in (
                 declared.get((state, step.trigger)),
@@ -540,7 +541,9 @@ def test_the_valid_document_parses():
 
     assert playbook.entry == "hello"
     assert (playbook.max_turns, playbook.max_objections) == (10, 2)
-    assert playbook.transition_for("pitch", "goodbye").target == "lost"
+    goodbye = playbook.transition_for("pitch", "goodbye")
+    assert goodbye is not None
+    assert goodbye.target == "lost"
 
 
 def test_limits_default_when_left_out():
