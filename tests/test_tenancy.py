@@ -11,7 +11,13 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from conversations import events, ingestion
-from conversations.models import Conversation, Message, OperatorDecision
+from conversations.models import (
+    Conversation,
+    Message,
+    OperatorDecision,
+    PhaseOverride,
+    Playbook,
+)
 from conversations.routing import websocket_urlpatterns
 from dashboard.models import ApiKey
 from dashboard.urls import urlpatterns
@@ -57,17 +63,26 @@ def outsider_client(outsider) -> Client:
 
 PAGES = [
     ("inbox", "get"),
+    ("journeys", "get"),
+    ("import_playbook", "post"),
+    ("export_playbook", "get"),
     ("conversation", "get"),
     ("conversation_messages", "get"),
     ("conversation_suggestions", "get"),
+    ("conversation_journey", "get"),
     ("send_reply", "post"),
     ("reject_suggestion", "post"),
     ("regenerate_suggestions", "post"),
+    ("override_phase", "post"),
 ]
+# Pages of the workspace as a whole, not of one conversation.
+WORKSPACE_PAGES = {"inbox", "journeys", "import_playbook", "export_playbook"}
 
 
 def page_url(name: str, slug: str, conversation: Conversation) -> str:
-    if name == "inbox":
+    if name == "export_playbook":
+        return reverse(name, kwargs={"slug": slug, "playbook_slug": "creator-dm"})
+    if name in WORKSPACE_PAGES:
         return reverse(name, kwargs={"slug": slug})
     return reverse(name, kwargs={"slug": slug, "conversation_id": conversation.pk})
 
@@ -96,17 +111,25 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
     else:
         response = outsider_client.post(
             url,
-            {"text": "hello from outside", "reason": "Wrong tone", "suggestion_id": ""},
+            {
+                "text": "hello from outside",
+                "reason": "Wrong tone",
+                "suggestion_id": "",
+                "to_state": "cta",
+                "document": "slug: intruder",
+            },
             headers={"HX-Request": "true"},
         )
 
     assert response.status_code == 404
     assert Message.objects.count() == messages
     assert OperatorDecision.objects.count() == decisions
+    assert not PhaseOverride.objects.exists()
+    assert not Playbook.objects.filter(slug="intruder").exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method"), [p for p in PAGES if p[0] != "inbox"])
+@pytest.mark.parametrize(("name", "method"), [p for p in PAGES if p[0] not in WORKSPACE_PAGES])
 def test_a_member_gets_404_for_another_workspaces_conversation_through_their_slug(
     operator_client, other_conversation, name, method
 ):
