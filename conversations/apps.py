@@ -8,5 +8,7 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from conversations.builtin_playbooks import sync_builtin_playbooks
+        from conversations.risk import sync_builtin_red_flags
 
         post_migrate.connect(sync_builtin_playbooks, sender=self)
+        post_migrate.connect(sync_builtin_red_flags, sender=self)

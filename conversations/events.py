@@ -55,7 +55,16 @@ class JourneyChanged:
     type: str = "conversation.state"
 
 
-Event = MessageCreated | SuggestionsReady | MessageDelivered | JourneyChanged
+@dataclass(frozen=True)
+class MessageAnalysed:
+    conversation_id: int
+    message_id: int
+    seq: int
+    priority: str
+    type: str = "message.analysed"
+
+
+Event = MessageCreated | SuggestionsReady | MessageDelivered | JourneyChanged | MessageAnalysed
 
 
 def send_to_groups(groups: list[str], event: Event) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.utils.functional import cached_property
 
 from conversations import journeys
 from dashboard.models import Workspace
+from mlops.bad_actor import RedFlagRule, rule_problems
+from mlops.triage import CLASSIFICATIONS
 from personas.models import Campaign, Persona
 
 
@@ -78,6 +80,10 @@ class Contact(models.Model):
     channel = models.CharField(max_length=40)
     external_id = models.CharField(max_length=200)
     display_name = models.CharField(max_length=200, blank=True)
+    # The relationship, for triage (seed 002's contact classifications).
+    classification = models.CharField(
+        max_length=12, choices=[(c, c) for c in CLASSIFICATIONS], default="unknown"
+    )
     # Facts learned about the contact (name, interests, ...); deepened by the memory stage.
     profile_facts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -107,6 +113,22 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
             )
             .order_by("-last_message_at", "-pk")
         )
+
+    def by_priority(self) -> ConversationQuerySet:
+        """Most urgent first; within a priority, the most urgent message, then the newest."""
+        rank = Case(
+            *(When(priority=p, then=Value(r)) for p, r in PRIORITY_RANK.items()),
+            default=Value(len(PRIORITY_RANK)),
+        )
+        return self.annotate(priority_rank=rank).order_by(
+            "priority_rank", "-urgency", "-last_message_at"
+        )
+
+
+PRIORITY_CHOICES = [(p, p) for p in ("urgent", "time-sensitive", "routine", "low")]
+# Sort order for the inbox: most urgent first.
+PRIORITY_RANK = {"urgent": 0, "time-sensitive": 1, "routine": 2, "low": 3}
+MODERATION_CHOICES = [("none", "Active"), ("muted", "Muted"), ("blocked", "Blocked")]
 
 
 class Conversation(models.Model):
@@ -140,6 +162,13 @@ class Conversation(models.Model):
     outcome = models.CharField(max_length=30, blank=True)
     outcome_reason = models.CharField(max_length=200, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Triage of the newest inbound message, for sorting the inbox.
+    priority = models.CharField(max_length=16, choices=PRIORITY_CHOICES, default="low")
+    urgency = models.FloatField(default=0.0)
+    # Bad-actor report over the contact's messages (mlops.bad_actor), and what was done.
+    risk = models.JSONField(default=dict, blank=True)
+    combined_risk = models.FloatField(default=0.0)
+    moderation = models.CharField(max_length=8, choices=MODERATION_CHOICES, default="none")
     # Sequence number of the newest message; the next message gets last_seq + 1.
     last_seq = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -387,3 +416,82 @@ class PhaseOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} -> {self.to_state} by {self.operator}"
+
+
+class RedFlagPatternQuerySet(models.QuerySet["RedFlagPattern"]):
+    def rules_for(self, workspace: Workspace) -> list[RedFlagPattern]:
+        """Active patterns: the workspace's own, and built-ins it has not replaced."""
+        rows = self.filter(Q(workspace=workspace) | Q(workspace__isnull=True))
+        chosen: dict[str, RedFlagPattern] = {}
+        for row in rows.order_by(F("workspace").asc(nulls_first=True)):
+            chosen[row.pattern_name] = row  # the workspace's copy comes last and wins
+        return [row for row in chosen.values() if row.active]
+
+
+class RedFlagPattern(models.Model):
+    """A bad-actor pattern (seed 002). Built-ins have no workspace; a workspace edits its
+    own copy of the same name to change or switch one off."""
+
+    workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="red_flags"
+    )
+    pattern_name = models.SlugField(max_length=60)
+    category = models.CharField(max_length=30)
+    severity = models.CharField(max_length=10)
+    weight = models.FloatField()
+    pattern = models.CharField(max_length=500, help_text="Regular expression, case-insensitive")
+    active = models.BooleanField(default=True)
+
+    objects = RedFlagPatternQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "pattern_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "pattern_name"], name="red_flag_name_per_workspace"
+            ),
+            models.UniqueConstraint(
+                fields=["pattern_name"],
+                condition=Q(workspace__isnull=True),
+                name="builtin_red_flag_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.pattern_name
+
+    def as_rule(self) -> RedFlagRule:
+        return RedFlagRule(
+            self.pattern_name, self.category, self.severity, self.weight, self.pattern
+        )
+
+    def clean(self) -> None:
+        problems = rule_problems(self.as_rule())
+        if problems:
+            raise ValidationError(problems)
+
+
+class ModerationAction(models.Model):
+    """The audit log of muting and blocking: automatic by policy, or by a manager."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    action = models.CharField(
+        max_length=8,
+        choices=[("mute", "Mute"), ("block", "Block"), ("restore", "Restore")],
+    )
+    # NULL: taken automatically by the workspace's risk policy.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    combined_risk = models.FloatField()
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.conversation_id} by {self.actor or 'policy'}"

@@ -12,8 +12,9 @@ import time
 from django.conf import settings
 from django.db import transaction
 
-from conversations import events, steering
+from conversations import events, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
+from mlops.context import CONTEXT_TURNS
 from mlops.generation import (
     GENERIC_FALLBACKS,
     PROMPT_VERSION,
@@ -23,7 +24,8 @@ from mlops.generation import (
     generate_replies,
     guard_reply,
 )
-from mlops.sentiment import analyse_sentiment
+from mlops.perception import ModelPaths, PerceptionInput, perceive_batch
+from mlops.sentiment import label_for
 
 logger = logging.getLogger(__name__)
 
@@ -33,31 +35,79 @@ def elapsed_ms(started: float) -> int:
 
 
 def perceive(message: Message) -> dict:
-    """Analyse an inbound message once, then steer its conversation by it.
+    """Analyse an inbound message once, score the conversation's risk, then steer it.
 
     A redelivered task reuses the stored analysis and the recorded turn.
     """
     analysis = analyse(message)
+    conversation = message.conversation
+    started = time.perf_counter()
+    risk.assess(conversation)
+    record_priority(conversation, analysis["triage"])
     steering.steer(message)
+    timings = {**analysis["timings"], "risk_steer_ms": elapsed_ms(started)}
+    Message.objects.filter(pk=message.pk).update(analysis={**analysis, "timings": timings})
+    events.publish(
+        message.workspace_id,
+        events.MessageAnalysed(
+            message.conversation_id, message.pk, message.seq, analysis["triage"]["priority"]
+        ),
+    )
     return analysis
+
+
+def model_paths() -> ModelPaths:
+    return ModelPaths(
+        sentiment=settings.SENTIMENT_MODEL_PATH,
+        emotion=settings.EMOTION_MODEL_PATH,
+        sarcasm=settings.SARCASM_MODEL_PATH,
+    )
+
+
+def earlier_scores(message: Message) -> list[float]:
+    """The contact's effective sentiment over their previous messages, oldest first."""
+    rows = (
+        Message.objects.filter(
+            conversation__contact_id=message.conversation.contact_id,
+            direction=Message.Direction.IN,
+            created_at__lt=message.created_at,
+        )
+        .order_by("-created_at")
+        .values_list("analysis", flat=True)[:CONTEXT_TURNS]
+    )
+    scores = [row.get("context", {}).get("effective_score") for row in rows]
+    return [float(s) for s in reversed(scores) if s is not None]
 
 
 def analyse(message: Message) -> dict:
-    if "sentiment" in message.analysis:
+    if "triage" in message.analysis:
         return message.analysis
     started = time.perf_counter()
-    sentiment = analyse_sentiment(message.text)
-    analysis = {"sentiment": sentiment.as_dict(), "timings": {"perceive_ms": elapsed_ms(started)}}
+    item = PerceptionInput(
+        text=message.text,
+        history=earlier_scores(message),
+        classification=message.conversation.contact.classification,
+        message_id=str(message.pk),
+    )
+    analysis = perceive_batch([item], model_paths())[0]
+    analysis["timings"] = {**analysis["timings"], "perceive_ms": elapsed_ms(started)}
     Message.objects.filter(pk=message.pk).update(analysis=analysis)
     message.analysis = analysis
     return analysis
+
+
+def record_priority(conversation: Conversation, triage: dict) -> None:
+    """The inbox sorts by the newest inbound message's priority."""
+    Conversation.objects.filter(pk=conversation.pk).update(
+        priority=triage["priority"], urgency=triage["adjusted_urgency"]
+    )
 
 
 def auto_request_key(message_id: int) -> str:
     return f"auto:{message_id}"
 
 
-def suggest(message: Message, request_key: str) -> SuggestionSet:
+def suggest(message: Message, request_key: str) -> SuggestionSet | None:
     """Generate and store reply options for an inbound message (idempotent per request_key)."""
     existing = SuggestionSet.objects.filter(request_key=request_key).first()
     if existing:
@@ -65,13 +115,16 @@ def suggest(message: Message, request_key: str) -> SuggestionSet:
     conversation = Conversation.objects.select_related("contact", "persona", "playbook").get(
         pk=message.conversation_id
     )
+    if conversation.moderation != "none":
+        return None  # muted or blocked: nobody should be drafting replies to it
     started = time.perf_counter()
     context = ReplyContext(
         journey_state=conversation.journey_state,
         journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
         contact_name=conversation.contact.display_name,
         last_message=message.text,
-        sentiment_label=message.analysis.get("sentiment", {}).get("label", "neutral"),
+        sentiment_label=label_for(message.analysis.get("context", {}).get("effective_score", 0.0)),
+        guidance=message.analysis.get("guidance", ""),
         persona_name=conversation.persona.name,
         persona_phrases=conversation.persona.phrases,
     )

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import APIKeyHeader
 
+from conversations.analysis_api import router as analysis_router
 from conversations.api import journeys_router, webhook_router
 from conversations.api import router as messages_router
 from dashboard import health
@@ -61,4 +62,5 @@ def get_workspace(request: HttpRequest):
 api.add_router("", messages_router)
 api.add_router("", webhook_router)
 api.add_router("", journeys_router)
+api.add_router("", analysis_router)
 api.add_router("", personas_router)

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 
@@ -17,6 +18,16 @@ class Workspace(models.Model):
     webhook_secret = models.CharField(max_length=64, default="", blank=True)
     # Where replies to conversations on the generic "webhook" channel are POSTed.
     outbound_webhook_url = models.URLField(blank=True)
+    # Bad-actor policy: above the threshold, conversations are muted or blocked
+    # automatically (logged, and reversible by a manager).
+    risk_policy = models.CharField(
+        max_length=8,
+        choices=[("off", "Off: flag only"), ("mute", "Mute"), ("block", "Block")],
+        default="off",
+    )
+    risk_threshold = models.FloatField(
+        default=0.7, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -126,6 +126,12 @@ SUGGESTION_MAX_CHARS = env_int("SUGGESTION_MAX_CHARS", 280, minimum=20)
 # How long an outbound webhook delivery may take before it is retried.
 OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", 5, minimum=1)
 
+# Local transformers checkpoints (save_pretrained folders) for the perception stage; empty
+# means the offline defaults: VADER, the NRC lexicon and sarcasm rules.
+SENTIMENT_MODEL_PATH = env_str("SENTIMENT_MODEL_PATH", "")
+EMOTION_MODEL_PATH = env_str("EMOTION_MODEL_PATH", "")
+SARCASM_MODEL_PATH = env_str("SARCASM_MODEL_PATH", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

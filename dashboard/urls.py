@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path("w/<slug:slug>/c/<int:conversation_id>/reply/", views.send_reply, name="send_reply"),
     path(
+        "w/<slug:slug>/c/<int:conversation_id>/moderation/",
+        views.moderate_conversation,
+        name="moderate_conversation",
+    ),
+    path(
         "w/<slug:slug>/c/<int:conversation_id>/reject/",
         views.reject_suggestion,
         name="reject_suggestion",

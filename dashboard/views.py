@@ -14,16 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from conversations import decisions, journeys
+from conversations import decisions, journeys, risk
 from conversations.history import journey_history
 from conversations.models import (
+    PRIORITY_CHOICES,
     Conversation,
     Message,
     OperatorDecision,
     SuggestionSet,
     get_conversation_or_404,
 )
-from dashboard.models import Membership, get_membership_or_404
+from dashboard.models import Membership, Role, get_membership_or_404
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -44,16 +45,41 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("inbox", slug=membership.workspace.slug)
 
 
+INBOX_SIZE = 100
+PRIORITIES = [p for p, _ in PRIORITY_CHOICES]
+
+
+def inbox_conversations(workspace, params) -> tuple[list[Conversation], dict]:
+    """The inbox list under the page's filters: ?priority=, ?sort=priority, ?show=muted."""
+    filters = {
+        "priority": params.get("priority") if params.get("priority") in PRIORITIES else "",
+        "sort": "priority" if params.get("sort") == "priority" else "activity",
+        "show": "muted" if params.get("show") == "muted" else "active",
+    }
+    conversations = Conversation.objects.for_workspace(workspace).for_inbox()
+    if filters["priority"]:
+        conversations = conversations.filter(priority=filters["priority"])
+    if filters["show"] == "muted":
+        conversations = conversations.exclude(moderation="none")
+    else:
+        conversations = conversations.filter(moderation="none")
+    if filters["sort"] == "priority":
+        conversations = conversations.by_priority()
+    return list(conversations[:INBOX_SIZE]), filters
+
+
 @require_GET
 @login_required
 def inbox(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership_or_404(request.user, slug)
-    conversations = Conversation.objects.for_workspace(membership.workspace).for_inbox()[:100]
+    conversations, filters = inbox_conversations(membership.workspace, request.GET)
     context = {
         "membership": membership,
         "workspace": membership.workspace,
         "memberships": Membership.objects.for_user(request.user),
         "conversations": conversations,
+        "filters": filters,
+        "priorities": PRIORITIES,
     }
     template = "inbox.html#conversation_list" if request.htmx else "inbox.html"
     return render(request, template, context)
@@ -99,11 +125,41 @@ def suggestions_context(conversation: Conversation) -> dict:
     return {"suggestion_set": suggestion_set, "rejected_ids": rejected}
 
 
+# The sentiment trend shows this many of the conversation's latest inbound messages.
+TREND_POINTS = 30
+TREND_WIDTH, TREND_HEIGHT = 260, 60
+
+
+def sentiment_trend(conversation: Conversation) -> dict:
+    """Effective sentiment per inbound message as an SVG polyline (-1 bottom, +1 top)."""
+    analyses = list(
+        conversation.messages.filter(direction=Message.Direction.IN)
+        .order_by("-seq")
+        .values_list("analysis", flat=True)[:TREND_POINTS]
+    )
+    scores = [float(a["context"]["effective_score"]) for a in reversed(analyses) if "context" in a]
+    step = TREND_WIDTH / max(1, len(scores) - 1)
+    points = " ".join(
+        f"{round(i * step, 1)},{round((1 - score) / 2 * TREND_HEIGHT, 1)}"
+        for i, score in enumerate(scores)
+    )
+    latest: dict = next((a for a in analyses if "guidance" in a), {})
+    return {
+        "trend_points": points,
+        "trend_count": len(scores),
+        "trend_width": TREND_WIDTH,
+        "trend_height": TREND_HEIGHT,
+        "latest_guidance": latest.get("guidance", ""),
+    }
+
+
 def journey_panel_context(conversation: Conversation) -> dict:
     return {
         "journey_spec": conversation.playbook.spec,
         "journey_history": journey_history(conversation),
         "outcomes": journeys.OUTCOMES,
+        "moderation_log": conversation.moderation_actions.select_related("actor")[:5],
+        **sentiment_trend(conversation),
     }
 
 
@@ -138,10 +194,11 @@ def conversation_messages(
     context = conversation_context(request, slug, conversation_id)
     try:
         after = max(0, int(request.GET.get("after", "0")))
+        limit = min(PAGE_MESSAGES, max(1, int(request.GET.get("limit", PAGE_MESSAGES))))
     except ValueError:
-        return HttpResponse("after must be a sequence number", status=400)
+        return HttpResponse("after and limit must be whole numbers", status=400)
     messages = context["conversation"].messages.filter(seq__gt=after).order_by("seq")
-    context["messages_list"] = messages[:PAGE_MESSAGES]
+    context["messages_list"] = messages[:limit]
     return render(request, "conversation.html#message_list", context)
 
 
@@ -225,6 +282,30 @@ def reject_suggestion(request: HtmxHttpRequest, slug: str, conversation_id: int)
     context.update(suggestions_context(conversation))
     context["suggestions_error"] = error
     return render(request, "conversation.html#suggestions", context, status=422 if error else 200)
+
+
+MODERATORS = {Role.MANAGER, Role.ADMIN}
+
+
+@require_POST
+@login_required
+def moderate_conversation(
+    request: HtmxHttpRequest, slug: str, conversation_id: int
+) -> HttpResponse:
+    """Managers mute, block or restore a conversation (logged with their name)."""
+    context = conversation_context(request, slug, conversation_id)
+    if context["membership"].role not in MODERATORS:
+        return HttpResponseForbidden("Only managers and admins can mute, block or restore.")
+    action = request.POST.get("action", "")
+    if action not in risk.ACTION_STATE:
+        return HttpResponse("action must be mute, block or restore", status=400)
+    reason = request.POST.get("reason", "").strip() or f"{action} by {request.user}"
+    risk.moderate(context["conversation"], action, cast(User, request.user), reason)
+    if not request.htmx:
+        return redirect("conversation", slug=slug, conversation_id=conversation_id)
+    context["conversation"].refresh_from_db()
+    context.update(journey_panel_context(context["conversation"]))
+    return render(request, "conversation.html#journey", context)
 
 
 @require_POST

@@ -22,6 +22,7 @@ class ReplyContext:
     sentiment_label: str
     persona_name: str
     persona_phrases: list[str] = field(default_factory=list)
+    guidance: str = ""  # from the perception stage, e.g. "User is anxious — be reassuring"
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ PAGES = [
     ("reject_suggestion", "post"),
     ("regenerate_suggestions", "post"),
     ("override_phase", "post"),
+    ("moderate_conversation", "post"),
 ]
 # Pages of the workspace as a whole, not of one conversation.
 WORKSPACE_PAGES = {"inbox", "journeys", "import_playbook", "export_playbook"}
@@ -117,6 +118,7 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
                 "suggestion_id": "",
                 "to_state": "cta",
                 "document": "slug: intruder",
+                "action": "block",
             },
             headers={"HX-Request": "true"},
         )

@@ -76,6 +76,18 @@
       }
     }
 
+    // A message already shown, re-rendered once the ml stage has analysed it.
+    async function refreshMessage(seq) {
+      const shown = list.querySelector('[data-seq="' + seq + '"]');
+      if (!shown) { catchUp(); return; }
+      try {
+        const template = document.createElement("template");
+        template.innerHTML = await getPartial(messagesUrl + "?after=" + (seq - 1) + "&limit=1");
+        const fresh = template.content.querySelector('[data-seq="' + seq + '"]');
+        if (fresh) shown.replaceWith(fresh);
+      } catch (err) { /* the page still shows the message, without its badges */ }
+    }
+
     async function refreshJourney() {
       const box = document.getElementById("journey");
       try {
@@ -96,6 +108,7 @@
       if (event.type === "message.created" && event.seq > lastSeq) catchUp();
       else if (event.type === "suggestions.ready") refreshSuggestions();
       else if (event.type === "conversation.state") refreshJourney();
+      else if (event.type === "message.analysed") { refreshMessage(event.seq); refreshJourney(); }
       else if (event.type === "message.delivery") {
         const badge = list.querySelector('[data-message-id="' + event.message_id + '"] [data-delivery]');
         if (badge) badge.textContent = event.delivery.charAt(0).toUpperCase() + event.delivery.slice(1);

@@ -1,0 +1,157 @@
+"""Bad-actor detection over a whole conversation (seed 002).
+
+Patterns are data (see red_flags.yaml; workspaces keep editable copies in the database):
+this module takes them as RedFlagRule values and returns scores per category, the flags
+with the text that matched, a recommendation and whether to block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATEGORIES = ("scam", "freeloader", "time_waste", "emotional_manipulation", "payment_scam")
+SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+# How much each category counts toward the combined risk: taking money dishonestly is worst.
+CATEGORY_FACTOR = {
+    "scam": 1.0,
+    "payment_scam": 0.8,
+    "emotional_manipulation": 0.8,
+    "freeloader": 0.6,
+    "time_waste": 0.5,
+}
+BLOCK_AT = 0.7
+# A long conversation with no sign of buying is itself time-wasting (seed 002).
+NO_INTENT_AFTER = 12
+PURCHASE_WORDS = re.compile(r"\b(buy|price|pay|paid|how much|link|subscribe|cost)\b", re.I)
+RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
+
+
+@dataclass(frozen=True)
+class RedFlagRule:
+    pattern_name: str
+    category: str
+    severity: str
+    weight: float
+    pattern: str
+
+    def compiled(self) -> re.Pattern[str]:
+        return compile_pattern(self.pattern)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    pattern_name: str
+    matched_text: str
+    severity: str
+    weight: float
+    category: str
+
+
+@dataclass(frozen=True)
+class BadActorReport:
+    freeloader_score: float
+    scam_risk: float
+    time_waste_score: float
+    combined_risk: float
+    red_flags: list[RedFlag] = field(default_factory=list)
+    recommendation: str = ""
+    should_block: bool = False
+    manipulation_score: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@lru_cache(maxsize=512)
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def rule_problems(rule: RedFlagRule) -> list[str]:
+    """Why a rule cannot be used (for the admin form), or nothing."""
+    problems = []
+    if rule.category not in CATEGORIES:
+        problems.append(f"category must be one of {', '.join(CATEGORIES)}")
+    if rule.severity not in SEVERITIES:
+        problems.append(f"severity must be one of {', '.join(SEVERITIES)}")
+    if not 0 < rule.weight <= 1:
+        problems.append("weight must be above 0 and at most 1")
+    try:
+        re.compile(rule.pattern)
+    except re.error as exc:
+        problems.append(f"pattern is not a valid regular expression: {exc}")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> tuple[RedFlagRule, ...]:
+    return tuple(RedFlagRule(**item) for item in yaml.safe_load(RULES_FILE.read_text()))
+
+
+def combine(weights: list[float]) -> float:
+    """Independent evidence: 1 - product of (1 - w). Two MEDIUM flags beat one."""
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1 - weight
+    return round(1 - remaining, 3)
+
+
+def find_flags(messages: list[str], rules: tuple[RedFlagRule, ...]) -> list[RedFlag]:
+    flags, seen = [], set()
+    for text in messages:
+        for rule in rules:
+            match = rule.compiled().search(text)
+            if match and rule.pattern_name not in seen:  # each pattern counts once
+                seen.add(rule.pattern_name)
+                flags.append(
+                    RedFlag(
+                        rule.pattern_name, match.group(0), rule.severity, rule.weight, rule.category
+                    )
+                )
+    if len(messages) >= NO_INTENT_AFTER and not any(PURCHASE_WORDS.search(m) for m in messages):
+        flags.append(
+            RedFlag("no_purchase_intent", f"{len(messages)} messages", "LOW", 0.4, "time_waste")
+        )
+    return flags
+
+
+def recommendation_for(combined: float, flags: list[RedFlag]) -> str:
+    if not flags:
+        return "LOW RISK - No red flags detected."
+    worst = max(flags, key=lambda f: f.weight * CATEGORY_FACTOR[f.category])
+    kind = worst.category.replace("_", " ").capitalize()
+    if combined >= BLOCK_AT:
+        return f"HIGH RISK - {kind} patterns detected. Block recommended."
+    if combined >= 0.4:
+        return f"MEDIUM RISK - {kind} patterns detected. Proceed with caution."
+    return f"LOW RISK - {kind} signals only. Keep an eye on it."
+
+
+def detect_bad_actor(
+    messages: list[str], rules: tuple[RedFlagRule, ...] | None = None
+) -> BadActorReport:
+    """Score the contact's messages (incoming only) for scams, freeloading and the rest."""
+    flags = find_flags(messages, rules if rules is not None else default_rules())
+    by_category = {
+        category: combine([f.weight for f in flags if f.category == category])
+        for category in CATEGORIES
+    }
+    scam_risk = combine([by_category["scam"], by_category["payment_scam"]])
+    combined = combine([score * CATEGORY_FACTOR[c] for c, score in by_category.items()])
+    critical = any(f.severity == "CRITICAL" for f in flags)
+    return BadActorReport(
+        freeloader_score=by_category["freeloader"],
+        scam_risk=scam_risk,
+        time_waste_score=by_category["time_waste"],
+        combined_risk=combined,
+        red_flags=flags,
+        recommendation=recommendation_for(combined, flags),
+        should_block=combined >= BLOCK_AT or critical,
+        manipulation_score=by_category["emotional_manipulation"],
+    )
