@@ -4,9 +4,11 @@ from conversations.models import (
     Contact,
     Conversation,
     Message,
+    ModerationAction,
     OperatorDecision,
     PhaseOverride,
     Playbook,
+    RedFlagPattern,
     Suggestion,
     SuggestionSet,
     Turn,
@@ -87,3 +89,19 @@ class TurnAdmin(admin.ModelAdmin):
 @admin.register(PhaseOverride)
 class PhaseOverrideAdmin(admin.ModelAdmin):
     list_display = ["conversation", "from_state", "to_state", "outcome", "operator", "created_at"]
+
+
+@admin.register(RedFlagPattern)
+class RedFlagPatternAdmin(admin.ModelAdmin):
+    """Built-ins have no workspace; add a workspace copy of the same name to change one."""
+
+    list_display = ["pattern_name", "category", "severity", "weight", "workspace", "active"]
+    list_filter = ["category", "severity", "workspace", "active"]
+    search_fields = ["pattern_name", "pattern"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    list_display = ["conversation", "action", "actor", "combined_risk", "created_at"]
+    list_filter = ["action", "workspace"]
+    readonly_fields = ["conversation", "action", "actor", "combined_risk", "reason"]

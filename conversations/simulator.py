@@ -121,7 +121,11 @@ SCRIPTS: dict[BuyerType, Script] = {
         min_follow_ups=4,
     ),
     BuyerType.SCAMMER: Script(
-        ("hello dear, I have a business proposal", "hi, I want to buy everything you have"),
+        # Scammers open with a red flag, so the risk policy can act before anyone replies.
+        (
+            "hello dear, I want to buy everything but my bank doesn't allow venmo",
+            "hi, I'm a photographer, I can make you famous",
+        ),
         (
             "my bank doesn't allow venmo",
             "can you send me your bank details so I can pay",

@@ -77,6 +77,7 @@ async def test_posted_message_brings_suggestions_over_the_websocket(
     assert all(0 < len(text) <= settings.SUGGESTION_MAX_CHARS for text in texts)
     message = await Message.objects.aget(pk=posted["message_id"])
     assert message.analysis["sentiment"]["label"] == "positive"
+    assert {"emotions", "sarcasm", "context", "guidance", "triage"} <= set(message.analysis)
 
 
 async def test_conversation_socket_streams_each_message_with_its_seq(

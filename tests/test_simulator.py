@@ -83,3 +83,12 @@ def test_simulated_contact_writes_through_the_api_and_answers_a_reply(
         simulator.stop()
         runner.join(timeout=10)
     assert simulator.stats.replies_received >= 1
+
+
+def test_scammer_openers_are_flagged_before_anyone_replies():
+    from mlops.bad_actor import detect_bad_actor
+
+    for opener in SCRIPTS[BuyerType.SCAMMER].openers:
+        report = detect_bad_actor([opener])
+        assert report.red_flags, opener
+        assert report.combined_risk >= 0.7, opener

@@ -57,7 +57,9 @@ class Command(BaseCommand):
         out = Path(options["out"])
         with transaction.atomic():
             workspace, _ = Workspace.objects.get_or_create(
-                slug="demo", defaults={"name": "Demo Agency"}
+                slug="demo",
+                # The demo mutes scammers automatically so the policy can be seen working.
+                defaults={"name": "Demo Agency", "risk_policy": "mute", "risk_threshold": 0.7},
             )
             users = [ensure_user(workspace, role) for role in Role]
             for persona in DEMO_PERSONAS:
