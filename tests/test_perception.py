@@ -163,7 +163,8 @@ def build_tiny_classifier(path: Path, labels: list[str]) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]) + "\n")
     BertTokenizer(vocab_file=str(vocab)).save_pretrained(path)
-    config = BertConfig(
+    # Labels go in through keyword arguments that transformers' config stubs don't declare.
+    config = BertConfig(  # type: ignore[call-arg]
         vocab_size=len(words) + 5,
         hidden_size=16,
         num_hidden_layers=1,

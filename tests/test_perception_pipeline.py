@@ -93,7 +93,8 @@ def test_a_manager_restores_and_the_policy_does_not_mute_again(workspace, person
     assert response.status_code == 200
     conversation.refresh_from_db()
     assert conversation.moderation == "none"
-    restore = ModerationAction.objects.get(action="restore")
+    restore = ModerationAction.objects.select_related("actor").get(action="restore")
+    assert restore.actor is not None
     assert (restore.actor.username, restore.reason) == ("maya", "known customer")
     receive(workspace, SCAMMER_LINES[2], "s-2")
     assert Conversation.objects.get(pk=conversation.pk).moderation == "none"
