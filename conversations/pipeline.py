@@ -12,7 +12,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
-from conversations import events, risk, steering
+from conversations import cta, events, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
 from mlops.context import CONTEXT_TURNS
 from mlops.generation import (
@@ -46,6 +46,9 @@ def perceive(message: Message) -> dict:
     record_priority(conversation, analysis["triage"])
     steering.steer(message)
     timings = {**analysis["timings"], "risk_steer_ms": elapsed_ms(started)}
+    started = time.perf_counter()
+    cta.decide(message)
+    timings["cta_ms"] = elapsed_ms(started)
     Message.objects.filter(pk=message.pk).update(analysis={**analysis, "timings": timings})
     events.publish(
         message.workspace_id,

@@ -135,7 +135,8 @@ def record_reply(reply: Message) -> None:
     state = conversation.state_spec
     if state is not None and state.cta:
         conversation.cta_count += 1
-        conversation.save(update_fields=["cta_count"])
+        conversation.last_cta_turn = conversation.turn_count
+        conversation.save(update_fields=["cta_count", "last_cta_turn"])
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from conversations.api import journeys_router, webhook_router
 from conversations.api import router as messages_router
 from dashboard import health
 from dashboard.models import ApiKey, Workspace
+from mlops.api import router as models_router
 from personas.api import router as personas_router
 
 
@@ -63,4 +64,5 @@ api.add_router("", messages_router)
 api.add_router("", webhook_router)
 api.add_router("", journeys_router)
 api.add_router("", analysis_router)
+api.add_router("", models_router)
 api.add_router("", personas_router)

@@ -97,6 +97,7 @@ CELERY_TASK_ROUTES = {
     "conversations.tasks.perceive_message": {"queue": "ml"},
     "conversations.tasks.suggest_replies": {"queue": "llm"},
     "conversations.tasks.deliver_reply": {"queue": "default"},
+    "mlops.tasks.train_cta": {"queue": "ml"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -131,6 +132,9 @@ OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", 5, minimum=1)
 SENTIMENT_MODEL_PATH = env_str("SENTIMENT_MODEL_PATH", "")
 EMOTION_MODEL_PATH = env_str("EMOTION_MODEL_PATH", "")
 SARCASM_MODEL_PATH = env_str("SARCASM_MODEL_PATH", "")
+
+# Trained models and datasets (JSON, JSON lines, joblib).
+MLOPS_ARTIFACT_DIR = env_str("MLOPS_ARTIFACT_DIR", str(BASE_DIR / "var" / "mlops"))
 
 LOGGING = {
     "version": 1,

@@ -277,6 +277,7 @@ def test(argv: list[str]) -> int:
         stack.env["CHROMIUM_PATH"] = (
             stack.env.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
         )
+        stack.env["MLOPS_ARTIFACT_DIR"] = str(test_var / "mlops")
         checks = [
             [str(VENV_BIN / "ruff"), "check", "."],
             [str(VENV_BIN / "mypy"), "."],

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dashboard.models import ApiKey, Membership, Role, Workspace
+from mlops.training import ensure_bootstrap_model
 from personas.models import Campaign, Persona
 
 DEMO_PASSWORD_SUFFIX = "-demo-pass"
@@ -89,6 +90,8 @@ class Command(BaseCommand):
             "api_key": api_key,
             "webhook_secret": workspace.webhook_secret,
         }
+        # The shared CTA model every workspace starts from (trained once, ~2 s).
+        ensure_bootstrap_model()
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(credentials, indent=2))
         self.stdout.write(f"demo workspace ready; credentials in {out}")

@@ -1,0 +1,71 @@
+"""Loading registered models in workers: once per version per process, and a promotion is
+noticed on the next decision (the active version is looked up each time, one query)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from mlops.models import Dataset, ModelVersion
+
+ARTIFACTS = Path(settings.MLOPS_ARTIFACT_DIR)
+
+
+def store_dataset(
+    kind: str, version: str, workspace_id: int | None, rows: list[dict[str, Any]], sources: dict
+) -> Dataset:
+    folder = ARTIFACTS / "datasets"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}-{workspace_id or 'shared'}-{version}-{uuid.uuid4().hex[:8]}.jsonl"
+    text = "".join(json.dumps(row, sort_keys=True) + "\n" for row in rows)
+    path.write_text(text)
+    dataset, _ = Dataset.objects.update_or_create(
+        kind=kind,
+        version=version,
+        workspace_id=workspace_id,
+        defaults={
+            "rows": len(rows),
+            "path": str(path),
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "sources": sources,
+        },
+    )
+    return dataset
+
+
+def load_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in Path(dataset.path).read_text().splitlines() if line]
+
+
+def save_model(model: Any, kind: str, workspace_id: int | None, version: int) -> str:
+    """The sklearn model (joblib, for retraining and audits) and its FastForest (JSON, what
+    inference loads); returns the JSON path."""
+    import joblib
+
+    from mlops.cta import FastForest
+
+    folder = ARTIFACTS / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    # A random suffix: a database reset restarts version numbers, files must not clash.
+    stem = folder / f"{kind}-{workspace_id or 'shared'}-v{version}-{uuid.uuid4().hex[:8]}"
+    joblib.dump(model, stem.with_suffix(".joblib"))
+    stem.with_suffix(".json").write_text(json.dumps(FastForest.from_sklearn(model).to_dict()))
+    return str(stem.with_suffix(".json"))
+
+
+@lru_cache(maxsize=16)
+def load_fast_forest(version_pk: int, artifact: str) -> Any:
+    from mlops.cta import FastForest
+
+    return FastForest.from_dict(json.loads(Path(artifact).read_text()))
+
+
+def next_version(kind: str, workspace_id: int | None) -> int:
+    latest = ModelVersion.objects.filter(kind=kind, workspace_id=workspace_id).first()
+    return (latest.version if latest else 0) + 1

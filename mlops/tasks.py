@@ -1,0 +1,15 @@
+"""Worker tasks of mlops: thin, they take ids and call plain modules."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from mlops import training
+from mlops.models import TrainingJob
+
+
+@shared_task(acks_late=True)
+def train_cta(job_pk: int) -> None:
+    job = TrainingJob.objects.filter(pk=job_pk, status=TrainingJob.Status.QUEUED).first()
+    if job is not None:  # gone, cancelled or already run by a redelivery: nothing to do
+        training.run(job)
