@@ -18,6 +18,11 @@ from mlops.models import ModelVersion, TrainingJob
 from tests.conftest import wait_until
 
 
+def trained(job: TrainingJob) -> ModelVersion:
+    assert job.result is not None, job.error
+    return job.result
+
+
 @pytest.fixture(scope="module")
 def bootstrap_rows():
     return cta_bootstrap.generate()
@@ -55,7 +60,7 @@ def test_fast_forest_gives_exactly_sklearns_probabilities(bootstrap_rows):
 @pytest.mark.django_db
 def test_the_gate_refuses_a_model_trained_on_shuffled_labels(workspace):
     first = training.run(TrainingJob.objects.create(workspace_id=workspace.pk))
-    assert first.promoted and first.result.status == ModelVersion.Status.ACTIVE
+    assert first.promoted and trained(first).status == ModelVersion.Status.ACTIVE
 
     broken = training.run(
         TrainingJob.objects.create(workspace_id=workspace.pk), shuffle_labels=True
@@ -82,7 +87,7 @@ def test_labels_that_correct_a_systematic_error_improve_that_slice(workspace, pe
     rng = random.Random(3)
     held_out = [{"features": slice_features(rng), "label": "NOW"} for _ in range(200)]
     before_job = training.run(TrainingJob.objects.create(workspace_id=workspace.pk))
-    before = training.evaluate_version(before_job.result, held_out)["macro_f1"]
+    before = training.evaluate_version(trained(before_job), held_out)["macro_f1"]
 
     labeler = get_user_model().objects.create_user("lena", password="x")
     conversation = ingestion.start_conversation(workspace, "u1", "", "hi", "creator-dm")
@@ -92,7 +97,7 @@ def test_labels_that_correct_a_systematic_error_improve_that_slice(workspace, pe
             workspace=workspace,
             conversation=conversation,
             message=message,
-            model_version=before_job.result,
+            model_version=trained(before_job),
             decision="NEVER",
             probabilities={},
             top_features=[],
@@ -102,7 +107,7 @@ def test_labels_that_correct_a_systematic_error_improve_that_slice(workspace, pe
         conversation_cta.label(decision, labeler, "NOW", "they buy custom requests", "labeler")
 
     after_job = training.run(TrainingJob.objects.create(workspace_id=workspace.pk))
-    after = training.evaluate_version(after_job.result, held_out)["macro_f1"]
+    after = training.evaluate_version(trained(after_job), held_out)["macro_f1"]
 
     assert after >= before + 0.3, (before, after)
     assert after_job.promoted
@@ -128,7 +133,7 @@ def test_each_inbound_message_gets_a_decision_with_its_reasons(workspace, person
 def test_a_shadow_model_decides_beside_the_active_one(workspace, persona):
     active = training.ensure_bootstrap_model()
     shadow_job = training.run(TrainingJob.objects.create(workspace_id=None))
-    shadow_job.result.set_status(ModelVersion.Status.SHADOW)
+    trained(shadow_job).set_status(ModelVersion.Status.SHADOW)
     result = ingestion.ingest(
         workspace, ingestion.InboundMessage("api", "m-1", "c-1", "Sam", "Mia", "hey")
     )
