@@ -25,6 +25,10 @@ class Workspace(models.Model):
         choices=[("off", "Off: flag only"), ("mute", "Mute"), ("block", "Block")],
         default="off",
     )
+    # How many labelers must judge each CTA decision in the labeling queue.
+    cta_labels_required = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     risk_threshold = models.FloatField(
         default=0.7, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from dashboard import journey_views, views
+from dashboard import cta_views, journey_views, views
 from dashboard.api import api
 
 urlpatterns = [
@@ -13,6 +13,15 @@ urlpatterns = [
     path("api/", api.urls),
     path("w/<slug:slug>/", views.inbox, name="inbox"),
     path("w/<slug:slug>/journeys/", journey_views.journeys_page, name="journeys"),
+    path("w/<slug:slug>/labels/", cta_views.label_queue, name="label_queue"),
+    path("w/<slug:slug>/models/", cta_views.models_page, name="models"),
+    path("w/<slug:slug>/models/retrain/", cta_views.retrain, name="retrain"),
+    path(
+        "w/<slug:slug>/models/<int:version_id>/status/",
+        cta_views.set_model_status,
+        name="set_model_status",
+    ),
+    path("w/<slug:slug>/c/<int:conversation_id>/cta/", cta_views.cta_verdict, name="cta_verdict"),
     path("w/<slug:slug>/journeys/import/", journey_views.import_playbook, name="import_playbook"),
     path(
         "w/<slug:slug>/journeys/<slug:playbook_slug>/export/",

@@ -19,12 +19,14 @@ from conversations.history import journey_history
 from conversations.models import (
     PRIORITY_CHOICES,
     Conversation,
+    CtaDecision,
     Message,
     OperatorDecision,
     SuggestionSet,
     get_conversation_or_404,
 )
 from dashboard.models import Membership, Role, get_membership_or_404
+from mlops.cta import LABELS as CTA_LABELS
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -112,7 +114,16 @@ def mark_shown(suggestion_set: SuggestionSet | None) -> None:
         )
 
 
-def suggestions_context(conversation: Conversation) -> dict:
+def cta_context(suggestion_set: SuggestionSet | None, user) -> dict:
+    """The CTA decision for the message the suggestions answer, and this user's verdict."""
+    if suggestion_set is None:
+        return {}
+    decision = CtaDecision.objects.filter(message=suggestion_set.message, is_shadow=False).first()
+    verdict = decision.labels.filter(user=user).first() if decision and user else None
+    return {"cta_decision": decision, "cta_verdict": verdict, "cta_labels": CTA_LABELS}
+
+
+def suggestions_context(conversation: Conversation, user=None) -> dict:
     suggestion_set = latest_open_suggestions(conversation)
     mark_shown(suggestion_set)
     rejected = set()
@@ -122,7 +133,11 @@ def suggestions_context(conversation: Conversation) -> dict:
                 suggestion_set=suggestion_set, action=OperatorDecision.Action.REJECT
             ).values_list("suggestion_id", flat=True)
         )
-    return {"suggestion_set": suggestion_set, "rejected_ids": rejected}
+    return {
+        "suggestion_set": suggestion_set,
+        "rejected_ids": rejected,
+        **cta_context(suggestion_set, user),
+    }
 
 
 # The sentiment trend shows this many of the conversation's latest inbound messages.
@@ -180,7 +195,7 @@ def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int)
     conversation = context["conversation"]
     newest = conversation.messages.order_by("-seq")[:PAGE_MESSAGES]
     context["messages_list"] = sorted(newest, key=lambda m: m.seq)
-    context.update(suggestions_context(conversation))
+    context.update(suggestions_context(conversation, request.user))
     context.update(journey_panel_context(conversation))
     return render(request, "conversation.html", context)
 
@@ -208,7 +223,7 @@ def conversation_suggestions(
     request: HtmxHttpRequest, slug: str, conversation_id: int
 ) -> HttpResponse:
     context = conversation_context(request, slug, conversation_id)
-    context.update(suggestions_context(context["conversation"]))
+    context.update(suggestions_context(context["conversation"], request.user))
     return render(request, "conversation.html#suggestions", context)
 
 
@@ -279,7 +294,7 @@ def reject_suggestion(request: HtmxHttpRequest, slug: str, conversation_id: int)
         error = str(exc)
     if not request.htmx:
         return redirect("conversation", slug=slug, conversation_id=conversation.pk)
-    context.update(suggestions_context(conversation))
+    context.update(suggestions_context(conversation, request.user))
     context["suggestions_error"] = error
     return render(request, "conversation.html#suggestions", context, status=422 if error else 200)
 
@@ -326,6 +341,6 @@ def regenerate_suggestions(
         suggest_replies.delay(latest_in.pk, f"regenerate:{latest_in.pk}:{uuid4().hex}")
     if not request.htmx:
         return redirect("conversation", slug=slug, conversation_id=conversation.pk)
-    context.update(suggestions_context(conversation))
+    context.update(suggestions_context(conversation, request.user))
     context["regenerating"] = latest_in is not None
     return render(request, "conversation.html#suggestions", context)

@@ -75,14 +75,30 @@ PAGES = [
     ("regenerate_suggestions", "post"),
     ("override_phase", "post"),
     ("moderate_conversation", "post"),
+    ("cta_verdict", "post"),
+    ("label_queue", "get"),
+    ("models", "get"),
+    ("retrain", "post"),
+    ("set_model_status", "post"),
 ]
 # Pages of the workspace as a whole, not of one conversation.
-WORKSPACE_PAGES = {"inbox", "journeys", "import_playbook", "export_playbook"}
+WORKSPACE_PAGES = {
+    "inbox",
+    "journeys",
+    "import_playbook",
+    "export_playbook",
+    "label_queue",
+    "models",
+    "retrain",
+    "set_model_status",
+}
 
 
 def page_url(name: str, slug: str, conversation: Conversation) -> str:
     if name == "export_playbook":
         return reverse(name, kwargs={"slug": slug, "playbook_slug": "creator-dm"})
+    if name == "set_model_status":
+        return reverse(name, kwargs={"slug": slug, "version_id": 1})
     if name in WORKSPACE_PAGES:
         return reverse(name, kwargs={"slug": slug})
     return reverse(name, kwargs={"slug": slug, "conversation_id": conversation.pk})

@@ -1,0 +1,226 @@
+"""CTA pages: the operator's verdict beside suggestions, the labeler queue, the models page."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conversations import cta as conversation_cta
+from conversations.models import CtaDecision, CtaLabel
+from dashboard.models import Membership, Role, get_membership_or_404
+from dashboard.views import (
+    HtmxHttpRequest,
+    sending_context_or_403,
+    suggestions_context,
+)
+from mlops import agreement
+from mlops.cta import LABELS
+from mlops.models import ModelVersion, TrainingJob
+
+LABELERS = {Role.LABELER, Role.MANAGER, Role.ADMIN}
+MODEL_OWNERS = {Role.MANAGER, Role.ADMIN}
+
+
+@require_POST
+@login_required
+def cta_verdict(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    """An operator accepts or overrides the CTA decision shown beside the suggestions."""
+    context, forbidden = sending_context_or_403(request, slug, conversation_id)
+    if forbidden:
+        return forbidden
+    decision = get_object_or_404(
+        CtaDecision,
+        pk=request.POST.get("decision_id") or 0,
+        conversation=context["conversation"],
+        is_shadow=False,
+    )
+    try:
+        conversation_cta.label(
+            decision,
+            cast(User, request.user),
+            request.POST.get("label", ""),
+            request.POST.get("reason", ""),
+            CtaLabel.Source.OPERATOR,
+        )
+    except conversation_cta.CtaError as exc:
+        return HttpResponse(str(exc), status=422)
+    if not request.htmx:
+        return redirect("conversation", slug=slug, conversation_id=conversation_id)
+    context.update(suggestions_context(context["conversation"], request.user))
+    return render(request, "conversation.html#suggestions", context)
+
+
+# -- labeler queue ---------------------------------------------------------------------------
+
+
+def queue_for(membership: Membership, user: User):
+    """Decisions this labeler has not judged, still short of the required labelers:
+    operator overrides first, then the least certain (lowest margin)."""
+    workspace = membership.workspace
+    overridden = CtaLabel.objects.filter(
+        decision=OuterRef("pk"), source=CtaLabel.Source.OPERATOR
+    ).exclude(label=OuterRef("decision"))
+    return (
+        CtaDecision.objects.filter(workspace=workspace, is_shadow=False)
+        .exclude(labels__user=user)
+        .annotate(
+            labelers=Count("labels", filter=Q(labels__source=CtaLabel.Source.LABELER)),
+            overridden=Exists(overridden),
+        )
+        .filter(labelers__lt=workspace.cta_labels_required)
+        .select_related("conversation__contact", "message", "model_version")
+        .order_by("-overridden", "margin", "pk")
+    )
+
+
+def pair_agreement(workspace) -> list[dict]:
+    """Cohen's kappa per labeler pair over the decisions both judged."""
+    by_user: dict[str, dict[int, str]] = {}
+    rows = CtaLabel.objects.filter(workspace=workspace, source=CtaLabel.Source.LABELER)
+    for row in rows.select_related("user"):
+        by_user.setdefault(row.user.username, {})[row.decision_id] = row.label
+    pairs = []
+    for first, second in combinations(sorted(by_user), 2):
+        shared = sorted(by_user[first].keys() & by_user[second].keys())
+        kappa = agreement.cohen_kappa(
+            [by_user[first][d] for d in shared], [by_user[second][d] for d in shared]
+        )
+        pairs.append({"pair": f"{first} / {second}", "items": len(shared), "kappa": kappa})
+    return pairs
+
+
+def queue_agreement(workspace) -> float | None:
+    ratings: dict[int, list[str]] = {}
+    rows = CtaLabel.objects.filter(workspace=workspace, source=CtaLabel.Source.LABELER)
+    for decision_id, label in rows.values_list("decision_id", "label"):
+        ratings.setdefault(decision_id, []).append(label)
+    return agreement.fleiss_kappa(
+        [r for r in ratings.values() if len(r) == workspace.cta_labels_required]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def label_queue(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    if membership.role not in LABELERS:
+        return HttpResponseForbidden("Only labelers, managers and admins review CTA decisions.")
+    user = cast(User, request.user)
+    error = ""
+    if request.method == "POST":
+        decision = get_object_or_404(
+            CtaDecision, pk=request.POST.get("decision_id") or 0, workspace=membership.workspace
+        )
+        try:
+            conversation_cta.label(
+                decision,
+                user,
+                request.POST.get("label", ""),
+                request.POST.get("reason", ""),
+                CtaLabel.Source.LABELER,
+            )
+            return redirect("label_queue", slug=slug)
+        except conversation_cta.CtaError as exc:
+            error = str(exc)
+    queue = queue_for(membership, user)
+    item = queue.first()
+    transcript = (
+        item.conversation.messages.filter(seq__lte=item.message.seq).order_by("seq") if item else []
+    )
+    context = {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "item": item,
+        "remaining": queue.count(),
+        "transcript": transcript,
+        "labels": LABELS,
+        "error": error,
+        "pairs": pair_agreement(membership.workspace),
+        "queue_kappa": queue_agreement(membership.workspace),
+        "done_today": CtaLabel.objects.filter(user=user, workspace=membership.workspace).count(),
+    }
+    return render(request, "labels.html", context, status=422 if error else 200)
+
+
+# -- models ------------------------------------------------------------------------------------
+
+
+def shadow_disagreement(workspace_id: int) -> dict | None:
+    """How often the shadow model decided differently from the active one."""
+    shadow = ModelVersion.objects.shadow("cta", workspace_id)
+    if shadow is None:
+        return None
+    shown = CtaDecision.objects.filter(message=OuterRef("message"), is_shadow=False)
+    pairs = CtaDecision.objects.filter(
+        workspace_id=workspace_id, model_version=shadow, is_shadow=True
+    ).annotate(shown_decision=Subquery(shown.values("decision")[:1]))
+    total = pairs.count()
+    differ = pairs.exclude(decision=F("shown_decision")).count()
+    return {"version": shadow.version, "decisions": total, "disagreements": differ}
+
+
+def models_context(membership: Membership) -> dict:
+    versions = ModelVersion.objects.filter(
+        Q(workspace_id=membership.workspace_id) | Q(workspace_id__isnull=True), kind="cta"
+    ).select_related("dataset")
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "versions": versions,
+        "active": ModelVersion.objects.active("cta", membership.workspace_id),
+        "jobs": TrainingJob.objects.filter(workspace_id=membership.workspace_id)[:5],
+        "can_manage": membership.role in MODEL_OWNERS,
+        "labels": CtaLabel.objects.filter(workspace=membership.workspace).count(),
+        "shadow": shadow_disagreement(membership.workspace_id),
+    }
+
+
+@require_GET
+@login_required
+def models_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    if membership.role not in MODEL_OWNERS | {Role.LABELER}:
+        return HttpResponseForbidden("Only managers, admins and labelers see the models.")
+    context = models_context(membership)
+    if not request.htmx:
+        return render(request, "models.html", context)
+    running = any(job.status in ("queued", "processing") for job in context["jobs"])
+    # 286 tells htmx to stop polling: nothing is training any more.
+    return render(request, "models.html#jobs", context, status=200 if running else 286)
+
+
+@require_POST
+@login_required
+def retrain(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    from mlops.tasks import train_cta
+
+    membership = get_membership_or_404(request.user, slug)
+    if membership.role not in MODEL_OWNERS:
+        return HttpResponseForbidden("Only managers and admins start training.")
+    job = TrainingJob.objects.create(
+        workspace_id=membership.workspace_id, created_by=cast(User, request.user)
+    )
+    train_cta.delay(job.pk)
+    return redirect("models", slug=slug)
+
+
+@require_POST
+@login_required
+def set_model_status(request: HtmxHttpRequest, slug: str, version_id: int) -> HttpResponse:
+    """Promote, shadow or retire a version of this workspace (roll back = promote an old one)."""
+    membership = get_membership_or_404(request.user, slug)
+    if membership.role not in MODEL_OWNERS:
+        return HttpResponseForbidden("Only managers and admins change models.")
+    version = get_object_or_404(ModelVersion, pk=version_id, workspace_id=membership.workspace_id)
+    status = request.POST.get("status", "")
+    if status not in (ModelVersion.Status.ACTIVE, ModelVersion.Status.SHADOW, "retired"):
+        return HttpResponse("status must be active, shadow or retired", status=400)
+    version.set_status(status)
+    return redirect("models", slug=slug)
