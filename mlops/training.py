@@ -73,6 +73,14 @@ def run(job: TrainingJob, shuffle_labels: bool = False) -> TrainingJob:
         active = ModelVersion.objects.active(KIND, job.workspace_id)
         active_metrics = evaluate_version(active, test_rows) if active else None
         verdict = gate(new_metrics, active_metrics, baseline)
+        # The figure the team asks for first: does the forest beat the simple rules?
+        print(
+            f"cta training {job.job_id}: macro-F1 {new_metrics['macro_f1']} vs rule baseline "
+            f"{baseline['macro_f1']} vs active "
+            f"{active_metrics['macro_f1'] if active_metrics else '-'}; "
+            f"{'promote' if verdict['passed'] else 'keep the active model'}",
+            flush=True,
+        )
         progress(job, 90, "saving")
         finish(job, model, version, dataset, new_metrics, active_metrics, baseline, verdict)
     except Cancelled:
