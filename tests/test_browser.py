@@ -251,3 +251,29 @@ def test_manager_imports_a_playbook_written_as_json(page, workspace, post):
     page.get_by_role("button", name="Import").click()
     expect(page.locator('[data-playbook="vip"]')).to_contain_text("VIP follow-up")
     expect(page.locator('[data-playbook="vip"] [data-state="done"]')).to_be_visible()
+
+
+def test_operator_accepts_the_cta_and_a_labeler_reviews_it_with_the_keyboard(
+    browser, page, asgi_server, celery_worker, workspace, persona, operator, labeler, post
+):
+    from conversations.models import CtaDecision, CtaLabel
+    from mlops.training import ensure_bootstrap_model
+
+    ensure_bootstrap_model()
+    posted = open_conversation(page, post)
+    panel = page.locator("#suggestions [data-cta]")
+    expect(panel).to_be_visible()
+    decision = CtaDecision.objects.get(conversation_id=posted["conversation_id"], is_shadow=False)
+    panel.get_by_role("button", name=f"Accept {decision.decision}").click()
+    expect(page.locator("#suggestions [data-cta-label]")).to_have_text(
+        f"you said {decision.decision}"
+    )
+
+    reviewer = browser.new_context(base_url=asgi_server).new_page()
+    log_in(reviewer, "lena")
+    reviewer.goto("/w/acme/labels/")
+    expect(reviewer.locator("[data-model-decision]")).to_have_text(decision.decision)
+    reviewer.keyboard.press("3")  # NEVER
+    expect(reviewer.locator("[data-queue-empty]")).to_be_visible()
+    verdicts = {label.source: label.label for label in CtaLabel.objects.filter(decision=decision)}
+    assert verdicts == {"operator": decision.decision, "labeler": "NEVER"}
