@@ -191,22 +191,24 @@ def run(argv: list[str]) -> int:
         return supervise(stack)
 
 
+def web_server_command(port: int) -> list[str]:
+    """The ASGI server (HTTP and websockets) on a loopback port; tests start the same one."""
+    return [
+        str(VENV_BIN / "uvicorn"),
+        "dashboard.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--ws",
+        "auto",
+    ]
+
+
 def start_web_and_workers(stack: Stack, port: int) -> None:
-    stack.spawn(
-        "web",
-        [
-            str(VENV_BIN / "uvicorn"),
-            "dashboard.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--ws",
-            "auto",
-        ],
-    )
+    stack.spawn("web", web_server_command(port))
     # On a laptop (or this sandbox) the stack runs as root; Celery's warning about that is
     # meant for servers, so it is silenced here only.
     quiet_root = {"PYTHONWARNINGS": "ignore:You're running the worker with superuser"}

@@ -21,7 +21,7 @@ from django.test import Client
 
 from dashboard.health import QUEUES
 from dashboard.models import ApiKey, Membership, Role, Workspace
-from dashboard.stack import free_port, wait_for_port
+from dashboard.stack import free_port, wait_for_port, web_server_command
 from personas.models import Persona
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,22 +147,7 @@ def stop(process: subprocess.Popen) -> None:
 def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     """The real ASGI app (HTTP + websockets) under uvicorn on a loopback port."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "uvicorn"),
-            "dashboard.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--ws",
-            "auto",
-        ],
-        cwd=ROOT,
-        env=child_env(),
-    )
+    process = subprocess.Popen(web_server_command(port), cwd=ROOT, env=child_env())
     try:
         wait_for_port(port, "test ASGI server")
         yield f"http://127.0.0.1:{port}"
