@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from dashboard import cta_views, journey_views, views
+from dashboard import analytics_views, cta_views, journey_views, views
 from dashboard.api import api
 
 urlpatterns = [
@@ -14,6 +14,13 @@ urlpatterns = [
     path("w/<slug:slug>/", views.inbox, name="inbox"),
     path("w/<slug:slug>/journeys/", journey_views.journeys_page, name="journeys"),
     path("w/<slug:slug>/labels/", cta_views.label_queue, name="label_queue"),
+    path("w/<slug:slug>/analytics/", analytics_views.analytics_page, name="analytics"),
+    path(
+        "w/<slug:slug>/analytics/conversations/",
+        analytics_views.analytics_conversations,
+        name="analytics_conversations",
+    ),
+    path("w/<slug:slug>/analytics/export.csv", analytics_views.analytics_csv, name="analytics_csv"),
     path("w/<slug:slug>/models/", cta_views.models_page, name="models"),
     path("w/<slug:slug>/models/retrain/", cta_views.retrain, name="retrain"),
     path(

@@ -80,6 +80,9 @@ PAGES = [
     ("models", "get"),
     ("retrain", "post"),
     ("set_model_status", "post"),
+    ("analytics", "get"),
+    ("analytics_conversations", "get"),
+    ("analytics_csv", "get"),
 ]
 # Pages of the workspace as a whole, not of one conversation.
 WORKSPACE_PAGES = {
@@ -91,6 +94,9 @@ WORKSPACE_PAGES = {
     "models",
     "retrain",
     "set_model_status",
+    "analytics",
+    "analytics_conversations",
+    "analytics_csv",
 }
 
 

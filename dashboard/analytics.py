@@ -1,0 +1,312 @@
+"""Manager analytics: journey funnels with cohort semantics, outcomes, copilot metrics.
+
+A funnel's cohort is the conversations *started* in the date range (PostHog's cohort
+semantics): a conversation started on Monday that converts on Friday counts for Monday.
+A conversation reaches step k when it has been in that state and in every earlier step;
+it converts when it ended with outcome `success` within the conversion window.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from conversations.diagram import journey_order
+from conversations.models import (
+    Conversation,
+    CtaDecision,
+    CtaLabel,
+    OperatorDecision,
+    PhaseOverride,
+    Playbook,
+    Turn,
+)
+
+BREAKDOWNS = ("persona", "operator", "campaign", "channel")
+SUCCESS = "success"
+
+
+@dataclass
+class FunnelQuery:
+    playbook: Playbook
+    start: date
+    end: date
+    steps: list[str]
+    window_days: int = 30
+    breakdown: str = ""
+
+
+@dataclass
+class Step:
+    name: str
+    reached: int
+    step_rate: float | None  # of the previous step
+    overall_rate: float | None  # of the first step
+    dropped: int  # reached the previous step but not this one
+    previous: str | None = None
+
+
+@dataclass
+class Funnel:
+    steps: list[Step]
+    cohort: int
+    converted: int
+    conversion_rate: float | None
+    median_hours_to_convert: float | None
+    hours_histogram: list[tuple[str, int]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+
+
+def default_steps(playbook: Playbook) -> list[str]:
+    spec = playbook.spec
+    return [name for name in journey_order(spec) if not spec.states[name].terminal]
+
+
+def cohort(workspace, query: FunnelQuery):
+    start = timezone.make_aware(datetime.combine(query.start, time.min))
+    end = timezone.make_aware(datetime.combine(query.end + timedelta(days=1), time.min))
+    return Conversation.objects.filter(
+        workspace=workspace, playbook=query.playbook, created_at__gte=start, created_at__lt=end
+    )
+
+
+def visited_states(conversations) -> dict[int, set[str]]:
+    """Every state each conversation has been in: its entry state, and every state its
+    turns and overrides moved it to."""
+    visited: dict[int, set[str]] = defaultdict(set)
+    for pk, entry in conversations.values_list("pk", "playbook__definition__entry"):
+        visited[pk].add(entry)
+    ids = list(visited)
+    moves = [
+        Turn.objects.filter(conversation_id__in=ids).values_list("conversation_id", "state_after"),
+        PhaseOverride.objects.filter(conversation_id__in=ids).values_list(
+            "conversation_id", "to_state"
+        ),
+    ]
+    for rows in moves:
+        for pk, state in rows.distinct():
+            visited[pk].add(state)
+    return visited
+
+
+def converted_within(row: dict, window: timedelta) -> bool:
+    return (
+        row["outcome"] == SUCCESS
+        and row["ended_at"] is not None
+        and row["ended_at"] - row["created_at"] <= window
+    )
+
+
+def reached_steps(states: set[str], steps: list[str]) -> int:
+    """How many steps in a row the conversation reached (0: not even the first)."""
+    count = 0
+    for step in steps:
+        if step not in states:
+            break
+        count += 1
+    return count
+
+
+def build_steps(depths: list[int], steps: list[str]) -> list[Step]:
+    reached = [sum(1 for d in depths if d > i) for i in range(len(steps))]
+    result = []
+    for i, name in enumerate(steps):
+        previous = reached[i - 1] if i else None
+        result.append(
+            Step(
+                name=name,
+                reached=reached[i],
+                step_rate=round(reached[i] / previous, 4) if previous else None,
+                overall_rate=round(reached[i] / reached[0], 4) if reached[0] else None,
+                dropped=(previous - reached[i]) if previous is not None else 0,
+                previous=steps[i - 1] if i else None,
+            )
+        )
+    return result
+
+
+HISTOGRAM_HOURS = [(1, "< 1 h"), (6, "1-6 h"), (24, "6-24 h"), (72, "1-3 d"), (None, "> 3 d")]
+
+
+def histogram(hours: list[float]) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    for value in hours:
+        label = next(lbl for limit, lbl in HISTOGRAM_HOURS if limit is None or value < limit)
+        counts[label] += 1
+    return [(label, counts[label]) for _, label in HISTOGRAM_HOURS]
+
+
+def group_key(row: dict, breakdown: str) -> str:
+    return {
+        "persona": row["persona__name"],
+        "operator": row["assigned_operator__username"] or "(unassigned)",
+        "campaign": row["campaign__name"] or "(no campaign)",
+        "channel": row["channel"],
+    }[breakdown]
+
+
+def funnel(workspace, query: FunnelQuery) -> Funnel:
+    conversations = cohort(workspace, query)
+    rows = list(
+        conversations.values(
+            "pk",
+            "outcome",
+            "created_at",
+            "ended_at",
+            "channel",
+            "persona__name",
+            "campaign__name",
+            "assigned_operator__username",
+        )
+    )
+    visited = visited_states(conversations)
+    window = timedelta(days=query.window_days)
+    depths = {row["pk"]: reached_steps(visited[row["pk"]], query.steps) for row in rows}
+    converted = [row for row in rows if converted_within(row, window)]
+    hours = [(r["ended_at"] - r["created_at"]).total_seconds() / 3600 for r in converted]
+    result = Funnel(
+        steps=build_steps(list(depths.values()), query.steps),
+        cohort=len(rows),
+        converted=len(converted),
+        conversion_rate=round(len(converted) / len(rows), 4) if rows else None,
+        median_hours_to_convert=round(statistics.median(hours), 2) if hours else None,
+        hours_histogram=histogram(hours),
+    )
+    if query.breakdown in BREAKDOWNS:
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            groups[group_key(row, query.breakdown)].append(row)
+        for key, members in sorted(groups.items()):
+            wins = sum(1 for row in members if converted_within(row, window))
+            result.groups.append(
+                {
+                    "key": key,
+                    "cohort": len(members),
+                    "converted": wins,
+                    "conversion_rate": round(wins / len(members), 4),
+                    "steps": build_steps([depths[row["pk"]] for row in members], query.steps),
+                }
+            )
+    return result
+
+
+def drill_down(
+    workspace,
+    query: FunnelQuery,
+    step: str = "",
+    dropped: bool = False,
+    converted: bool | None = None,
+    group: str = "",
+):
+    """The conversations behind a number: those that reached `step` (or dropped right
+    after it), optionally only converted ones, optionally one breakdown group."""
+    conversations = cohort(workspace, query).select_related(
+        "contact", "persona", "campaign", "assigned_operator"
+    )
+    visited = visited_states(conversations)
+    window = timedelta(days=query.window_days)
+    selected = []
+    for conversation in conversations.order_by("-created_at"):
+        row = {"outcome": conversation.outcome, "ended_at": conversation.ended_at,
+               "created_at": conversation.created_at}  # fmt: skip
+        depth = reached_steps(visited[conversation.pk], query.steps)
+        if step:
+            index = query.steps.index(step) + 1
+            if depth < index or (dropped and depth != index):
+                continue
+        if converted is not None and converted_within(row, window) != converted:
+            continue
+        if group and query.breakdown in BREAKDOWNS:
+            values = {
+                "persona__name": conversation.persona.name,
+                "assigned_operator__username": getattr(
+                    conversation.assigned_operator, "username", None
+                ),
+                "campaign__name": getattr(conversation.campaign, "name", None),
+                "channel": conversation.channel,
+            }
+            if group_key(values, query.breakdown) != group:
+                continue
+        selected.append(conversation)
+    return selected
+
+
+def outcomes_by_day(workspace, query: FunnelQuery) -> list[dict[str, Any]]:
+    counts: dict[date, Counter[str]] = defaultdict(Counter)
+    for ended, outcome in (
+        cohort(workspace, query).exclude(outcome="").values_list("ended_at", "outcome")
+    ):
+        counts[timezone.localdate(ended)][outcome] += 1
+    return [{"day": day, "outcomes": dict(counts[day])} for day in sorted(counts)]
+
+
+def copilot_metrics(workspace, start: date, end: date, by: str = "operator") -> list[dict]:
+    """Suggestion accept / edit / reject rates, edit distance and reply time, per group."""
+    group_field = {
+        "operator": "operator__username",
+        "phase": "suggestion_set__journey_state",
+        "persona": "conversation__persona__name",
+        "model": "suggestion_set__model_version",
+    }[by]
+    decisions = OperatorDecision.objects.filter(
+        workspace=workspace, created_at__date__gte=start, created_at__date__lte=end
+    )
+    rows = (
+        decisions.values(group_field)
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(action="accept")),
+            edited=Count("pk", filter=Q(action="edit")),
+            rejected=Count("pk", filter=Q(action="reject")),
+            manual=Count("pk", filter=Q(action="manual")),
+            mean_edit=Avg("edit_distance", filter=Q(action="edit")),
+            mean_latency=Avg("latency_ms"),
+        )
+        .order_by(group_field)
+    )
+    result = []
+    for row in rows:
+        sent = row["accepted"] + row["edited"] + row["manual"]
+        result.append(
+            {
+                "group": row[group_field] or "(none)",
+                "total": row["total"],
+                "accept_rate": round(row["accepted"] / row["total"], 4),
+                "edit_rate": round(row["edited"] / row["total"], 4),
+                "reject_rate": round(row["rejected"] / row["total"], 4),
+                # Replies that went out exactly as the model wrote them.
+                "autonomy_rate": round(row["accepted"] / sent, 4) if sent else None,
+                "mean_edit_distance": round(row["mean_edit"], 1) if row["mean_edit"] else None,
+                "mean_reply_ms": round(row["mean_latency"]) if row["mean_latency"] else None,
+            }
+        )
+    return result
+
+
+def cta_metrics(workspace, start: date, end: date) -> dict[str, Any]:
+    shown = CtaDecision.objects.filter(
+        workspace=workspace, is_shadow=False, decision="NOW",
+        created_at__date__gte=start, created_at__date__lte=end,
+    )  # fmt: skip
+    converted = shown.filter(conversation__outcome=SUCCESS).values("conversation").distinct()
+    conversations = shown.values("conversation").distinct().count()
+    verdicts = CtaLabel.objects.filter(
+        workspace=workspace, source=CtaLabel.Source.OPERATOR,
+        created_at__date__gte=start, created_at__date__lte=end,
+    ).select_related("decision")  # fmt: skip
+    overrides = sum(1 for v in verdicts if v.label != v.decision.decision)
+    return {
+        "now_shown_conversations": conversations,
+        "now_shown_converted": converted.count(),
+        "now_conversion_rate": round(converted.count() / conversations, 4)
+        if conversations
+        else None,
+        "operator_verdicts": len(verdicts),
+        "override_rate": round(overrides / len(verdicts), 4) if verdicts else None,
+    }

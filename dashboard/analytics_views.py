@@ -1,0 +1,173 @@
+"""Analytics pages for managers: funnel, outcomes, copilot metrics, drill-down, CSV."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseForbidden, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from conversations.models import Playbook
+from dashboard import analytics
+from dashboard.models import Membership, Role, get_membership_or_404
+from dashboard.views import HtmxHttpRequest
+
+ANALYSTS = {Role.MANAGER, Role.ADMIN}
+BAR_WIDTH = 520
+
+
+class BadQuery(ValueError):
+    pass
+
+
+def parse_date(value: str | None, default: date, name: str) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(f"{name} must be a date like 2026-11-01") from None
+
+
+def parse_query(membership: Membership, params: QueryDict) -> analytics.FunnelQuery:
+    today = timezone.localdate()
+    slug = params.get("playbook") or "creator-dm"
+    playbook = Playbook.objects.resolve(membership.workspace, slug)
+    if playbook is None:
+        raise BadQuery(f"unknown playbook {slug!r}")
+    start = parse_date(params.get("start"), today - timedelta(days=29), "start")
+    end = parse_date(params.get("end"), today, "end")
+    if end < start:
+        raise BadQuery("end must not be before start")
+    steps = [s for s in params.getlist("steps") if s] or analytics.default_steps(playbook)
+    unknown = [s for s in steps if s not in playbook.spec.states]
+    if unknown:
+        raise BadQuery(f"steps: {', '.join(unknown)} not in {playbook.slug}")
+    try:
+        window = int(params.get("window", "30"))
+    except ValueError:
+        raise BadQuery("window must be a whole number of days") from None
+    if not 1 <= window <= 365:
+        raise BadQuery("window must be between 1 and 365 days")
+    breakdown = params.get("breakdown", "")
+    if breakdown and breakdown not in analytics.BREAKDOWNS:
+        raise BadQuery(f"breakdown must be one of {', '.join(analytics.BREAKDOWNS)}")
+    return analytics.FunnelQuery(playbook, start, end, steps, window, breakdown)
+
+
+def analyst_or_403(request: HtmxHttpRequest, slug: str):
+    membership = get_membership_or_404(request.user, slug)
+    if membership.role not in ANALYSTS:
+        return membership, HttpResponseForbidden("Analytics are for managers and admins.")
+    return membership, None
+
+
+def bars(funnel: analytics.Funnel) -> list[dict]:
+    top = max((step.reached for step in funnel.steps), default=0) or 1
+    return [
+        {"step": step, "width": round(BAR_WIDTH * step.reached / top), "y": 10 + i * 34}
+        for i, step in enumerate(funnel.steps)
+    ]
+
+
+@require_GET
+@login_required
+def analytics_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership, forbidden = analyst_or_403(request, slug)
+    if forbidden:
+        return forbidden
+    try:
+        query = parse_query(membership, request.GET)
+    except BadQuery as exc:
+        return HttpResponse(str(exc), status=400)
+    by = request.GET.get("copilot_by", "operator")
+    if by not in ("operator", "phase", "persona", "model"):
+        return HttpResponse("copilot_by must be operator, phase, persona or model", status=400)
+    funnel = analytics.funnel(membership.workspace, query)
+    params = request.GET.copy()
+    context = {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "query": query,
+        "funnel": funnel,
+        "bars": bars(funnel),
+        "bar_width": BAR_WIDTH,
+        "chart_height": 20 + 34 * len(funnel.steps),
+        "playbooks": Playbook.objects.visible_to(membership.workspace),
+        "all_states": list(query.playbook.spec.states),
+        "outcomes": analytics.outcomes_by_day(membership.workspace, query),
+        "copilot": analytics.copilot_metrics(membership.workspace, query.start, query.end, by),
+        "copilot_by": by,
+        "cta": analytics.cta_metrics(membership.workspace, query.start, query.end),
+        "base_query": params.urlencode(),
+        "breakdowns": analytics.BREAKDOWNS,
+    }
+    return render(request, "analytics.html", context)
+
+
+def selection(request: HtmxHttpRequest, membership: Membership):
+    query = parse_query(membership, request.GET)
+    step = request.GET.get("step", "")
+    if step and step not in query.steps:
+        raise BadQuery(f"step {step!r} is not one of the funnel's steps")
+    converted = {"1": True, "0": False}.get(request.GET.get("converted", ""))
+    return query, analytics.drill_down(
+        membership.workspace,
+        query,
+        step=step,
+        dropped=request.GET.get("dropped") == "1",
+        converted=converted,
+        group=request.GET.get("group", ""),
+    )
+
+
+@require_GET
+@login_required
+def analytics_conversations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership, forbidden = analyst_or_403(request, slug)
+    if forbidden:
+        return forbidden
+    try:
+        query, conversations = selection(request, membership)
+    except BadQuery as exc:
+        return HttpResponse(str(exc), status=400)
+    context = {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "query": query,
+        "conversations": conversations,
+        "filters": request.GET,
+    }
+    return render(request, "analytics_conversations.html", context)
+
+
+@require_GET
+@login_required
+def analytics_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """One row per conversation of the selection (all of the cohort by default)."""
+    membership, forbidden = analyst_or_403(request, slug)
+    if forbidden:
+        return forbidden
+    try:
+        query, conversations = selection(request, membership)
+    except BadQuery as exc:
+        return HttpResponse(str(exc), status=400)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{query.playbook.slug}-funnel.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["conversation_id", "contact", "persona", "campaign", "channel", "operator",
+         "started_at", "state", "outcome", "ended_at", "turns", "ctas"]
+    )  # fmt: skip
+    for c in conversations:
+        writer.writerow(
+            [c.pk, str(c.contact), c.persona.name, getattr(c.campaign, "name", ""), c.channel,
+             getattr(c.assigned_operator, "username", ""), c.created_at.isoformat(),
+             c.journey_state, c.outcome, c.ended_at.isoformat() if c.ended_at else "",
+             c.turn_count, c.cta_count]
+        )  # fmt: skip
+    return response
