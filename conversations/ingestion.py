@@ -14,6 +14,7 @@ from conversations import events, steering
 from conversations.builtin_playbooks import DEFAULT_SLUG
 from conversations.models import Contact, Conversation, Message, Playbook, Turn
 from dashboard.models import Workspace
+from personas.ab import assign_variant
 from personas.models import Campaign, Persona
 
 
@@ -106,6 +107,7 @@ def open_conversation(
         contact=contact,
         persona=persona,
         campaign=campaign,
+        variant=assign_variant(campaign, f"{contact.channel}:{contact.external_id}"),
         channel=contact.channel,
         playbook=playbook,
         journey_state=playbook.spec.entry,

@@ -13,7 +13,7 @@ from conversations import journeys
 from dashboard.models import Workspace
 from mlops.bad_actor import RedFlagRule, rule_problems
 from mlops.triage import CLASSIFICATIONS
-from personas.models import Campaign, Persona
+from personas.models import Campaign, CampaignVariant, Persona
 
 
 class PlaybookQuerySet(models.QuerySet["Playbook"]):
@@ -149,6 +149,13 @@ class Conversation(models.Model):
     playbook = models.ForeignKey(Playbook, on_delete=models.RESTRICT, related_name="conversations")
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    variant = models.ForeignKey(
+        CampaignVariant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations",
     )
     journey_state = models.CharField(max_length=60)
     # The journey's counters (journeys.Counters), kept as columns for the funnels.

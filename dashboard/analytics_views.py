@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from conversations.models import Playbook
-from dashboard import analytics
+from dashboard import abtest, analytics
 from dashboard.models import Membership, Role, get_membership_or_404
 from dashboard.views import HtmxHttpRequest
+from personas.models import Campaign
 
 ANALYSTS = {Role.MANAGER, Role.ADMIN}
 BAR_WIDTH = 520
@@ -171,3 +172,30 @@ def analytics_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
              c.turn_count, c.cta_count]
         )  # fmt: skip
     return response
+
+
+@require_GET
+@login_required
+def ab_results(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership, forbidden = analyst_or_403(request, slug)
+    if forbidden:
+        return forbidden
+    campaigns = Campaign.objects.filter(workspace=membership.workspace, variants__isnull=False)
+    campaigns = campaigns.distinct()
+    chosen = request.GET.get("campaign") or (campaigns[0].slug if campaigns else "")
+    campaign = campaigns.filter(slug=chosen).first()
+    if chosen and campaign is None:
+        return HttpResponse(f"no campaign {chosen!r} with variants", status=400)
+    arms = abtest.arms_for(campaign) if campaign else []
+    best, tests = abtest.winner(arms)
+    context = {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "campaigns": campaigns,
+        "campaign": campaign,
+        "arms": arms,
+        "winner": best,
+        "tests": tests,
+        "alpha": abtest.ALPHA,
+    }
+    return render(request, "ab.html", context)

@@ -21,6 +21,7 @@ urlpatterns = [
         name="analytics_conversations",
     ),
     path("w/<slug:slug>/analytics/export.csv", analytics_views.analytics_csv, name="analytics_csv"),
+    path("w/<slug:slug>/analytics/ab/", analytics_views.ab_results, name="ab_results"),
     path("w/<slug:slug>/models/", cta_views.models_page, name="models"),
     path("w/<slug:slug>/models/retrain/", cta_views.retrain, name="retrain"),
     path(

@@ -25,6 +25,7 @@ from conversations.models import (
     SuggestionSet,
     get_conversation_or_404,
 )
+from dashboard import analytics
 from dashboard.models import Membership, Role, get_membership_or_404
 from mlops.cta import LABELS as CTA_LABELS
 
@@ -75,6 +76,10 @@ def inbox_conversations(workspace, params) -> tuple[list[Conversation], dict]:
 def inbox(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership_or_404(request.user, slug)
     conversations, filters = inbox_conversations(membership.workspace, request.GET)
+    rates = analytics.state_conversion_rates(membership.workspace)
+    for conversation in conversations:  # shown beside each row, not stored
+        probability = analytics.conversion_probability(conversation, rates)
+        setattr(conversation, "conversion_probability", probability)  # noqa: B010
     context = {
         "membership": membership,
         "workspace": membership.workspace,

@@ -86,3 +86,26 @@ class Campaign(models.Model):
     @property
     def config(self) -> CampaignPromptConfig:
         return CampaignPromptConfig.model_validate(self.prompt_config or {})
+
+
+class CampaignVariant(models.Model):
+    """One arm of a campaign's A/B test: its own prompt settings and share of traffic."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=60)
+    prompt_config = models.JSONField(default=dict, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1, help_text="Share of new contacts")
+
+    class Meta:
+        ordering = ["campaign", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="variant_name_per_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.name}"
+
+    def clean(self) -> None:
+        problems = prompt_config_problems(self.prompt_config)
+        if problems:
+            raise ValidationError({"prompt_config": problems})

@@ -162,3 +162,18 @@ def test_only_managers_and_admins_see_analytics(operator_client, labeler):
     for client in (operator_client, labeler_client):
         assert client.get("/w/acme/analytics/").status_code == 403
         assert client.get("/w/acme/analytics/export.csv").status_code == 403
+
+
+def test_inbox_shows_conversion_probability_from_funnel_rates(operator_client, workspace, planted):
+    from django.core.cache import cache
+
+    cache.clear()
+    live = journey(workspace, "now-in-cta", ["deepening", "cta"])
+    Conversation.objects.filter(pk=live.pk).update(journey_state="cta")
+
+    page = operator_client.get("/w/acme/").content.decode()
+
+    # Ended conversations that were in cta: won-1, won-2, late and old, all successes,
+    # so (4 + 1) / (4 + 2) with Laplace smoothing.
+    assert f'data-conversation-id="{live.pk}"' in page
+    assert 'data-conversion-probability="0.833"' in page

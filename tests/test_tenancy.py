@@ -83,6 +83,7 @@ PAGES = [
     ("analytics", "get"),
     ("analytics_conversations", "get"),
     ("analytics_csv", "get"),
+    ("ab_results", "get"),
 ]
 # Pages of the workspace as a whole, not of one conversation.
 WORKSPACE_PAGES = {
@@ -97,6 +98,7 @@ WORKSPACE_PAGES = {
     "analytics",
     "analytics_conversations",
     "analytics_csv",
+    "ab_results",
 }
 
 
