@@ -111,6 +111,7 @@ def open_conversation(
         channel=contact.channel,
         playbook=playbook,
         journey_state=playbook.spec.entry,
+        visited_states=[playbook.spec.entry],
     )
 
 

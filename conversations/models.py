@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
@@ -178,6 +180,9 @@ class Conversation(models.Model):
     moderation = models.CharField(max_length=8, choices=MODERATION_CHOICES, default="none")
     # turn_count when a reply was last sent in a CTA state (turns since the last CTA).
     last_cta_turn = models.PositiveIntegerField(default=0)
+    # Every state the conversation has been in: the funnel's rollup, so analytics read one
+    # row per conversation instead of its turns and overrides.
+    visited_states = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     # Sequence number of the newest message; the next message gets last_seq + 1.
     last_seq = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -189,10 +194,16 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["workspace", "-last_message_at"]),
             models.Index(fields=["contact", "persona", "status"]),
+            models.Index(fields=["workspace", "playbook", "created_at"]),
+            GinIndex(fields=["visited_states"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.contact} with {self.persona}"
+
+    def visit(self, state: str) -> None:
+        if state not in self.visited_states:
+            self.visited_states = [*self.visited_states, state]
 
     @property
     def counters(self) -> journeys.Counters:

@@ -75,6 +75,7 @@ def apply_step(
 ) -> None:
     conversation.store_counters(counters)
     conversation.journey_state = step.state_after
+    conversation.visit(step.state_after)
     if step.ended:
         end(conversation, step.outcome or "unknown", step.outcome_reason)
     conversation.save()
@@ -167,6 +168,7 @@ def override_phase(
         reason=reason[:500],
     )
     conversation.journey_state = to_state
+    conversation.visit(to_state)
     if outcome:
         end(conversation, outcome, f"set by {operator.get_username()}: {reason}")
     elif conversation.outcome:  # moved back into a live state: the conversation reopens

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from conversations.diagram import journey_order
@@ -77,8 +78,13 @@ def cohort(workspace, query: FunnelQuery):
 
 
 def visited_states(conversations) -> dict[int, set[str]]:
-    """Every state each conversation has been in: its entry state, and every state its
-    turns and overrides moved it to."""
+    """Every state each conversation has been in, from the rollup column."""
+    return {pk: set(states) for pk, states in conversations.values_list("pk", "visited_states")}
+
+
+def visited_states_from_turns(conversations) -> dict[int, set[str]]:
+    """The same, recomputed from turns and overrides: what the rollup saves (kept as the
+    benchmark's baseline and to check the rollup)."""
     visited: dict[int, set[str]] = defaultdict(set)
     for pk, entry in conversations.values_list("pk", "playbook__definition__entry"):
         visited[pk].add(entry)
@@ -151,7 +157,90 @@ def group_key(row: dict, breakdown: str) -> str:
     }[breakdown]
 
 
-def funnel(workspace, query: FunnelQuery) -> Funnel:
+def step_counts(conversations, steps: list[str]) -> list[int]:
+    """Conversations that reached each step and every step before it, in one SQL pass
+    over the cohort (GIN-indexed array containment on the rollup)."""
+    counts = conversations.aggregate(
+        **{
+            f"s{i}": Count("pk", filter=Q(visited_states__contains=steps[: i + 1]))
+            for i in range(len(steps))
+        }
+    )
+    return [counts[f"s{i}"] for i in range(len(steps))]
+
+
+GROUP_FIELDS = {
+    "persona": "persona__name",
+    "operator": "assigned_operator__username",
+    "campaign": "campaign__name",
+    "channel": "channel",
+}
+EMPTY_GROUP = {"operator": "(unassigned)", "campaign": "(no campaign)"}
+
+
+def converted_filter(window: timedelta) -> Q:
+    return Q(outcome=SUCCESS, ended_at__isnull=False, ended_at__lte=F("created_at") + window)
+
+
+def steps_from_counts(counts: list[int], steps: list[str]) -> list[Step]:
+    depths = []  # expand counts back to the per-step shape build_steps expects
+    for i, reached in enumerate(counts):
+        following = counts[i + 1] if i + 1 < len(counts) else 0
+        depths += [i + 1] * (reached - following)
+    return build_steps(depths, steps)
+
+
+def funnel(workspace, query: FunnelQuery, rollup: bool = True) -> Funnel:
+    """The funnel in SQL over the rollup column; `rollup=False` recomputes visited states
+    from turns in Python (the benchmark's baseline)."""
+    if not rollup:
+        return funnel_from_turns(workspace, query)
+    conversations = cohort(workspace, query)
+    window = timedelta(days=query.window_days)
+    won = converted_filter(window)
+    totals = conversations.aggregate(cohort=Count("pk"), converted=Count("pk", filter=won))
+    durations = [
+        (ended - started).total_seconds() / 3600
+        for started, ended in conversations.filter(won).values_list("created_at", "ended_at")
+    ]
+    result = Funnel(
+        steps=steps_from_counts(step_counts(conversations, query.steps), query.steps),
+        cohort=totals["cohort"],
+        converted=totals["converted"],
+        conversion_rate=round(totals["converted"] / totals["cohort"], 4)
+        if totals["cohort"]
+        else None,
+        median_hours_to_convert=round(statistics.median(durations), 2) if durations else None,
+        hours_histogram=histogram(durations),
+    )
+    if query.breakdown in BREAKDOWNS:
+        group_field = GROUP_FIELDS[query.breakdown]
+        step_filters = {
+            f"s{i}": Count("pk", filter=Q(visited_states__contains=query.steps[: i + 1]))
+            for i in range(len(query.steps))
+        }
+        rows = (
+            conversations.values(group_field)
+            .annotate(cohort=Count("pk"), converted=Count("pk", filter=won), **step_filters)
+            .order_by(group_field)
+        )
+        for row in rows:
+            key = row[group_field] or EMPTY_GROUP.get(query.breakdown, "(none)")
+            counts = [row[f"s{i}"] for i in range(len(query.steps))]
+            result.groups.append(
+                {
+                    "key": key,
+                    "cohort": row["cohort"],
+                    "converted": row["converted"],
+                    "conversion_rate": round(row["converted"] / row["cohort"], 4),
+                    "steps": steps_from_counts(counts, query.steps),
+                }
+            )
+        result.groups.sort(key=lambda group: group["key"])
+    return result
+
+
+def funnel_from_turns(workspace, query: FunnelQuery) -> Funnel:
     conversations = cohort(workspace, query)
     rows = list(
         conversations.values(
@@ -165,7 +254,7 @@ def funnel(workspace, query: FunnelQuery) -> Funnel:
             "assigned_operator__username",
         )
     )
-    visited = visited_states(conversations)
+    visited = visited_states_from_turns(conversations)
     window = timedelta(days=query.window_days)
     depths = {row["pk"]: reached_steps(visited[row["pk"]], query.steps) for row in rows}
     converted = [row for row in rows if converted_within(row, window)]
@@ -238,12 +327,19 @@ def drill_down(
 
 
 def outcomes_by_day(workspace, query: FunnelQuery) -> list[dict[str, Any]]:
-    counts: dict[date, Counter[str]] = defaultdict(Counter)
-    for ended, outcome in (
-        cohort(workspace, query).exclude(outcome="").values_list("ended_at", "outcome")
-    ):
-        counts[timezone.localdate(ended)][outcome] += 1
-    return [{"day": day, "outcomes": dict(counts[day])} for day in sorted(counts)]
+    """Outcomes of the cohort by the day the conversations ended (one SQL group-by)."""
+    rows = (
+        cohort(workspace, query)
+        .exclude(outcome="")
+        .annotate(day=TruncDate("ended_at"))
+        .values("day", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("day", "outcome")
+    )
+    days: dict[date, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        days[row["day"]][row["outcome"]] = row["n"]
+    return [{"day": day, "outcomes": outcomes} for day, outcomes in days.items()]
 
 
 def copilot_metrics(workspace, start: date, end: date, by: str = "operator") -> list[dict]:

@@ -36,6 +36,7 @@ def journey(workspace, user: str, states: list[str], outcome: str = "", days_ago
             workspace=workspace, conversation=conversation, state_before="x", state_after=state
         )
     Conversation.objects.filter(pk=conversation.pk).update(
+        visited_states=["rapport_building", *states],  # what steering keeps as it moves
         created_at=started,
         outcome=outcome,
         ended_at=started + timedelta(days=converted_after_days) if outcome else None,
@@ -177,3 +178,46 @@ def test_inbox_shows_conversion_probability_from_funnel_rates(operator_client, w
     # so (4 + 1) / (4 + 2) with Laplace smoothing.
     assert f'data-conversation-id="{live.pk}"' in page
     assert 'data-conversion-probability="0.833"' in page
+
+
+def test_the_rollup_is_kept_by_steering_and_overrides(workspace, persona, operator):
+    from conversations import steering
+    from dashboard import analytics
+
+    conversation = ingestion.start_conversation(workspace, "u", "U", "hi", "sales-7")
+    for text in ["yes tell me more", "sure sounds good", "how much is it?"]:
+        ingestion.continue_conversation(conversation, text)
+    steering.override_phase(conversation.pk, operator, "closing_attempt", "", "asked to buy")
+    conversation.refresh_from_db()
+
+    expected = {
+        "initial_contact",
+        "interest_qualification",
+        "value_proposition",
+        "price_negotiation",
+        "closing_attempt",
+    }
+    assert set(conversation.visited_states) == expected
+    recomputed = analytics.visited_states_from_turns(
+        Conversation.objects.filter(pk=conversation.pk)
+    )
+    assert recomputed[conversation.pk] == expected
+
+
+def test_sql_funnel_equals_the_funnel_recomputed_from_turns(workspace, planted):
+    from dashboard import analytics
+
+    playbook = planted[0].playbook
+    query = analytics.FunnelQuery(
+        playbook,
+        timezone.localdate() - timedelta(days=60),
+        timezone.localdate(),
+        analytics.default_steps(playbook),
+        30,
+        "persona",
+    )
+    fast = analytics.funnel(workspace, query)
+    slow = analytics.funnel(workspace, query, rollup=False)
+    assert fast.steps == slow.steps
+    assert (fast.cohort, fast.converted) == (slow.cohort, slow.converted)
+    assert fast.groups == slow.groups
