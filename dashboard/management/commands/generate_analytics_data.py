@@ -45,9 +45,12 @@ class Command(BaseCommand):
         ]
         playbook = Playbook.objects.get(workspace=None, slug="creator-dm")
         total = options["conversations"]
+        # Continue after contacts made by an earlier run, so ids never collide.
+        first = Contact.objects.filter(workspace=workspace, channel="bulk").count()
         for start in range(0, total, BATCH):
-            self.write_batch(workspace, personas, playbook, rng, start,
-                             min(BATCH, total - start), options["messages"])  # fmt: skip
+            size = min(BATCH, total - start)
+            self.write_batch(workspace, personas, playbook, rng, first + start, size,
+                             options["messages"])  # fmt: skip
             self.stdout.write(f"{start + min(BATCH, total - start)} / {total} conversations")
 
     @transaction.atomic
