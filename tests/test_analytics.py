@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conversations import ingestion
-from conversations.models import Conversation, OperatorDecision, Turn
+from conversations.models import Conversation, OperatorDecision, Playbook, Turn
 from dashboard.models import Role
 from personas.models import Persona
 from tests.conftest import make_user
@@ -221,3 +221,27 @@ def test_sql_funnel_equals_the_funnel_recomputed_from_turns(workspace, planted):
     assert fast.steps == slow.steps
     assert (fast.cohort, fast.converted) == (slow.cohort, slow.converted)
     assert fast.groups == slow.groups
+
+
+def test_generated_data_feeds_the_same_funnel_both_ways():
+    from django.core.management import call_command
+
+    from conversations.models import Message
+    from dashboard import analytics
+    from dashboard.models import Workspace
+
+    call_command("generate_analytics_data", workspace="gen", conversations=40, messages=4)
+    call_command("generate_analytics_data", workspace="gen", conversations=10, messages=4)
+    workspace = Workspace.objects.get(slug="gen")
+    assert Conversation.objects.filter(workspace=workspace).count() == 50
+    assert Message.objects.filter(conversation__workspace=workspace).count() == 200
+
+    playbook = Playbook.objects.get(workspace=None, slug="creator-dm")
+    today = timezone.localdate()
+    query = analytics.FunnelQuery(
+        playbook, today - timedelta(days=90), today, analytics.default_steps(playbook), 30,
+        "persona",
+    )  # fmt: skip
+    fast, slow = analytics.funnel(workspace, query), analytics.funnel(workspace, query, False)
+    assert fast.steps == slow.steps and fast.groups == slow.groups
+    assert fast.cohort == 50
