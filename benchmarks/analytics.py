@@ -62,9 +62,14 @@ def main(count: int) -> None:
     url = f"/w/{SLUG}/analytics/?start={query.start}&breakdown=persona"
     print(f"{total} conversations in the workspace")
     page = timed(lambda: client.get(url))
+    drill = timed(lambda: client.get(f"/w/{SLUG}/analytics/conversations/?start={query.start}"
+                                     "&step=deepening&dropped=1"))  # fmt: skip
+    ab = timed(lambda: client.get(f"/w/{SLUG}/analytics/ab/"))
     rollup = timed(lambda: analytics.funnel(workspace, query))
     baseline = timed(lambda: analytics.funnel(workspace, query, rollup=False), repeat=1)
     print(f"analytics page (rollup)           {page:9.1f} ms")
+    print(f"drill-down page (dropped at step) {drill:9.1f} ms")
+    print(f"A/B page                          {ab:9.1f} ms")
     print(f"funnel + breakdown, rollup (SQL)  {rollup:9.1f} ms")
     print(f"funnel + breakdown, from turns    {baseline:9.1f} ms")
     print(f"ratio from-turns / rollup: {baseline / rollup:.1f}x")

@@ -285,45 +285,31 @@ def funnel_from_turns(workspace, query: FunnelQuery) -> Funnel:
     return result
 
 
-def drill_down(
-    workspace,
-    query: FunnelQuery,
-    step: str = "",
-    dropped: bool = False,
-    converted: bool | None = None,
-    group: str = "",
-):
-    """The conversations behind a number: those that reached `step` (or dropped right
-    after it), optionally only converted ones, optionally one breakdown group."""
-    conversations = cohort(workspace, query).select_related(
-        "contact", "persona", "campaign", "assigned_operator"
-    )
-    visited = visited_states(conversations)
-    window = timedelta(days=query.window_days)
-    selected = []
-    for conversation in conversations.order_by("-created_at"):
-        row = {"outcome": conversation.outcome, "ended_at": conversation.ended_at,
-               "created_at": conversation.created_at}  # fmt: skip
-        depth = reached_steps(visited[conversation.pk], query.steps)
-        if step:
-            index = query.steps.index(step) + 1
-            if depth < index or (dropped and depth != index):
-                continue
-        if converted is not None and converted_within(row, window) != converted:
-            continue
-        if group and query.breakdown in BREAKDOWNS:
-            values = {
-                "persona__name": conversation.persona.name,
-                "assigned_operator__username": getattr(
-                    conversation.assigned_operator, "username", None
-                ),
-                "campaign__name": getattr(conversation.campaign, "name", None),
-                "channel": conversation.channel,
-            }
-            if group_key(values, query.breakdown) != group:
-                continue
-        selected.append(conversation)
-    return selected
+DRILL_DOWN_LIMIT = 500
+
+
+def drill_down(workspace, query: FunnelQuery, step: str = "", dropped: bool = False,
+               converted: bool | None = None, group: str = ""):  # fmt: skip
+    """The conversations behind a number, newest first (pages show DRILL_DOWN_LIMIT of
+    them, the CSV all): those that reached `step` (or stopped right there), optionally
+    only (not) converted ones, optionally one breakdown group. Filters on the rollup."""
+    conversations = cohort(workspace, query)
+    if step:
+        index = query.steps.index(step) + 1
+        conversations = conversations.filter(visited_states__contains=query.steps[:index])
+        if dropped and index < len(query.steps):
+            conversations = conversations.exclude(visited_states__contains=query.steps[: index + 1])
+    if converted is not None:
+        won = converted_filter(timedelta(days=query.window_days))
+        conversations = conversations.filter(won) if converted else conversations.exclude(won)
+    if group and query.breakdown in BREAKDOWNS:
+        field_name = GROUP_FIELDS[query.breakdown]
+        empty = EMPTY_GROUP.get(query.breakdown)
+        conversations = conversations.filter(
+            Q(**{f"{field_name}__isnull": True}) if group == empty else Q(**{field_name: group})
+        )
+    related = conversations.select_related("contact", "persona", "campaign", "assigned_operator")
+    return related.order_by("-created_at")
 
 
 def outcomes_by_day(workspace, query: FunnelQuery) -> list[dict[str, Any]]:

@@ -140,7 +140,8 @@ def analytics_conversations(request: HtmxHttpRequest, slug: str) -> HttpResponse
         "membership": membership,
         "workspace": membership.workspace,
         "query": query,
-        "conversations": conversations,
+        "conversations": list(conversations[: analytics.DRILL_DOWN_LIMIT]),
+        "total": conversations.count(),
         "filters": request.GET,
     }
     return render(request, "analytics_conversations.html", context)
@@ -164,7 +165,7 @@ def analytics_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         ["conversation_id", "contact", "persona", "campaign", "channel", "operator",
          "started_at", "state", "outcome", "ended_at", "turns", "ctas"]
     )  # fmt: skip
-    for c in conversations:
+    for c in conversations.iterator(chunk_size=2000):
         writer.writerow(
             [c.pk, str(c.contact), c.persona.name, getattr(c.campaign, "name", ""), c.channel,
              getattr(c.assigned_operator, "username", ""), c.created_at.isoformat(),
