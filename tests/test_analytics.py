@@ -245,3 +245,14 @@ def test_generated_data_feeds_the_same_funnel_both_ways():
     fast, slow = analytics.funnel(workspace, query), analytics.funnel(workspace, query, False)
     assert fast.steps == slow.steps and fast.groups == slow.groups
     assert fast.cohort == 50
+
+
+def test_outcomes_per_breakdown_and_per_day(manager, planted):
+    start = (timezone.localdate() - timedelta(days=60)).isoformat()
+    page = manager.get(f"/w/acme/analytics/?start={start}&breakdown=persona")
+
+    groups = {g["key"]: g["outcomes"] for g in page.context["outcomes_by_group"]}
+    assert groups == {"Mia": {"success": 2}, "Zoe": {"success": 1}}
+    days = page.context["outcome_chart"]["columns"]
+    assert sum(seg["n"] for col in days for seg in col["segments"]) == 3
+    assert "data-day=" in page.content.decode()
