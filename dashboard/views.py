@@ -193,6 +193,40 @@ def conversation_context(request: HtmxHttpRequest, slug: str, conversation_id: i
     }
 
 
+def decision_log(conversation: Conversation) -> list[dict]:
+    """What was suggested and decided, by people and models, in order: the audit trail."""
+    entries = [
+        {
+            "at": d.created_at,
+            "kind": "reply",
+            "action": d.get_action_display(),
+            "who": d.operator.get_username() if d.operator else "",
+            "shown": d.shown_text,
+            "final": d.final_text,
+            "detail": d.reason
+            or (f"edit distance {d.edit_distance}" if d.edit_distance is not None else ""),
+            "latency_ms": d.latency_ms,
+        }
+        for d in conversation.decisions.select_related("operator")
+    ]
+    ctas = conversation.cta_decisions.filter(is_shadow=False).select_related("model_version")
+    for cta in ctas.prefetch_related("labels__user"):
+        verdicts = ", ".join(f"{v.user.get_username()}: {v.label}" for v in cta.labels.all())
+        entries.append(
+            {
+                "at": cta.created_at,
+                "kind": "cta",
+                "action": f"CTA {cta.decision}",
+                "who": f"model v{cta.model_version.version}",
+                "shown": "",
+                "final": "",
+                "detail": verdicts or "no verdict yet",
+                "latency_ms": None,
+            }
+        )
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
 @require_GET
 @login_required
 def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
@@ -202,6 +236,7 @@ def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int)
     context["messages_list"] = sorted(newest, key=lambda m: m.seq)
     context.update(suggestions_context(conversation, request.user))
     context.update(journey_panel_context(conversation))
+    context["decision_log"] = decision_log(conversation)
     return render(request, "conversation.html", context)
 
 

@@ -173,3 +173,21 @@ def test_models_page_counts_shadow_disagreements(workspace, conversation, versio
         "decisions": 3,
         "disagreements": 2,
     }
+
+
+def test_the_transcript_shows_its_decision_log(operator_client, operator, conversation, version):
+    from conversations import decisions
+
+    decision = decide(conversation, version, "NOW", 0.4)
+    operator_client.post(
+        f"/w/acme/c/{conversation.pk}/cta/", {"decision_id": decision.pk, "label": "WAIT"}
+    )
+    decisions.send_reply(conversation, operator, "Hi Sam, how was your day?")
+
+    page = operator_client.get(f"/w/acme/c/{conversation.pk}/")
+
+    kinds = [entry["kind"] for entry in page.context["decision_log"]]
+    assert sorted(kinds) == ["cta", "reply"]
+    html = page.content.decode()
+    assert "olivia: WAIT" in html
+    assert "Hi Sam, how was your day?" in html
