@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseForbidden, QueryDict
@@ -60,11 +62,22 @@ def parse_query(membership: Membership, params: QueryDict) -> analytics.FunnelQu
     return analytics.FunnelQuery(playbook, start, end, steps, window, breakdown)
 
 
-def analyst_or_403(request: HtmxHttpRequest, slug: str):
-    membership = get_membership_or_404(request.user, slug)
-    if membership.role not in ANALYSTS:
-        return membership, HttpResponseForbidden("Analytics are for managers and admins.")
-    return membership, None
+def analyst_view(view: Callable[[HtmxHttpRequest, Membership], HttpResponse]):
+    """GET pages for managers and admins of the workspace; a bad filter is a 400 naming it."""
+
+    @wraps(view)
+    @require_GET
+    @login_required
+    def page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+        membership = get_membership_or_404(request.user, slug)
+        if membership.role not in ANALYSTS:
+            return HttpResponseForbidden("Analytics are for managers and admins.")
+        try:
+            return view(request, membership)
+        except BadQuery as exc:
+            return HttpResponse(str(exc), status=400)
+
+    return page
 
 
 def bars(funnel: analytics.Funnel) -> list[dict]:
@@ -75,19 +88,12 @@ def bars(funnel: analytics.Funnel) -> list[dict]:
     ]
 
 
-@require_GET
-@login_required
-def analytics_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership, forbidden = analyst_or_403(request, slug)
-    if forbidden:
-        return forbidden
-    try:
-        query = parse_query(membership, request.GET)
-    except BadQuery as exc:
-        return HttpResponse(str(exc), status=400)
+@analyst_view
+def analytics_page(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
+    query = parse_query(membership, request.GET)
     by = request.GET.get("copilot_by", "operator")
     if by not in ("operator", "phase", "persona", "model"):
-        return HttpResponse("copilot_by must be operator, phase, persona or model", status=400)
+        raise BadQuery("copilot_by must be operator, phase, persona or model")
     funnel = analytics.funnel(membership.workspace, query)
     params = request.GET.copy()
     context = {
@@ -128,16 +134,9 @@ def selection(request: HtmxHttpRequest, membership: Membership):
     )
 
 
-@require_GET
-@login_required
-def analytics_conversations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership, forbidden = analyst_or_403(request, slug)
-    if forbidden:
-        return forbidden
-    try:
-        query, conversations = selection(request, membership)
-    except BadQuery as exc:
-        return HttpResponse(str(exc), status=400)
+@analyst_view
+def analytics_conversations(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
+    query, conversations = selection(request, membership)
     context = {
         "membership": membership,
         "workspace": membership.workspace,
@@ -149,17 +148,10 @@ def analytics_conversations(request: HtmxHttpRequest, slug: str) -> HttpResponse
     return render(request, "analytics_conversations.html", context)
 
 
-@require_GET
-@login_required
-def analytics_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+@analyst_view
+def analytics_csv(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
     """One row per conversation of the selection (all of the cohort by default)."""
-    membership, forbidden = analyst_or_403(request, slug)
-    if forbidden:
-        return forbidden
-    try:
-        query, conversations = selection(request, membership)
-    except BadQuery as exc:
-        return HttpResponse(str(exc), status=400)
+    query, conversations = selection(request, membership)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{query.playbook.slug}-funnel.csv"'
     writer = csv.writer(response)
@@ -177,18 +169,14 @@ def analytics_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
-@login_required
-def ab_results(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership, forbidden = analyst_or_403(request, slug)
-    if forbidden:
-        return forbidden
+@analyst_view
+def ab_results(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
     campaigns = Campaign.objects.filter(workspace=membership.workspace, variants__isnull=False)
     campaigns = campaigns.distinct()
     chosen = request.GET.get("campaign") or (campaigns[0].slug if campaigns else "")
     campaign = campaigns.filter(slug=chosen).first()
     if chosen and campaign is None:
-        return HttpResponse(f"no campaign {chosen!r} with variants", status=400)
+        raise BadQuery(f"no campaign {chosen!r} with variants")
     arms = abtest.arms_for(campaign) if campaign else []
     best, tests = abtest.winner(arms)
     context = {
