@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -10,10 +12,13 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.utils.functional import cached_property
+from pgvector.django import HnswIndex, VectorField
 
 from conversations import journeys
 from dashboard.models import Workspace
 from mlops.bad_actor import RedFlagRule, rule_problems
+from mlops.embeddings import DIMENSIONS
+from mlops.facts import FACT_KINDS
 from mlops.triage import CLASSIFICATIONS
 from personas.models import Campaign, CampaignVariant, Persona
 
@@ -87,7 +92,10 @@ class Contact(models.Model):
         max_length=12, choices=[(c, c) for c in CLASSIFICATIONS], default="unknown"
     )
     # Facts learned about the contact (name, interests, ...); deepened by the memory stage.
+    # A merged view of the ContactFact rows, kept in step by conversations.memory.
     profile_facts = models.JSONField(default=dict, blank=True)
+    # The last SENTIMENT_HISTORY_SIZE snapshots {message_id, score, label, at}, oldest first.
+    sentiment_history = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -276,6 +284,8 @@ class Message(models.Model):
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     # What the perceive stage found (sentiment, ...), filled in by the ml worker.
     analysis = models.JSONField(default=dict, blank=True)
+    # Filled by the memory stage; history retrieval ranks a conversation's messages by it.
+    embedding = VectorField(dimensions=DIMENSIONS, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -311,6 +321,9 @@ class SuggestionSet(models.Model):
     is_fallback = models.BooleanField(default=False)
     # Milliseconds per pipeline stage, for the turn's trace.
     timings = models.JSONField(default=dict, blank=True)
+    # What retrieval found for the message (knowledge chunks, facts, memories, history),
+    # shown beside the suggestions so operators see what they were built on.
+    retrieval = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # First time an operator's page rendered it; decision latency is measured from here.
     shown_at = models.DateTimeField(null=True, blank=True)
@@ -573,3 +586,120 @@ class CtaLabel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} by {self.user} ({self.source})"
+
+
+class ContactFact(models.Model):
+    """One thing known about a contact (seed 000's facts), with its own vector for retrieval."""
+
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", "Extracted from a message"
+        OPERATOR = "operator", "Corrected by an operator"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField(max_length=24, choices=[(k, k.replace("_", " ")) for k in FACT_KINDS])
+    value = models.CharField(max_length=200)
+    # De-duplication key (mlops.facts.normalize_value): "Hiking!" and "hiking" are one fact.
+    normalized = models.CharField(max_length=200)
+    embedding = VectorField(dimensions=DIMENSIONS)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
+    source_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped when the contact mentions it again: retrieval decays by this, not creation.
+    last_mentioned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "kind", "normalized"], name="fact_once_per_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class FactCorrection(models.Model):
+    """An operator's correction or deletion of a fact: a label for the fact extractor."""
+
+    class Action(models.TextChoices):
+        CORRECTED = "corrected", "Corrected"
+        DELETED = "deleted", "Deleted"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    fact = models.ForeignKey(
+        ContactFact, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    kind = models.CharField(max_length=24)
+    old_value = models.CharField(max_length=200)
+    new_value = models.CharField(max_length=200, blank=True)
+    # The message the wrong fact came from: with old and new value, a training example.
+    source_text = models.TextField(blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.kind}: {self.old_value} -> {self.new_value}"
+
+
+class Memory(models.Model):
+    """A remembered conversation segment with its summary and the summary's vector.
+
+    One store for seed 002's memory API and for the summaries the pipeline writes every
+    few messages, so `/api/memory/recall` finds both. The API's user_id, contact_id and
+    conversation_id are the caller's strings, kept in the *_key fields; pipeline summaries
+    set user_key to the persona's name and contact_key to the contact's channel id, and
+    link the contact and conversation rows too.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    memory_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    user_key = models.CharField(max_length=200)
+    contact_key = models.CharField(max_length=200)
+    conversation_key = models.CharField(max_length=200, blank=True)
+    messages = models.JSONField(default=list)
+    summary = models.TextField()
+    embedding = VectorField(dimensions=DIMENSIONS)
+    metadata = models.JSONField(default=dict, blank=True)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="memories"
+    )
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="memories"
+    )
+    # For pipeline summaries: the last message sequence number the summary covers.
+    upto_seq = models.PositiveIntegerField(null=True, blank=True)
+    stored_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-stored_at"]
+        indexes = [
+            HnswIndex(
+                name="memory_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            models.Index(fields=["workspace", "user_key", "contact_key"], name="memory_keys"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "upto_seq"],
+                condition=Q(conversation__isnull=False),
+                name="one_summary_per_conversation_point",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.summary[:60]

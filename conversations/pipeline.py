@@ -1,18 +1,20 @@
 """The message pipeline as plain functions; Celery tasks in tasks.py only call these.
 
 perceive (queue ml) -> steer -> suggest (queue llm) -> store -> broadcast after commit.
-Later stages (CTA decision, knowledge, memory) slot in between without changing the path.
+perceive also runs the memory stage (facts, embeddings, summaries, conversations.memory);
+suggest first retrieves what the reply should know (conversations.retrieval).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
 
-from conversations import cta, events, risk, steering
+from conversations import cta, events, memory, retrieval, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
 from mlops.context import CONTEXT_TURNS
 from mlops.generation import (
@@ -26,6 +28,8 @@ from mlops.generation import (
 )
 from mlops.perception import ModelPaths, PerceptionInput, perceive_batch
 from mlops.sentiment import label_for
+from personas.models import Persona
+from personas.style import StyleProfile, apply_style
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +46,13 @@ def perceive(message: Message) -> dict:
     analysis = analyse(message)
     conversation = message.conversation
     started = time.perf_counter()
+    memory.remember(message)
+    memory_ms = elapsed_ms(started)
+    started = time.perf_counter()
     risk.assess(conversation)
     record_priority(conversation, analysis["triage"])
     steering.steer(message)
-    timings = {**analysis["timings"], "risk_steer_ms": elapsed_ms(started)}
+    timings = {**analysis["timings"], "memory_ms": memory_ms, "risk_steer_ms": elapsed_ms(started)}
     started = time.perf_counter()
     cta.decide(message)
     timings["cta_ms"] = elapsed_ms(started)
@@ -121,6 +128,8 @@ def suggest(message: Message, request_key: str) -> SuggestionSet | None:
     if conversation.moderation != "none":
         return None  # muted or blocked: nobody should be drafting replies to it
     started = time.perf_counter()
+    found = retrieve_or_nothing(conversation, message)
+    retrieval_ms = elapsed_ms(started)
     context = ReplyContext(
         journey_state=conversation.journey_state,
         journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
@@ -130,17 +139,42 @@ def suggest(message: Message, request_key: str) -> SuggestionSet | None:
         guidance=message.analysis.get("guidance", ""),
         persona_name=conversation.persona.name,
         persona_phrases=conversation.persona.phrases,
+        knowledge=[(hit.text, hit.similarity) for hit in found.knowledge],
+        facts=[(hit.kind, hit.value, hit.score) for hit in found.facts],
     )
     try:
-        options, is_fallback = generate_replies(context), False
+        options, is_fallback = styled(generate_replies(context), conversation.persona), False
     except Exception:
         # Degrade, don't fail: the operator gets the state's human-sounding fallback, and
         # the journey counts the error (the second one ends the conversation).
         logger.exception("reply generation failed for message %s", message.pk)
         options, is_fallback = fallback_replies(conversation), True
         steering.record_generation_error(conversation.pk)
-    timings = {**message.analysis.get("timings", {}), "suggest_ms": elapsed_ms(started)}
-    return store_suggestions(conversation, message, request_key, options, timings, is_fallback)
+    timings = {
+        **message.analysis.get("timings", {}),
+        "retrieval_ms": retrieval_ms,
+        "suggest_ms": elapsed_ms(started),
+    }
+    return store_suggestions(
+        conversation, message, request_key, options, timings, is_fallback, found.as_json()
+    )
+
+
+def retrieve_or_nothing(conversation: Conversation, message: Message) -> retrieval.RetrievedContext:
+    # Suggestions without memory beat no suggestions: retrieval trouble is logged, not fatal.
+    try:
+        return retrieval.retrieve(conversation, message)
+    except Exception:
+        logger.exception("retrieval failed for message %s", message.pk)
+        return retrieval.RetrievedContext()
+
+
+def styled(options: list[ReplyOption], persona: Persona) -> list[ReplyOption]:
+    """The persona's learned style on every option, once a manager has switched it on."""
+    if not (persona.apply_style and persona.style_profile):
+        return options
+    profile = StyleProfile.from_dict(persona.style_profile)
+    return [replace(option, text=apply_style(option.text, profile)) for option in options]
 
 
 def fallback_replies(conversation: Conversation) -> list[ReplyOption]:
@@ -157,6 +191,7 @@ def store_suggestions(
     options: list[ReplyOption],
     timings: dict,
     is_fallback: bool,
+    found: dict | None = None,
 ) -> SuggestionSet:
     suggestion_set = SuggestionSet.objects.create(
         workspace_id=message.workspace_id,
@@ -168,6 +203,7 @@ def store_suggestions(
         prompt_version=PROMPT_VERSION,
         timings=timings,
         is_fallback=is_fallback,
+        retrieval=found or {},
     )
     Suggestion.objects.bulk_create(
         Suggestion(

@@ -10,10 +10,12 @@ from ninja.security import APIKeyHeader
 from conversations.analysis_api import router as analysis_router
 from conversations.api import journeys_router, webhook_router
 from conversations.api import router as messages_router
+from conversations.memory_api import router as memory_router
 from dashboard import health
 from dashboard.models import ApiKey, Workspace
 from mlops.api import router as models_router
 from personas.api import router as personas_router
+from personas.style_api import router as style_router
 
 
 class WorkspaceKey(APIKeyHeader):
@@ -66,3 +68,5 @@ api.add_router("", journeys_router)
 api.add_router("", analysis_router)
 api.add_router("", models_router)
 api.add_router("", personas_router)
+api.add_router("", memory_router)
+api.add_router("", style_router)

@@ -99,7 +99,24 @@ CELERY_TASK_ROUTES = {
     "conversations.tasks.suggest_replies": {"queue": "llm"},
     "conversations.tasks.deliver_reply": {"queue": "default"},
     "mlops.tasks.train_cta": {"queue": "ml"},
+    # Embedding is model work: it runs where the embedding model is already loaded.
+    "personas.tasks.sync_persona_folders": {"queue": "ml"},
 }
+# The watched persona folder (empty: off), synced every PERSONA_SYNC_SECONDS by beat.
+PERSONA_FOLDER = env_str("PERSONA_FOLDER", "")
+PERSONA_SYNC_SECONDS = env_int("PERSONA_SYNC_SECONDS", 5, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "sync-persona-folders": {
+        "task": "personas.tasks.sync_persona_folders",
+        "schedule": float(PERSONA_SYNC_SECONDS),
+        # A sync that waited longer than one period is superseded by the next one.
+        "options": {"expires": float(PERSONA_SYNC_SECONDS)},
+    }
+}
+# The memory stage: a conversation summary every N messages, the last N sentiment
+# snapshots per contact.
+MEMORY_SUMMARY_EVERY = env_int("MEMORY_SUMMARY_EVERY", 10, minimum=2)
+SENTIMENT_HISTORY_SIZE = 20
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

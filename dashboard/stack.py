@@ -167,7 +167,19 @@ def run(argv: list[str]) -> int:
             return 1
         base_url = f"http://127.0.0.1:{port}"
         credentials_file = stack.var_dir / "demo-credentials.json"
-        if manage(stack, "seed_demo", "--url", base_url, "--out", str(credentials_file)) != 0:
+        # The watched persona folder: edit a file there and the personas follow.
+        stack.env.setdefault("PERSONA_FOLDER", str(stack.var_dir / "personas"))
+        seeded = manage(
+            stack,
+            "seed_demo",
+            "--url",
+            base_url,
+            "--out",
+            str(credentials_file),
+            "--persona-folder",
+            stack.env["PERSONA_FOLDER"],
+        )
+        if seeded != 0:
             return 1
         credentials = json.loads(credentials_file.read_text())
         start_web_and_workers(stack, port)
@@ -187,7 +199,7 @@ def run(argv: list[str]) -> int:
                     *argv,
                 ],
             )
-        print_banner(base_url, credentials, credentials_file)
+        print_banner(base_url, credentials, credentials_file, stack.env["PERSONA_FOLDER"])
         return supervise(stack)
 
 
@@ -233,10 +245,28 @@ def start_web_and_workers(stack: Stack, port: int) -> None:
             ],
             env=quiet_root,
         )
+    # Beat only schedules (the persona folder sync); the ml worker does the work.
+    stack.spawn(
+        "beat",
+        [
+            str(VENV_BIN / "celery"),
+            "--quiet",
+            "-A",
+            "dashboard",
+            "beat",
+            "--loglevel",
+            "warning",
+            "--schedule",
+            str(stack.var_dir / "celerybeat-schedule"),
+        ],
+        env=quiet_root,
+    )
     wait_for_port(port, "web server")
 
 
-def print_banner(base_url: str, credentials: dict, credentials_file: Path) -> None:
+def print_banner(
+    base_url: str, credentials: dict, credentials_file: Path, persona_folder: str
+) -> None:
     lines = [
         "",
         f"  Operator dashboard running at {base_url}/",
@@ -244,6 +274,7 @@ def print_banner(base_url: str, credentials: dict, credentials_file: Path) -> No
         *[f"    {u['role']:<9} {u['username']} / {u['password']}" for u in credentials["users"]],
         f"  API key (X-API-Key): {credentials['api_key']}",
         f"  Saved to {credentials_file}",
+        f"  Persona folder (watched): {persona_folder}",
         "  Ctrl-C stops everything.",
         "",
     ]

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from dashboard import analytics_views, cta_views, journey_views, views
+from dashboard import (
+    analytics_views,
+    cta_views,
+    journey_views,
+    memory_views,
+    persona_views,
+    views,
+)
 from dashboard.api import api
 
 urlpatterns = [
@@ -72,5 +79,27 @@ urlpatterns = [
         "w/<slug:slug>/c/<int:conversation_id>/regenerate/",
         views.regenerate_suggestions,
         name="regenerate_suggestions",
+    ),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/facts/<int:fact_id>/",
+        memory_views.edit_fact,
+        name="edit_fact",
+    ),
+    path("w/<slug:slug>/personas/", persona_views.personas_page, name="personas"),
+    path("w/<slug:slug>/personas/<int:persona_id>/", persona_views.persona_page, name="persona"),
+    path(
+        "w/<slug:slug>/personas/<int:persona_id>/documents/",
+        persona_views.upload_document,
+        name="upload_document",
+    ),
+    path(
+        "w/<slug:slug>/personas/<int:persona_id>/documents/<int:document_id>/delete/",
+        persona_views.delete_document,
+        name="delete_document",
+    ),
+    path(
+        "w/<slug:slug>/personas/<int:persona_id>/style/",
+        persona_views.persona_style,
+        name="persona_style",
     ),
 ]

@@ -173,8 +173,15 @@ def sentiment_trend(conversation: Conversation) -> dict:
     }
 
 
+# The contact card shows this many of the newest conversation summaries.
+CARD_MEMORIES = 3
+
+
 def journey_panel_context(conversation: Conversation) -> dict:
+    contact = conversation.contact
     return {
+        "contact_facts": contact.facts.order_by("kind", "created_at"),
+        "contact_memories": contact.memories.order_by("-stored_at")[:CARD_MEMORIES],
         "journey_spec": conversation.playbook.spec,
         "journey_history": journey_history(conversation),
         "outcomes": journeys.OUTCOMES,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from pgvector.django import HnswIndex, VectorField
 
 from dashboard.models import Workspace
+from mlops.embeddings import DIMENSIONS
 from personas.prompt_config import CampaignPromptConfig, prompt_config_problems
 
 DEFAULT_PLAYBOOK = "creator-dm"
@@ -34,6 +36,12 @@ class Persona(models.Model):
     common_phrases = models.TextField(blank=True)
     # The journey this persona's conversations follow unless a campaign names another.
     playbook_slug = models.SlugField(blank=True, help_text=f"blank: {DEFAULT_PLAYBOOK}")
+    # Seed 002's style profile, learned from the replies operators sent as this persona;
+    # applied to suggestions only once a manager switches it on.
+    style_profile = models.JSONField(default=dict, blank=True)
+    apply_style = models.BooleanField(default=False)
+    # When the watched folder last synced this persona (null: never came from a folder).
+    folder_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PersonaQuerySet.as_manager()
@@ -109,3 +117,101 @@ class CampaignVariant(models.Model):
         problems = prompt_config_problems(self.prompt_config)
         if problems:
             raise ValidationError({"prompt_config": problems})
+
+
+class KnowledgeDocument(models.Model):
+    """A background document of a persona; its text is split into embedded chunks."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "Uploaded on the persona page"
+        FOLDER = "folder", "Watched folder"
+        ADMIN = "admin", "Admin"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="documents")
+    # The file name (its path inside the persona's folder for folder documents).
+    name = models.CharField(max_length=255)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.UPLOAD)
+    content = models.TextField()
+    # sha256 of the content: a re-sync of an unchanged file touches nothing.
+    content_hash = models.CharField(max_length=64)
+    chunk_count = models.PositiveIntegerField(default=0)
+    synced_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["persona", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["persona", "name"], name="document_name_per_persona")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.persona} / {self.name}"
+
+
+class KnowledgeChunk(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # Denormalised from the document so a search filters on one column of this table.
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(KnowledgeDocument, on_delete=models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    embedding = VectorField(dimensions=DIMENSIONS)
+
+    class Meta:
+        ordering = ["document", "position"]
+        indexes = [
+            HnswIndex(
+                name="knowledge_chunk_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            models.Index(fields=["persona"], name="knowledge_chunk_persona"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "position"], name="chunk_position_per_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}#{self.position}"
+
+
+class StyleProfile(models.Model):
+    """Seed 002's per-contact style profile (POST /api/style/learn), keyed as the seed keys it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    user_id = models.CharField(max_length=200)
+    contact_id = models.CharField(max_length=200)
+    profile = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "user_id", "contact_id"], name="style_per_user_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.contact_id}"
+
+
+class CreatorStyle(models.Model):
+    """Seed 002's flirty creator style (POST /api/flirty/style/learn)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    creator_id = models.CharField(max_length=200)
+    profile = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "creator_id"], name="style_per_creator")
+        ]
+
+    def __str__(self) -> str:
+        return self.creator_id

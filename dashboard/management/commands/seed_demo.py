@@ -7,17 +7,22 @@ credentials file last time stays valid.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+import personas
 from dashboard.models import ApiKey, Membership, Role, Workspace
 from mlops.training import ensure_bootstrap_model
 from personas.models import Campaign, Persona
 
 DEMO_PASSWORD_SUFFIX = "-demo-pass"
+# Example persona folders (profile, phrases, knowledge) for the watched folder.
+DEMO_FOLDER = Path(personas.__file__).resolve().parent / "demo_folder"
+
 DEMO_PERSONAS = [
     {
         "name": "Mia",
@@ -53,6 +58,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000")
         parser.add_argument("--out", default="var/demo-credentials.json")
+        parser.add_argument(
+            "--persona-folder",
+            default="",
+            help="the watched persona folder: the demo personas' folders are put there",
+        )
 
     def handle(self, *args, **options) -> None:
         out = Path(options["out"])
@@ -83,6 +93,8 @@ class Command(BaseCommand):
                 },
             )
             api_key = reuse_or_issue_key(workspace, out)
+        if options["persona_folder"]:
+            place_demo_folders(Path(options["persona_folder"]) / workspace.slug)
         credentials = {
             "url": options["url"],
             "workspace": workspace.slug,
@@ -95,6 +107,14 @@ class Command(BaseCommand):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(credentials, indent=2))
         self.stdout.write(f"demo workspace ready; credentials in {out}")
+
+
+def place_demo_folders(workspace_folder: Path) -> None:
+    """Copy the demo personas' folders in once; later edits there are the user's own."""
+    for source in sorted(DEMO_FOLDER.iterdir()):
+        target = workspace_folder / source.name
+        if not target.exists():
+            shutil.copytree(source, target)
 
 
 def ensure_user(workspace: Workspace, role: str) -> dict:

@@ -1,0 +1,165 @@
+"""Persona pages: profile, phrases, knowledge documents (upload, delete) and style.
+
+Everyone in the workspace may read a persona (operators write as it); managers and admins
+change it. Folder documents are changed in the watched folder, not here: the next sync
+would bring back a document deleted on the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from conversations.persona_style import learn_persona_style
+from dashboard.models import Membership, Role, get_membership_or_404
+from dashboard.views import HtmxHttpRequest
+from personas.knowledge import store_document
+from personas.models import KnowledgeDocument, Persona
+
+PERSONA_EDITORS = {Role.MANAGER, Role.ADMIN}
+# Knowledge is text people wrote; anything bigger is a mistake (or a binary file).
+MAX_UPLOAD_BYTES = 1024 * 1024
+
+
+def persona_or_404(membership: Membership, persona_id: int) -> Persona:
+    return get_object_or_404(Persona, workspace=membership.workspace, pk=persona_id)
+
+
+def persona_context(membership: Membership, persona: Persona) -> dict:
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "persona": persona,
+        "documents": persona.documents.order_by("source", "name"),
+        "can_edit": membership.role in PERSONA_EDITORS,
+        "style": persona.style_profile,
+    }
+
+
+@require_GET
+@login_required
+def personas_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    personas = Persona.objects.for_workspace(membership.workspace).order_by("name")
+    rows = [
+        {"persona": p, "documents": p.documents.count(), "chunks": sum_chunks(p)} for p in personas
+    ]
+    return render(
+        request,
+        "personas.html",
+        {"membership": membership, "workspace": membership.workspace, "rows": rows},
+    )
+
+
+def sum_chunks(persona: Persona) -> int:
+    return sum(persona.documents.values_list("chunk_count", flat=True))
+
+
+@require_GET
+@login_required
+def persona_page(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    persona = persona_or_404(membership, persona_id)
+    return render(request, "persona.html", persona_context(membership, persona))
+
+
+def editor_or_403(request: HtmxHttpRequest, slug: str, persona_id: int):
+    membership = get_membership_or_404(request.user, slug)
+    persona = persona_or_404(membership, persona_id)
+    if membership.role not in PERSONA_EDITORS:
+        return membership, persona, HttpResponseForbidden("Only managers and admins edit personas.")
+    return membership, persona, None
+
+
+def knowledge_response(
+    request: HtmxHttpRequest, membership: Membership, persona: Persona, error: str = ""
+) -> HttpResponse:
+    context = persona_context(membership, persona)
+    context["upload_error"] = error
+    template = "persona.html#knowledge" if request.htmx else "persona.html"
+    return render(request, template, context, status=422 if error else 200)
+
+
+def uploaded_text(request: HtmxHttpRequest) -> tuple[str, str, str]:
+    """(name, text, error) from the form: a file, or a name and pasted text."""
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            return "", "", f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KB."
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            return "", "", "The file is not UTF-8 text; knowledge must be plain text."
+        return (upload.name or "upload.txt"), text, ""
+    name = request.POST.get("name", "").strip()
+    text = request.POST.get("text", "")
+    if not name:
+        return "", "", "Give the document a name."
+    if len(text.encode()) > MAX_UPLOAD_BYTES:
+        return "", "", f"The text is larger than {MAX_UPLOAD_BYTES // 1024} KB."
+    return name, text, ""
+
+
+@require_POST
+@login_required
+def upload_document(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
+    membership, persona, forbidden = editor_or_403(request, slug, persona_id)
+    if forbidden:
+        return forbidden
+    name, text, error = uploaded_text(request)
+    if not error and not text.strip():
+        error = "The document is empty."
+    if not error and len(name) > 255:
+        error = "The name is longer than 255 characters."
+    if not error and persona.documents.filter(name=name, source="folder").exists():
+        error = f"{name} comes from the watched folder; change it there."
+    if error:
+        return knowledge_response(request, membership, persona, error)
+    store_document(persona, name, text, KnowledgeDocument.Source.UPLOAD)
+    return knowledge_response(request, membership, persona)
+
+
+@require_POST
+@login_required
+def delete_document(
+    request: HtmxHttpRequest, slug: str, persona_id: int, document_id: int
+) -> HttpResponse:
+    membership, persona, forbidden = editor_or_403(request, slug, persona_id)
+    if forbidden:
+        return forbidden
+    document = get_object_or_404(KnowledgeDocument, persona=persona, pk=document_id)
+    if document.source == KnowledgeDocument.Source.FOLDER:
+        return knowledge_response(
+            request, membership, persona, f"{document.name} comes from the watched folder."
+        )
+    document.delete()
+    return knowledge_response(request, membership, persona)
+
+
+@require_POST
+@login_required
+def persona_style(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
+    """Learn the style from operators' replies, or switch applying it on or off."""
+    membership, persona, forbidden = editor_or_403(request, slug, persona_id)
+    if forbidden:
+        return forbidden
+    action = request.POST.get("action")
+    error = ""
+    if action == "learn":
+        if learn_persona_style(persona) is None:
+            error = "No operator replies sent as this persona yet: nothing to learn from."
+    elif action in ("on", "off"):
+        if action == "on" and not persona.style_profile:
+            error = "Learn the style first."
+        else:
+            persona.apply_style = action == "on"
+            persona.save(update_fields=["apply_style"])
+    else:
+        error = "Unknown action."
+    persona.refresh_from_db()
+    context = persona_context(membership, persona)
+    context["style_error"] = error
+    template = "persona.html#style" if request.htmx else "persona.html"
+    return render(request, template, context, status=422 if error else 200)

@@ -1,0 +1,182 @@
+"""Seed 002's style endpoints: per-contact style profiles and the creator's flirty style.
+
+Profiles are learned by rules (personas.style) and stored per workspace. Applying a style
+is rule-based; `use_llm: true` asks for an LLM rewrite, which needs an LLM backend
+(LLM_BASE_URL) and is refused with 503 when none is configured.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from personas.models import CreatorStyle, StyleProfile
+from personas.style import (
+    CreatorStyle as CreatorStyleData,
+)
+from personas.style import (
+    StyleProfile as StyleProfileData,
+)
+from personas.style import (
+    apply_creator_style,
+    apply_style,
+    learn_creator_style,
+    learn_style,
+    merge_style,
+)
+
+router = Router(tags=["style"])
+
+KEY = Field(..., min_length=1, max_length=200)
+TEXT = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
+MAX_SAMPLES = 500
+
+
+class Sample(Schema):
+    input: str = Field("", max_length=settings.MESSAGE_MAX_CHARS)
+    output: str = TEXT
+
+
+class LearnIn(Schema):
+    user_id: str = KEY
+    contact_id: str = KEY
+    samples: list[Sample] = Field(..., min_length=1, max_length=MAX_SAMPLES)
+
+
+class ApplyIn(Schema):
+    user_id: str = KEY
+    contact_id: str = KEY
+    response: str = TEXT
+    use_llm: bool = False
+
+
+class CreatorLearnIn(Schema):
+    creator_id: str = KEY
+    samples: list[str] = Field(..., min_length=1, max_length=MAX_SAMPLES)
+
+
+class CreatorApplyIn(Schema):
+    creator_id: str = KEY
+    text: str = TEXT
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def stored_profile(request: HttpRequest, user_id: str, contact_id: str) -> StyleProfile:
+    row = StyleProfile.objects.filter(
+        workspace=request.auth,  # type: ignore[attr-defined]
+        user_id=user_id,
+        contact_id=contact_id,
+    ).first()
+    if row is None:
+        raise HttpError(404, f"no style profile for user {user_id!r} and contact {contact_id!r}")
+    return row
+
+
+@router.post("/style/learn", response={200: dict, 422: ErrorOut}, summary="Learn a style")
+def learn(request: HttpRequest, payload: LearnIn):
+    """Learn from samples; a second call adds to the profile (weighted by sample counts)."""
+    outputs = [sample.output for sample in payload.samples if sample.output.strip()]
+    if not outputs:
+        raise HttpError(422, "samples: every output is blank")
+    with transaction.atomic():
+        row = (
+            StyleProfile.objects.select_for_update()
+            .filter(
+                workspace=request.auth,  # type: ignore[attr-defined]
+                user_id=payload.user_id,
+                contact_id=payload.contact_id,
+            )
+            .first()
+        )
+        if row is None:
+            profile = learn_style(outputs)
+            row = StyleProfile(
+                workspace=request.auth,  # type: ignore[attr-defined]
+                user_id=payload.user_id,
+                contact_id=payload.contact_id,
+            )
+        else:
+            profile = merge_style(StyleProfileData.from_dict(row.profile), outputs)
+        row.profile = profile.to_dict()
+        row.save()
+    return row.profile
+
+
+@router.get("/style/{user_id}/{contact_id}", response={200: dict, 404: ErrorOut}, summary="A style")
+def get_style(request: HttpRequest, user_id: str, contact_id: str):
+    return stored_profile(request, user_id, contact_id).profile
+
+
+@router.post(
+    "/style/apply",
+    response={200: dict, 404: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    summary="Rewrite a response in a learned style",
+)
+def apply(request: HttpRequest, payload: ApplyIn):
+    row = stored_profile(request, payload.user_id, payload.contact_id)
+    if payload.use_llm and not getattr(settings, "LLM_BASE_URL", ""):
+        raise HttpError(503, "use_llm needs an LLM backend (LLM_BASE_URL); none is configured")
+    profile = StyleProfileData.from_dict(row.profile)
+    return {
+        "styled_response": apply_style(payload.response, profile),
+        "original_response": payload.response,
+        "profile_used": row.profile,
+    }
+
+
+@router.delete(
+    "/style/{user_id}/{contact_id}", response={200: dict, 404: ErrorOut}, summary="Forget"
+)
+def delete_style(request: HttpRequest, user_id: str, contact_id: str):
+    stored_profile(request, user_id, contact_id).delete()
+    return {"deleted": True}
+
+
+@router.post(
+    "/flirty/style/learn", response={200: dict, 422: ErrorOut}, summary="Learn a creator style"
+)
+def learn_creator(request: HttpRequest, payload: CreatorLearnIn):
+    samples = [sample for sample in payload.samples if sample.strip()]
+    if not samples:
+        raise HttpError(422, "samples: every sample is blank")
+    style = learn_creator_style(payload.creator_id, samples)
+    CreatorStyle.objects.update_or_create(
+        workspace=request.auth,  # type: ignore[attr-defined]
+        creator_id=payload.creator_id,
+        defaults={"profile": style.to_dict()},
+    )
+    return style.to_dict()
+
+
+@router.get(
+    "/flirty/style/{creator_id}", response={200: dict, 404: ErrorOut}, summary="A creator style"
+)
+def get_creator_style(request: HttpRequest, creator_id: str):
+    row = CreatorStyle.objects.filter(workspace=request.auth, creator_id=creator_id).first()  # type: ignore[attr-defined]
+    if row is None:
+        raise HttpError(404, f"no style learned for creator {creator_id!r}")
+    return row.profile
+
+
+@router.post("/flirty/style/apply", response=dict[str, Any], summary="Say it the creator's way")
+def apply_creator(request: HttpRequest, payload: CreatorApplyIn):
+    row = CreatorStyle.objects.filter(
+        workspace=request.auth,  # type: ignore[attr-defined]
+        creator_id=payload.creator_id,
+    ).first()
+    if row is None:  # seed 002 answers with profile_applied false rather than an error
+        return {"original": payload.text, "styled": payload.text, "profile_applied": False}
+    style = CreatorStyleData.from_dict(row.profile)
+    return {
+        "original": payload.text,
+        "styled": apply_creator_style(payload.text, style),
+        "profile_applied": True,
+    }
