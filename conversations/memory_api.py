@@ -24,17 +24,19 @@ from pgvector.django import CosineDistance
 from conversations.models import Memory
 from mlops.embeddings import embed_one
 from mlops.summarize import Line, summarize
+from personas.knowledge import filtered_vector_search
 
 router = Router(tags=["memory"])
 
-KEY = Field(..., min_length=1, max_length=200)
+# `pattern` refuses blank strings: whitespace is neither a key nor something to remember.
+KEY = Field(..., min_length=1, max_length=200, pattern=r"\S")
 MAX_MESSAGES = 200
 MAX_TOP_K = 50
 
 
 class MemoryMessage(Schema):
     role: Literal["user", "assistant", "system"]
-    content: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
+    content: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS, pattern=r"\S")
 
 
 class StoreIn(Schema):
@@ -54,8 +56,8 @@ class StoreOut(Schema):
 
 class RecallIn(Schema):
     user_id: str = KEY
-    contact_id: str | None = Field(None, min_length=1, max_length=200)
-    query: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
+    contact_id: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S")
+    query: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS, pattern=r"\S")
     top_k: int = Field(3, ge=1, le=MAX_TOP_K)
 
 
@@ -80,7 +82,7 @@ class RecallOut(Schema):
 class RecalledMemory(Schema):
     """A memory as /recall returned it; only the summary is needed to inject it."""
 
-    summary: str = Field(..., min_length=1, max_length=2000)
+    summary: str = Field(..., min_length=1, max_length=2000, pattern=r"\S")
     similarity_score: float | None = None
     stored_at: datetime | None = None
 
@@ -151,11 +153,13 @@ def recall_memories(request: HttpRequest, payload: RecallIn):
     memories = Memory.objects.filter(workspace=request.auth, user_key=payload.user_id)  # type: ignore[attr-defined]
     if payload.contact_id is not None:
         memories = memories.filter(contact_key=payload.contact_id)
-    nearest = list(
-        memories.annotate(distance=CosineDistance("embedding", vector)).order_by("distance")[
-            : payload.top_k
-        ]
-    )
+    with filtered_vector_search():
+        nearest = list(
+            memories.annotate(distance=CosineDistance("embedding", vector)).order_by("distance")[
+                : payload.top_k
+            ]
+        )
+    nearest.sort(key=lambda memory: memory.distance)  # relaxed_order: re-sort the k
     found = [memory_out(memory, 1.0 - memory.distance) for memory in nearest]
     return RecallOut(
         memories=found,

@@ -88,13 +88,14 @@ def retrieve(conversation: Conversation, message: Message) -> RetrievedContext:
 
 
 def relevant_facts(conversation: Conversation, query: Vector, k: int = FACTS_K) -> list[FactHit]:
-    rows = (
-        ContactFact.objects.filter(
-            workspace_id=conversation.workspace_id, contact_id=conversation.contact_id
+    with knowledge.filtered_vector_search():
+        rows = list(
+            ContactFact.objects.filter(
+                workspace_id=conversation.workspace_id, contact_id=conversation.contact_id
+            )
+            .annotate(distance=CosineDistance("embedding", query))
+            .order_by("distance")[:CANDIDATES]
         )
-        .annotate(distance=CosineDistance("embedding", query))
-        .order_by("distance")[:CANDIDATES]
-    )
     now = timezone.now()
     hits = [
         FactHit(
@@ -112,17 +113,18 @@ def relevant_facts(conversation: Conversation, query: Vector, k: int = FACTS_K) 
 def relevant_memories(
     conversation: Conversation, query: Vector, k: int = MEMORIES_K
 ) -> list[MemoryHit]:
-    rows = (
-        # The pipeline's summaries, and memories stored through the API under this
-        # persona's name and the contact's channel id.
-        Memory.objects.filter(workspace_id=conversation.workspace_id)
-        .filter(
-            Q(contact_id=conversation.contact_id)
-            | Q(user_key=conversation.persona.name, contact_key=conversation.contact.external_id)
-        )
-        .annotate(distance=CosineDistance("embedding", query))
-        .order_by("distance")[:CANDIDATES]
+    # The pipeline's summaries, and memories stored through the API under this persona's
+    # name and the contact's channel id.
+    mine = Q(contact_id=conversation.contact_id) | Q(
+        user_key=conversation.persona.name, contact_key=conversation.contact.external_id
     )
+    with knowledge.filtered_vector_search():
+        rows = list(
+            Memory.objects.filter(workspace_id=conversation.workspace_id)
+            .filter(mine)
+            .annotate(distance=CosineDistance("embedding", query))
+            .order_by("distance")[:CANDIDATES]
+        )
     now = timezone.now()
     hits = [
         MemoryHit(

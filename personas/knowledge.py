@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -115,6 +116,22 @@ def store_document(
     return SyncResult(document, changed=True)
 
 
+@contextmanager
+def filtered_vector_search(exact: bool = False) -> Iterator[None]:
+    """A transaction whose HNSW scans return k rows even under a tenant filter.
+
+    With a WHERE clause, an HNSW scan may stop before it has found k matching rows;
+    pgvector 0.8's iterative scan keeps going until it has them. `exact` forbids index
+    scans altogether (the ground truth for recall measurements).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        if exact:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        cursor.execute("SET LOCAL hnsw.ef_search = %s", [EF_SEARCH])
+        yield
+
+
 @dataclass(frozen=True)
 class KnowledgeHit:
     chunk_id: int
@@ -129,17 +146,11 @@ def search(
     """The persona's k chunks nearest the query, by cosine similarity.
 
     Always filtered by workspace and persona: no query can reach another tenant's chunks.
-    `exact` forbids index scans, so PostgreSQL compares the query with every chunk of
-    the persona: the ground truth the retrieval benchmark measures HNSW's recall against.
+    `exact` compares the query with every chunk of the persona: the ground truth the
+    retrieval benchmark measures HNSW's recall against.
     """
     vector = embed_one(query) if isinstance(query, str) else query
-    with transaction.atomic(), connection.cursor() as cursor:
-        if exact:
-            cursor.execute("SET LOCAL enable_indexscan = off")
-        # With a filter, an HNSW scan may stop before finding k matching rows; pgvector
-        # 0.8's iterative scan keeps going until it has them.
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cursor.execute("SET LOCAL hnsw.ef_search = %s", [EF_SEARCH])
+    with filtered_vector_search(exact):
         rows = list(
             KnowledgeChunk.objects.filter(workspace_id=persona.workspace_id, persona_id=persona.pk)
             .annotate(distance=CosineDistance("embedding", vector))

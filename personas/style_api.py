@@ -32,14 +32,16 @@ from personas.style import (
 
 router = Router(tags=["style"])
 
-KEY = Field(..., min_length=1, max_length=200)
-TEXT = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
+# `pattern` refuses blank strings: whitespace is not a key, a sample or a reply.
+KEY = Field(..., min_length=1, max_length=200, pattern=r"\S")
+TEXT = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS, pattern=r"\S")
 MAX_SAMPLES = 500
 
 
 class Sample(Schema):
     input: str = Field("", max_length=settings.MESSAGE_MAX_CHARS)
-    output: str = TEXT
+    # Blank outputs are skipped (a sample that says nothing about style), not refused.
+    output: str = Field(..., max_length=settings.MESSAGE_MAX_CHARS)
 
 
 class LearnIn(Schema):
@@ -156,16 +158,6 @@ def learn_creator(request: HttpRequest, payload: CreatorLearnIn):
     return style.to_dict()
 
 
-@router.get(
-    "/flirty/style/{creator_id}", response={200: dict, 404: ErrorOut}, summary="A creator style"
-)
-def get_creator_style(request: HttpRequest, creator_id: str):
-    row = CreatorStyle.objects.filter(workspace=request.auth, creator_id=creator_id).first()  # type: ignore[attr-defined]
-    if row is None:
-        raise HttpError(404, f"no style learned for creator {creator_id!r}")
-    return row.profile
-
-
 @router.post("/flirty/style/apply", response=dict[str, Any], summary="Say it the creator's way")
 def apply_creator(request: HttpRequest, payload: CreatorApplyIn):
     row = CreatorStyle.objects.filter(
@@ -180,3 +172,13 @@ def apply_creator(request: HttpRequest, payload: CreatorApplyIn):
         "styled": apply_creator_style(payload.text, style),
         "profile_applied": True,
     }
+
+
+@router.get(
+    "/flirty/style/{creator_id}", response={200: dict, 404: ErrorOut}, summary="A creator style"
+)
+def get_creator_style(request: HttpRequest, creator_id: str):
+    row = CreatorStyle.objects.filter(workspace=request.auth, creator_id=creator_id).first()  # type: ignore[attr-defined]
+    if row is None:
+        raise HttpError(404, f"no style learned for creator {creator_id!r}")
+    return row.profile

@@ -4,7 +4,7 @@ them: persona knowledge and style, and the contact card's fact corrections."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -127,7 +127,10 @@ def test_store_the_seed_example_summarises_it(api, workspace):
     assert "concert" in summary.lower()
     assert "opening act" in summary.lower()
     assert memory.summary == summary
-    assert datetime.fromisoformat(body["stored_at"]) == memory.stored_at
+    # JSON carries milliseconds.
+    assert abs(datetime.fromisoformat(body["stored_at"]) - memory.stored_at) < timedelta(
+        milliseconds=1
+    )
     assert (memory.user_key, memory.contact_key, memory.conversation_key) == (
         "user-123",
         "contact-456",
@@ -163,9 +166,10 @@ def test_recall_finds_the_concert_first_with_everything_it_stored(api):
     assert first["metadata"] == {"event": "concert-discussion"}
     assert "concert" in first["summary"].lower()
     scores = [memory["similarity_score"] for memory in body["memories"]]
-    assert all(0 < score <= 1 for score in scores)
+    assert 0 < scores[0] <= 1
+    assert all(-1 <= score <= 1 for score in scores)
     assert scores == sorted(scores, reverse=True)
-    assert scores[0] > scores[1]
+    assert scores[0] - scores[1] > 0.2  # clearly the best, not a near tie
 
 
 def test_a_paraphrase_still_recalls_the_concert_first(api):
@@ -185,9 +189,10 @@ def test_recall_honours_top_k(api):
     assert len(recall(api, top_k=2)["memories"]) == 2
     everything = recall(api, top_k=50)
     assert everything["total_found"] == 4
-    assert ids["dog"] == recall(api, query="my puppy fetching things", top_k=1)["memories"][0][
-        "memory_id"
-    ]
+    assert (
+        ids["dog"]
+        == recall(api, query="my puppy fetching things", top_k=1)["memories"][0]["memory_id"]
+    )
 
 
 def test_recall_is_per_user_and_contact(api):
@@ -315,7 +320,7 @@ def test_another_workspaces_memories_are_invisible(api, other_workspace):
     assert (stats["unique_users"], stats["unique_contacts"]) == (1, 1)
     assert deleted.status_code == 404
     assert Memory.objects.filter(memory_id=theirs, workspace=other_workspace).exists()
-    assert [m["memory_id"] for m in recall(other)["memories"]][0] == theirs
+    assert recall(other)["memories"][0]["memory_id"] == theirs
     assert ours not in [m["memory_id"] for m in recall(other, top_k=50)["memories"]]
 
 
@@ -360,6 +365,7 @@ BAD_INPUT = [
     ("/api/memory/recall", {**RECALL, "top_k": 0}, "top_k"),
     ("/api/memory/recall", {**RECALL, "top_k": 51}, "top_k"),
     ("/api/memory/recall", {**RECALL, "query": ""}, "query"),
+    ("/api/memory/recall", {**RECALL, "query": "  \n "}, "query"),
     ("/api/memory/recall", without(RECALL, "query"), "query"),
     ("/api/memory/recall", without(RECALL, "user_id"), "user_id"),
     ("/api/memory/inject", {"messages": [], "memories": []}, "messages"),
@@ -527,7 +533,9 @@ def test_flirty_style_learn_get_and_apply(api, workspace):
     assert CreatorStyle.objects.get(workspace=workspace, creator_id="creator-1").profile == style
     assert api.get("/api/flirty/style/creator-1").json() == style
 
-    applied = post(api, "/api/flirty/style/apply", {"creator_id": "creator-1", "text": CREATOR_TEXT})
+    applied = post(
+        api, "/api/flirty/style/apply", {"creator_id": "creator-1", "text": CREATOR_TEXT}
+    )
 
     assert applied.status_code == 200
     body = applied.json()
@@ -709,9 +717,9 @@ def test_personas_of_other_workspaces_are_404(
     assert manager.get(f"/w/acme/personas/{theirs.pk}/").status_code == 404
     upload = manager.post(f"/w/acme/personas/{theirs.pk}/documents/", {"name": "x", "text": "y"})
     assert upload.status_code == 404
-    assert manager.post(f"/w/acme/personas/{theirs.pk}/style/", {"action": "learn"}).status_code == (
-        404
-    )
+    assert manager.post(
+        f"/w/acme/personas/{theirs.pk}/style/", {"action": "learn"}
+    ).status_code == (404)
     assert list(KnowledgeDocument.objects.values_list("name", flat=True)) == ["notes.txt"]
     assert 'data-persona="Zoe"' not in manager.get("/w/acme/personas/").content.decode()
 

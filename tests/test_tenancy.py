@@ -9,9 +9,11 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from conversations import events, ingestion
 from conversations.models import (
+    ContactFact,
     Conversation,
     Message,
     OperatorDecision,
@@ -19,10 +21,11 @@ from conversations.models import (
     Playbook,
 )
 from conversations.routing import websocket_urlpatterns
-from dashboard.models import ApiKey
+from dashboard.models import ApiKey, Role
 from dashboard.urls import urlpatterns
-from personas.models import Persona
-from tests.conftest import message_body
+from personas import knowledge
+from personas.models import KnowledgeDocument, Persona
+from tests.conftest import make_user, message_body
 
 
 def ingest(workspace, contact: str = "contact-1", external_id: str = "msg-1") -> Conversation:
@@ -84,7 +87,15 @@ PAGES = [
     ("analytics_conversations", "get"),
     ("analytics_csv", "get"),
     ("ab_results", "get"),
+    ("personas", "get"),
+    ("persona", "get"),
+    ("upload_document", "post"),
+    ("delete_document", "post"),
+    ("persona_style", "post"),
+    ("edit_fact", "post"),
 ]
+# Pages of one persona, addressed by the persona's id.
+PERSONA_PAGES = {"persona", "upload_document", "delete_document", "persona_style"}
 # Pages of the workspace as a whole, not of one conversation.
 WORKSPACE_PAGES = {
     "inbox",
@@ -99,6 +110,8 @@ WORKSPACE_PAGES = {
     "analytics_conversations",
     "analytics_csv",
     "ab_results",
+    "personas",
+    *PERSONA_PAGES,
 }
 
 
@@ -107,9 +120,33 @@ def page_url(name: str, slug: str, conversation: Conversation) -> str:
         return reverse(name, kwargs={"slug": slug, "playbook_slug": "creator-dm"})
     if name == "set_model_status":
         return reverse(name, kwargs={"slug": slug, "version_id": 1})
+    if name in PERSONA_PAGES:
+        ids = {"persona_id": conversation.persona_id}
+        if name == "delete_document":
+            ids["document_id"] = document_of(conversation.persona).pk
+        return reverse(name, kwargs={"slug": slug, **ids})
+    if name == "edit_fact":
+        fact = fact_of(conversation)
+        return reverse(
+            name, kwargs={"slug": slug, "conversation_id": conversation.pk, "fact_id": fact.pk}
+        )
     if name in WORKSPACE_PAGES:
         return reverse(name, kwargs={"slug": slug})
     return reverse(name, kwargs={"slug": slug, "conversation_id": conversation.pk})
+
+
+def document_of(persona: Persona) -> KnowledgeDocument:
+    return knowledge.store_document(persona, "secret.txt", "The owner's secret notes.").document
+
+
+def fact_of(conversation: Conversation) -> ContactFact:
+    return ContactFact.objects.get_or_create(
+        workspace_id=conversation.workspace_id,
+        contact=conversation.contact,
+        kind="occupation",
+        normalized="nurse",
+        defaults={"value": "nurse", "embedding": [0.1] * 384, "last_mentioned_at": timezone.now()},
+    )[0]
 
 
 def test_every_workspace_page_is_covered_here():
@@ -143,6 +180,8 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
                 "to_state": "cta",
                 "document": "slug: intruder",
                 "action": "block",
+                "name": "intruder.txt",
+                "value": "hacked",
             },
             headers={"HX-Request": "true"},
         )
@@ -152,6 +191,10 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
     assert OperatorDecision.objects.count() == decisions
     assert not PhaseOverride.objects.exists()
     assert not Playbook.objects.filter(slug="intruder").exists()
+    assert KnowledgeDocument.objects.filter(name="secret.txt").count() == (
+        1 if name == "delete_document" else 0
+    )
+    assert ContactFact.objects.filter(value="nurse").count() == (1 if name == "edit_fact" else 0)
 
 
 @pytest.mark.django_db
@@ -167,6 +210,34 @@ def test_a_member_gets_404_for_another_workspaces_conversation_through_their_slu
     assert response.status_code == 404
     assert Message.objects.count() == messages
     assert OperatorDecision.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PERSONA_PAGES))
+def test_a_manager_gets_404_for_another_workspaces_persona_through_their_slug(
+    workspace, other_conversation, name
+):
+    manager = Client()
+    manager.force_login(make_user("mona", workspace, Role.MANAGER))
+    url = page_url(name, "acme", other_conversation)
+
+    response = manager.post(url, {"action": "learn", "name": "x.txt", "text": "intruder"})
+    if name == "persona":
+        response = manager.get(url)
+
+    assert response.status_code == 404
+    assert KnowledgeDocument.objects.filter(name="secret.txt").count() == (
+        1 if name == "delete_document" else 0
+    )
+    assert not KnowledgeDocument.objects.filter(name="x.txt").exists()
+
+
+@pytest.mark.django_db
+def test_the_personas_page_lists_only_the_workspaces_own(operator_client, persona, other_workspace):
+    Persona.objects.create(workspace=other_workspace, name="Zed")
+    page = operator_client.get("/w/acme/personas/").content.decode()
+    assert 'data-persona="Mia"' in page
+    assert "Zed" not in page
 
 
 @pytest.mark.django_db
