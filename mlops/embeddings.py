@@ -27,6 +27,10 @@ class Embedder:
         # Heavy imports here, in the process that needs them.
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        # A progress bar per load is noise in worker logs.
+        transformers_logging.disable_progress_bar()
 
         self.torch = torch
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
