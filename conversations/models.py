@@ -324,6 +324,9 @@ class SuggestionSet(models.Model):
     # What retrieval found for the message (knowledge chunks, facts, memories, history),
     # shown beside the suggestions so operators see what they were built on.
     retrieval = models.JSONField(default=dict, blank=True)
+    # How generation went: served from cache, samples the guardrails dropped and why, or
+    # the error that made these the fallback lines.
+    generation = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # First time an operator's page rendered it; decision latency is measured from here.
     shown_at = models.DateTimeField(null=True, blank=True)

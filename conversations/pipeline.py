@@ -12,10 +12,11 @@ import time
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from conversations import cta, events, memory, retrieval, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
+from conversations.replies import replies_for
 from mlops.context import CONTEXT_TURNS
 from mlops.generation import (
     GENERIC_FALLBACKS,
@@ -23,7 +24,6 @@ from mlops.generation import (
     TEMPLATE_MODEL_VERSION,
     ReplyContext,
     ReplyOption,
-    generate_replies,
     guard_reply,
 )
 from mlops.perception import ModelPaths, PerceptionInput, perceive_batch
@@ -117,7 +117,7 @@ def auto_request_key(message_id: int) -> str:
     return f"auto:{message_id}"
 
 
-def suggest(message: Message, request_key: str) -> SuggestionSet | None:
+def suggest(message: Message, request_key: str, use_cache: bool = True) -> SuggestionSet | None:
     """Generate and store reply options for an inbound message (idempotent per request_key)."""
     existing = SuggestionSet.objects.filter(request_key=request_key).first()
     if existing:
@@ -143,21 +143,38 @@ def suggest(message: Message, request_key: str) -> SuggestionSet | None:
         facts=[(hit.kind, hit.value, hit.score) for hit in found.facts],
     )
     try:
-        options, is_fallback = styled(generate_replies(context), conversation.persona), False
-    except Exception:
+        replies = replies_for(conversation, message, found, context, use_cache)
+        options, is_fallback = styled(replies.options, conversation.persona), False
+        versions = (replies.model_version, replies.prompt_version)
+        notes = replies.notes
+    except Exception as exc:
         # Degrade, don't fail: the operator gets the state's human-sounding fallback, and
         # the journey counts the error (the second one ends the conversation).
-        logger.exception("reply generation failed for message %s", message.pk)
+        logger.warning("reply generation failed for message %s: %s", message.pk, exc)
         options, is_fallback = fallback_replies(conversation), True
+        versions, notes = ("fallback", PROMPT_VERSION), {"error": str(exc)[:300]}
         steering.record_generation_error(conversation.pk)
     timings = {
         **message.analysis.get("timings", {}),
         "retrieval_ms": retrieval_ms,
         "suggest_ms": elapsed_ms(started),
+        **{k: v for k, v in notes.items() if k == "llm_ms"},
     }
-    return store_suggestions(
-        conversation, message, request_key, options, timings, is_fallback, found.as_json()
-    )
+    try:
+        return store_suggestions(
+            conversation,
+            message,
+            request_key,
+            options,
+            timings,
+            is_fallback,
+            found.as_json(),
+            versions,
+            {k: v for k, v in notes.items() if k != "llm_ms"},
+        )
+    except IntegrityError:
+        # The same request ran twice at once (a worker and /api/chat); the first one won.
+        return SuggestionSet.objects.get(request_key=request_key)
 
 
 def retrieve_or_nothing(conversation: Conversation, message: Message) -> retrieval.RetrievedContext:
@@ -192,6 +209,8 @@ def store_suggestions(
     timings: dict,
     is_fallback: bool,
     found: dict | None = None,
+    versions: tuple[str, str] = (TEMPLATE_MODEL_VERSION, PROMPT_VERSION),
+    generation: dict | None = None,
 ) -> SuggestionSet:
     suggestion_set = SuggestionSet.objects.create(
         workspace_id=message.workspace_id,
@@ -199,11 +218,12 @@ def store_suggestions(
         message=message,
         request_key=request_key,
         journey_state=conversation.journey_state,
-        model_version=TEMPLATE_MODEL_VERSION,
-        prompt_version=PROMPT_VERSION,
+        model_version=versions[0][:120],
+        prompt_version=versions[1][:60],
         timings=timings,
         is_fallback=is_fallback,
         retrieval=found or {},
+        generation=generation or {},
     )
     Suggestion.objects.bulk_create(
         Suggestion(

@@ -37,7 +37,8 @@ def suggest_replies(message_id: int, request_key: str) -> None:
     message = load_message(message_id)
     if message is None:
         return
-    pipeline.suggest(message, request_key)
+    # A regeneration asks for new samples, not the cached ones.
+    pipeline.suggest(message, request_key, use_cache=not request_key.startswith("regenerate:"))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5)
@@ -61,3 +62,31 @@ def deliver_reply(self, message_id: int) -> None:
             connectors.mark_delivery(message, Message.Delivery.FAILED)
             return
         raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries)) from exc
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_generation_job(workspace_id: int, job_id: str, request: dict) -> None:
+    """An async /generate: the same code as the sync endpoint, with its state in Redis."""
+    from conversations import generation_jobs
+    from conversations.llm_api import GenerateIn, generate
+
+    if generation_jobs.update(workspace_id, job_id, status="processing") is None:
+        return  # expired or unknown: nobody is waiting for it
+    try:
+        result = generate(workspace_id, GenerateIn(**request))
+    except Exception as exc:  # every failure is reported to the poller, none is retried
+        generation_jobs.update(
+            workspace_id,
+            job_id,
+            status="failed",
+            error=str(getattr(exc, "message", "") or exc)[:500],
+            completed_at=generation_jobs.now_iso(),
+        )
+        return
+    generation_jobs.update(
+        workspace_id,
+        job_id,
+        status="completed",
+        result=result,
+        completed_at=generation_jobs.now_iso(),
+    )

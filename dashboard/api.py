@@ -10,6 +10,8 @@ from ninja.security import APIKeyHeader
 from conversations.analysis_api import router as analysis_router
 from conversations.api import journeys_router, webhook_router
 from conversations.api import router as messages_router
+from conversations.chat_api import router as chat_router
+from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
 from dashboard import health
 from dashboard.models import ApiKey, Workspace
@@ -70,3 +72,5 @@ api.add_router("", models_router)
 api.add_router("", personas_router)
 api.add_router("", memory_router)
 api.add_router("", style_router)
+api.add_router("", generation_router)
+api.add_router("", chat_router)

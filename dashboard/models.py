@@ -32,6 +32,8 @@ class Workspace(models.Model):
     risk_threshold = models.FloatField(
         default=0.7, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )
+    # Phrases no suggestion may contain (one per line), checked by the LLM guardrails.
+    banned_phrases = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -98,6 +98,7 @@ CELERY_TASK_ROUTES = {
     "conversations.tasks.perceive_message": {"queue": "ml"},
     "conversations.tasks.suggest_replies": {"queue": "llm"},
     "conversations.tasks.deliver_reply": {"queue": "default"},
+    "conversations.tasks.run_generation_job": {"queue": "llm"},
     "mlops.tasks.train_cta": {"queue": "ml"},
     # Embedding is model work: it runs where the embedding model is already loaded.
     "personas.tasks.sync_persona_folders": {"queue": "ml"},
@@ -113,6 +114,25 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(PERSONA_SYNC_SECONDS)},
     }
 }
+# Reply suggestions. LLM_BASE_URL names an OpenAI-compatible server (vLLM on GPU nodes,
+# or the packaged CPU model that `./dev run` starts); empty means the template generator.
+LLM_BASE_URL = env_str("LLM_BASE_URL", "")
+LLM_MODEL = env_str("LLM_MODEL", "smollm2-135m-instruct")
+LLM_API_KEY = env_str("LLM_API_KEY", "")
+# json_schema for vLLM/OpenAI, json_object for llama-cpp-python's server, none for others.
+LLM_STRUCTURED_OUTPUT = env_str("LLM_STRUCTURED_OUTPUT", "json_schema")
+LLM_TIMEOUT_SECONDS = float(env_int("LLM_TIMEOUT_MS", 8000, minimum=100)) / 1000
+# The whole suggestion, retries included, gives up and falls back after this long.
+LLM_DEADLINE_SECONDS = float(env_int("LLM_DEADLINE_MS", 15000, minimum=100)) / 1000
+LLM_SUGGESTIONS = env_int("LLM_SUGGESTIONS", 3, minimum=1)
+LLM_MAX_TOKENS = env_int("LLM_MAX_TOKENS", 120, minimum=8)
+LLM_TEMPERATURE = float(env_int("LLM_TEMPERATURE_PERCENT", 80, minimum=0)) / 100
+# Seed 003's QA mode: temperature 0 and a fixed seed.
+LLM_DETERMINISTIC = env_bool("LLM_DETERMINISTIC", False)
+LLM_CACHE_SECONDS = env_int("LLM_CACHE_SECONDS", 3600, minimum=0)
+LLM_CIRCUIT_FAILURES = env_int("LLM_CIRCUIT_FAILURES", 3, minimum=1)
+LLM_CIRCUIT_COOLDOWN_SECONDS = env_int("LLM_CIRCUIT_COOLDOWN_SECONDS", 30, minimum=1)
+
 # The memory stage: a conversation summary every N messages, the last N sentiment
 # snapshots per contact.
 MEMORY_SUMMARY_EVERY = env_int("MEMORY_SUMMARY_EVERY", 10, minimum=2)

@@ -182,6 +182,7 @@ def run(argv: list[str]) -> int:
         if seeded != 0:
             return 1
         credentials = json.loads(credentials_file.read_text())
+        start_llm_server(stack)
         start_web_and_workers(stack, port)
         if "--no-traffic" in argv:
             argv.remove("--no-traffic")
@@ -201,6 +202,49 @@ def run(argv: list[str]) -> int:
             )
         print_banner(base_url, credentials, credentials_file, stack.env["PERSONA_FOLDER"])
         return supervise(stack)
+
+
+LLM_ALIAS = "smollm2-135m-instruct"
+
+
+def llm_server_command(port: int, threads: int = 2) -> list[str]:
+    """llama-cpp-python's OpenAI-compatible server on the packaged SmolLM2 GGUF."""
+    from mlops.llm import packaged_gguf_path  # Django-free: httpx and the stdlib only
+
+    return [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        packaged_gguf_path(),
+        "--model_alias",
+        LLM_ALIAS,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        str(threads),
+    ]
+
+
+def start_llm_server(stack: Stack) -> None:
+    """The CPU model server, unless LLM_BASE_URL already points at one (vLLM, say)."""
+    if stack.env.get("LLM_BASE_URL"):
+        return
+    port = free_port()
+    stack.spawn("llm", llm_server_command(port), log=stack.var_dir / "llm-server.log")
+    wait_for_port(port, "LLM server", timeout=60)
+    stack.env.update(
+        {
+            "LLM_BASE_URL": f"http://127.0.0.1:{port}",
+            "LLM_MODEL": LLM_ALIAS,
+            # llama.cpp enforces a JSON schema given inside a json_object response_format.
+            "LLM_STRUCTURED_OUTPUT": "json_object",
+        }
+    )
 
 
 def web_server_command(port: int) -> list[str]:

