@@ -13,7 +13,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from conversations.models import RedFlagPattern
+from mlops import primer
 from mlops.bad_actor import detect_bad_actor
+from mlops.intents import detect_intent
 from mlops.perception import PerceptionInput, perceive_batch
 
 router = Router(tags=["analysis"])
@@ -72,3 +74,35 @@ def bad_actor(request: HttpRequest, payload: BadActorIn):
     report = detect_bad_actor(incoming, rules).as_dict()
     report.pop("manipulation_score")  # not in the seed's response; kept in the pipeline
     return {"conversation_id": payload.conversation_id, **report}
+
+
+class PrimerIn(Schema):
+    conversation_id: str = Field(..., min_length=1, max_length=200)
+    messages: list[ChatMessage] = Field(..., min_length=1, max_length=500)
+    contact_classification: Classification = "unknown"
+
+
+@router.post("/conversation/primer", summary="Summary, mood, signals, stage, advice and risk")
+def conversation_primer(request: HttpRequest, payload: PrimerIn):
+    rules = tuple(p.as_rule() for p in RedFlagPattern.objects.rules_for(request.auth))  # type: ignore[attr-defined]
+    lines = [(m.from_contact, m.content) for m in payload.messages if m.content.strip()]
+    report = detect_bad_actor([text for from_contact, text in lines if from_contact], rules)
+    turns = primer_turns(lines, payload.contact_classification)
+    return {
+        "conversation_id": payload.conversation_id,
+        "primer": primer.primer(turns, report),
+        "generated_at": primer.generated_at(),
+    }
+
+
+def primer_turns(lines: list[tuple[bool, str]], classification: str) -> list[primer.Turn]:
+    """Sentiment and intent for the contact's lines; the persona's lines as they are."""
+    contact_texts = [text for from_contact, text in lines if from_contact]
+    inputs = [PerceptionInput(text, [], classification, None) for text in contact_texts]
+    scores = iter(float(result["context"]["effective_score"]) for result in perceive_batch(inputs))
+    return [
+        primer.Turn(True, text, next(scores), detect_intent(text).intent)
+        if from_contact
+        else primer.Turn(False, text)
+        for from_contact, text in lines
+    ]

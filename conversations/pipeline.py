@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from conversations import cta, events, memory, retrieval, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
-from conversations.replies import replies_for
+from conversations.replies import replies_for, streams_options
 from mlops.context import CONTEXT_TURNS
 from mlops.generation import (
     GENERIC_FALLBACKS,
@@ -142,8 +142,10 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
         knowledge=[(hit.text, hit.similarity) for hit in found.knowledge],
         facts=[(hit.kind, hit.value, hit.score) for hit in found.facts],
     )
+    streaming = streams_options()
     try:
-        replies = replies_for(conversation, message, found, context, use_cache)
+        first_count = 1 if streaming else None
+        replies = replies_for(conversation, message, found, context, use_cache, first_count)
         options, is_fallback = styled(replies.options, conversation.persona), False
         versions = (replies.model_version, replies.prompt_version)
         notes = replies.notes
@@ -161,7 +163,7 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
         **{k: v for k, v in notes.items() if k == "llm_ms"},
     }
     try:
-        return store_suggestions(
+        stored = store_suggestions(
             conversation,
             message,
             request_key,
@@ -175,6 +177,64 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
     except IntegrityError:
         # The same request ran twice at once (a worker and /api/chat); the first one won.
         return SuggestionSet.objects.get(request_key=request_key)
+    if streaming and not is_fallback:
+        add_remaining_options(stored, conversation, message, found, context, use_cache)
+    return stored
+
+
+def add_remaining_options(
+    suggestion_set: SuggestionSet,
+    conversation: Conversation,
+    message: Message,
+    found: retrieval.RetrievedContext,
+    context: ReplyContext,
+    use_cache: bool,
+) -> None:
+    """The options after the first, appended to the set the operator already sees.
+
+    The first option is already on screen; if these fail, the operator still has it, so
+    a failure here is logged and counted by the circuit breaker but not as a conversation
+    error.
+    """
+    wanted = settings.LLM_SUGGESTIONS - 1
+    try:
+        more = replies_for(conversation, message, found, context, use_cache, wanted, offset=1)
+    except Exception as exc:
+        logger.warning("more options failed for message %s: %s", message.pk, exc)
+        return
+    shown = {s.lower() for s in suggestion_set.suggestions.values_list("text", flat=True)}
+    fresh = [o for o in styled(more.options, conversation.persona) if o.text.lower() not in shown]
+    append_suggestions(suggestion_set, fresh, more.model_version, more.prompt_version)
+
+
+@transaction.atomic
+def append_suggestions(
+    suggestion_set: SuggestionSet,
+    options: list[ReplyOption],
+    model_version: str,
+    prompt_version: str,
+) -> None:
+    start = suggestion_set.suggestions.count()
+    Suggestion.objects.bulk_create(
+        Suggestion(
+            suggestion_set=suggestion_set,
+            position=start + offset,
+            text=guard_reply(option.text, settings.SUGGESTION_MAX_CHARS),
+            theme=option.theme,
+            descriptor=option.descriptor,
+            confidence=option.confidence,
+            quality_score=option.quality_score,
+            model_version=model_version[:120],
+            prompt_version=prompt_version[:60],
+        )
+        for offset, option in enumerate(options)
+    )
+    event = events.SuggestionsReady(
+        conversation_id=suggestion_set.conversation_id,
+        suggestion_set_id=suggestion_set.pk,
+        seq=suggestion_set.message.seq,
+    )
+    transaction.on_commit(lambda: events.publish(suggestion_set.workspace_id, event))
 
 
 def retrieve_or_nothing(conversation: Conversation, message: Message) -> retrieval.RetrievedContext:

@@ -125,7 +125,7 @@ def guard_rules(workspace: Workspace, inputs: PromptInputs) -> Rules:
     )
 
 
-def sampling(conversation: Conversation, inputs: PromptInputs) -> GenerationParams:
+def sampling(conversation: Conversation, inputs: PromptInputs, offset: int = 0) -> GenerationParams:
     campaign = inputs.campaign
     params = GenerationParams(
         max_tokens=int(campaign.get("max_tokens") or settings.LLM_MAX_TOKENS),
@@ -136,7 +136,10 @@ def sampling(conversation: Conversation, inputs: PromptInputs) -> GenerationPara
         ),
         model=conversation.persona.llm_model,
     )
-    return params.deterministic() if settings.LLM_DETERMINISTIC else params
+    if settings.LLM_DETERMINISTIC:
+        # Later batches of one suggestion set get their own seeds, or they would repeat.
+        return params.deterministic(seed=42 + offset)
+    return params
 
 
 def llm_replies(
@@ -145,15 +148,17 @@ def llm_replies(
     message: Message,
     found: RetrievedContext,
     use_cache: bool = True,
+    count: int | None = None,
+    offset: int = 0,
 ) -> Replies:
     inputs = prompt_inputs(conversation, message, found)
-    params = sampling(conversation, inputs)
+    params = sampling(conversation, inputs, offset)
     started = time.monotonic()
     complete = CompletionFn(
         backend,
         redis_client(),
         timeout=min(settings.LLM_TIMEOUT_SECONDS, settings.LLM_DEADLINE_SECONDS),
-        namespace=f"{conversation.workspace_id}:{conversation.persona.name}",
+        namespace=f"{conversation.workspace_id}:{conversation.persona.name}:{offset}",
         ttl_seconds=settings.LLM_CACHE_SECONDS,
         use_cache=use_cache and settings.LLM_CACHE_SECONDS > 0,
     )
@@ -163,7 +168,7 @@ def llm_replies(
         params,
         guard_rules(conversation.workspace, inputs),
         message.text,
-        settings.LLM_SUGGESTIONS,
+        count or settings.LLM_SUGGESTIONS,
     )
     notes = {
         "cached": generated.cached,
@@ -172,6 +177,11 @@ def llm_replies(
     }
     model = params.model or backend.default_model
     return Replies(generated.options, f"{backend.name}:{model}", PROMPT_VERSION, notes)
+
+
+def streams_options() -> bool:
+    """With an LLM, the first option is generated and shown alone, the rest follow."""
+    return bool(settings.LLM_BASE_URL) and settings.LLM_SUGGESTIONS > 1
 
 
 def template_replies(context: ReplyContext) -> Replies:
@@ -184,6 +194,8 @@ def replies_for(
     found: RetrievedContext,
     context: ReplyContext,
     use_cache: bool = True,
+    count: int | None = None,
+    offset: int = 0,
 ) -> Replies:
     """LLM options when a backend is configured and its circuit is closed, else templates.
 
@@ -196,7 +208,7 @@ def replies_for(
     if breaker.is_open():
         raise LLMError("circuit open: the model server failed repeatedly; retrying later")
     try:
-        replies = llm_replies(backend, conversation, message, found, use_cache)
+        replies = llm_replies(backend, conversation, message, found, use_cache, count, offset)
     except NoValidReply:
         raise  # the server is up; only its answer was unusable
     except LLMError:

@@ -85,6 +85,11 @@ urlpatterns = [
         memory_views.edit_fact,
         name="edit_fact",
     ),
+    path(
+        "w/<slug:slug>/c/<int:conversation_id>/primer/",
+        memory_views.conversation_primer,
+        name="conversation_primer",
+    ),
     path("w/<slug:slug>/personas/", persona_views.personas_page, name="personas"),
     path("w/<slug:slug>/personas/<int:persona_id>/", persona_views.persona_page, name="persona"),
     path(

@@ -93,6 +93,7 @@ PAGES = [
     ("delete_document", "post"),
     ("persona_style", "post"),
     ("edit_fact", "post"),
+    ("conversation_primer", "get"),
 ]
 # Pages of one persona, addressed by the persona's id.
 PERSONA_PAGES = {"persona", "upload_document", "delete_document", "persona_style"}
