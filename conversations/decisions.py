@@ -107,8 +107,15 @@ def store_reply(
         sent_message=message,
     )
     steering.record_reply(message)
+    # A person has answered: the bot must never talk over them afterwards.
+    Conversation.objects.filter(pk=conversation.pk).update(human_took_over=True)
     transaction.on_commit(lambda: after_reply_commit(message))
     return decision
+
+
+def take_over(conversation: Conversation) -> None:
+    """An operator takes the conversation: no auto-send from now on."""
+    Conversation.objects.filter(pk=conversation.pk).update(human_took_over=True)
 
 
 def after_reply_commit(message: Message) -> None:

@@ -188,6 +188,8 @@ class Conversation(models.Model):
     moderation = models.CharField(max_length=8, choices=MODERATION_CHOICES, default="none")
     # turn_count when a reply was last sent in a CTA state (turns since the last CTA).
     last_cta_turn = models.PositiveIntegerField(default=0)
+    # Set when a person replies or takes over: from then on the bot never auto-sends here.
+    human_took_over = models.BooleanField(default=False)
     # Every state the conversation has been in: the funnel's rollup, so analytics read one
     # row per conversation instead of its turns and overrides.
     visited_states = ArrayField(models.CharField(max_length=60), default=list, blank=True)

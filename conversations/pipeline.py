@@ -14,7 +14,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from conversations import cta, events, memory, retrieval, risk, steering
+from conversations import autonomy, cta, events, memory, retrieval, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
 from conversations.replies import replies_for, streams_options
 from mlops.context import CONTEXT_TURNS
@@ -179,6 +179,8 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
         return SuggestionSet.objects.get(request_key=request_key)
     if streaming and not is_fallback:
         add_remaining_options(stored, conversation, message, found, context, use_cache)
+    if request_key == auto_request_key(message.pk):
+        autonomy.maybe_autosend(stored)  # only the pipeline's own set, never a regeneration
     return stored
 
 

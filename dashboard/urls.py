@@ -90,6 +90,7 @@ urlpatterns = [
         memory_views.conversation_primer,
         name="conversation_primer",
     ),
+    path("w/<slug:slug>/c/<int:conversation_id>/take-over/", views.take_over, name="take_over"),
     path("w/<slug:slug>/personas/", persona_views.personas_page, name="personas"),
     path("w/<slug:slug>/personas/<int:persona_id>/", persona_views.persona_page, name="persona"),
     path(

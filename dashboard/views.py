@@ -391,3 +391,18 @@ def regenerate_suggestions(
     context.update(suggestions_context(conversation, request.user))
     context["regenerating"] = latest_in is not None
     return render(request, "conversation.html#suggestions", context)
+
+
+@require_POST
+@login_required
+def take_over(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    """The operator takes the conversation from the bot: no auto-send from now on."""
+    context, forbidden = sending_context_or_403(request, slug, conversation_id)
+    if forbidden:
+        return forbidden
+    decisions.take_over(context["conversation"])
+    if not request.htmx:
+        return redirect("conversation", slug=slug, conversation_id=conversation_id)
+    context["conversation"].refresh_from_db()
+    context.update(journey_panel_context(context["conversation"]))
+    return render(request, "conversation.html#journey", context)

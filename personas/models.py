@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
@@ -43,6 +44,12 @@ class Persona(models.Model):
     # The model or LoRA adapter that writes this persona's suggestions (vLLM serves
     # adapters under their own model names); blank: the server's default model.
     llm_model = models.CharField(max_length=200, blank=True)
+    # Seed 001's autonomy: send the top suggestion without an operator when it is confident
+    # enough and neither the CTA decision nor the risk needs a person. Off by default.
+    autonomy_enabled = models.BooleanField(default=False)
+    autonomy_min_confidence = models.FloatField(
+        default=0.8, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
     # When the watched folder last synced this persona (null: never came from a folder).
     folder_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -94,6 +94,7 @@ PAGES = [
     ("persona_style", "post"),
     ("edit_fact", "post"),
     ("conversation_primer", "get"),
+    ("take_over", "post"),
 ]
 # Pages of one persona, addressed by the persona's id.
 PERSONA_PAGES = {"persona", "upload_document", "delete_document", "persona_style"}

@@ -1,0 +1,96 @@
+"""Autonomous replies (seed 001's "80 % autonomous"), per persona and off by default.
+
+The top suggestion is sent without an operator only when everything allows it:
+- the persona's policy is on and the option is at least as confident as it requires;
+- it is not a fallback line and it answers the newest inbound message;
+- the CTA decision is not NOW (offers are made by people) and the risk is low;
+- no person has replied in or taken over the conversation (the bot never talks over a
+  human, the bug Chatwoot fixed in PR #13673);
+- the customer's message does not try to instruct the model (prompt injection): such
+  messages only ever get drafts.
+Auto-sent messages are stored with author_kind "auto" and shown as such.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from conversations import ingestion, steering
+from conversations.decisions import after_reply_commit
+from conversations.models import Conversation, CtaDecision, Message, SuggestionSet
+
+MAX_RISK = 0.3
+INJECTION = re.compile(
+    r"(ignore (?:all |any )?(?:previous|prior|above|earlier) (?:instructions|rules|messages)|"
+    r"system prompt|developer mode|you are now|act as|pretend (?:to be|you are)|jailbreak|"
+    r"disregard (?:your|the) (?:rules|instructions)|new instructions|auto-?send|"
+    r"reveal (?:your|the) (?:prompt|instructions))",
+    re.IGNORECASE,
+)
+
+
+def looks_like_injection(text: str) -> bool:
+    return bool(INJECTION.search(text))
+
+
+def why_not(suggestion_set: SuggestionSet) -> str:
+    """The first reason this set may not be auto-sent, or "" when it may."""
+    conversation = suggestion_set.conversation
+    persona = conversation.persona
+    top = suggestion_set.suggestions.order_by("position").first()
+    if not persona.autonomy_enabled:
+        return "autonomy is off for this persona"
+    if top is None or suggestion_set.is_fallback:
+        return "no model suggestion"
+    if top.confidence < persona.autonomy_min_confidence:
+        return f"confidence {top.confidence:.2f} below {persona.autonomy_min_confidence:.2f}"
+    if (
+        conversation.human_took_over
+        or conversation.messages.filter(author_kind=Message.AuthorKind.OPERATOR).exists()
+    ):
+        return "a person is handling this conversation"
+    if conversation.moderation != "none" or conversation.combined_risk >= MAX_RISK:
+        return "risk needs a person"
+    decision = CtaDecision.objects.filter(message=suggestion_set.message, is_shadow=False).first()
+    if decision is not None and decision.decision == "NOW":
+        return "the CTA decision is NOW: offers are made by people"
+    if looks_like_injection(suggestion_set.message.text):
+        return "the message tries to instruct the model"
+    newest = conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
+    if newest is None or newest.pk != suggestion_set.message_id:
+        return "a newer message is waiting"
+    return ""
+
+
+def maybe_autosend(suggestion_set: SuggestionSet) -> Message | None:
+    if why_not(suggestion_set):
+        return None
+    return autosend(suggestion_set)
+
+
+@transaction.atomic
+def autosend(suggestion_set: SuggestionSet) -> Message | None:
+    # Re-checked under the conversation's row lock: an operator who took over a moment
+    # ago wins.
+    conversation = Conversation.objects.select_for_update().get(pk=suggestion_set.conversation_id)
+    if (
+        conversation.human_took_over
+        or suggestion_set.conversation.messages.filter(
+            direction=Message.Direction.OUT, seq__gt=suggestion_set.message.seq
+        ).exists()
+    ):
+        return None
+    top = suggestion_set.suggestions.order_by("position").first()
+    assert top is not None
+    message = ingestion.append_message(
+        conversation,
+        text=top.text,
+        direction=Message.Direction.OUT,
+        author_kind=Message.AuthorKind.AUTO,
+        delivery=Message.Delivery.PENDING,
+    )
+    steering.record_reply(message)
+    transaction.on_commit(lambda: after_reply_commit(message))
+    return message
