@@ -243,6 +243,11 @@ def start_llm_server(stack: Stack) -> None:
             "LLM_MODEL": LLM_ALIAS,
             # llama.cpp enforces a JSON schema given inside a json_object response_format.
             "LLM_STRUCTURED_OUTPUT": "json_object",
+            # Two CPU cores answer one request at a time, ~4 s each: wait longer than for a
+            # GPU server before falling back.
+            "LLM_TIMEOUT_MS": stack.env.get("LLM_TIMEOUT_MS", "20000"),
+            "LLM_DEADLINE_MS": stack.env.get("LLM_DEADLINE_MS", "40000"),
+            "LLM_MAX_TOKENS": stack.env.get("LLM_MAX_TOKENS", "100"),
         }
     )
 

@@ -19,9 +19,9 @@ THEMES = ("warm", "playful", "curious", "direct", "empathetic", "informative", "
 REPLY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "text": {"type": "string", "minLength": 1, "maxLength": 280},
+        "text": {"type": "string", "minLength": 1, "maxLength": 160},
         "theme": {"type": "string", "enum": list(THEMES)},
-        "descriptor": {"type": "string", "minLength": 1, "maxLength": 40},
+        "descriptor": {"type": "string", "minLength": 1, "maxLength": 24},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
     },
     "required": ["text", "theme", "descriptor", "confidence"],
