@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from conversations import autonomy, cta, events, memory, retrieval, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
-from conversations.replies import replies_for, streams_options
+from conversations.replies import replies_for, streams_options, suggestion_deadline
 from mlops.context import CONTEXT_TURNS
 from mlops.generation import (
     GENERIC_FALLBACKS,
@@ -143,9 +143,12 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
         facts=[(hit.kind, hit.value, hit.score) for hit in found.facts],
     )
     streaming = streams_options()
+    deadline = suggestion_deadline()
     try:
         first_count = 1 if streaming else None
-        replies = replies_for(conversation, message, found, context, use_cache, first_count)
+        replies = replies_for(
+            conversation, message, found, context, use_cache, first_count, deadline=deadline
+        )
         options, is_fallback = styled(replies.options, conversation.persona), False
         versions = (replies.model_version, replies.prompt_version)
         notes = replies.notes
@@ -178,7 +181,7 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
         # The same request ran twice at once (a worker and /api/chat); the first one won.
         return SuggestionSet.objects.get(request_key=request_key)
     if streaming and not is_fallback:
-        add_remaining_options(stored, conversation, message, found, context, use_cache)
+        add_remaining_options(stored, conversation, message, found, context, use_cache, deadline)
     if request_key == auto_request_key(message.pk):
         autonomy.maybe_autosend(stored)  # only the pipeline's own set, never a regeneration
     return stored
@@ -191,6 +194,7 @@ def add_remaining_options(
     found: retrieval.RetrievedContext,
     context: ReplyContext,
     use_cache: bool,
+    deadline: float,
 ) -> None:
     """The options after the first, appended to the set the operator already sees.
 
@@ -200,7 +204,9 @@ def add_remaining_options(
     """
     wanted = settings.LLM_SUGGESTIONS - 1
     try:
-        more = replies_for(conversation, message, found, context, use_cache, wanted, offset=1)
+        more = replies_for(
+            conversation, message, found, context, use_cache, wanted, offset=1, deadline=deadline
+        )
     except Exception as exc:
         logger.warning("more options failed for message %s: %s", message.pk, exc)
         return

@@ -142,6 +142,21 @@ def sampling(conversation: Conversation, inputs: PromptInputs, offset: int = 0) 
     return params
 
 
+def suggestion_deadline() -> float:
+    """When a suggestion must be done, first option and the rest together (monotonic)."""
+    return time.monotonic() + settings.LLM_DEADLINE_SECONDS
+
+
+def time_left(deadline: float | None) -> float:
+    """The per-call timeout, shortened to what is left of the total deadline."""
+    if deadline is None:
+        return settings.LLM_TIMEOUT_SECONDS
+    left = deadline - time.monotonic()
+    if left <= 0.05:
+        raise LLMError("the suggestion deadline has passed")
+    return min(settings.LLM_TIMEOUT_SECONDS, left)
+
+
 def llm_replies(
     backend: LLMBackend,
     conversation: Conversation,
@@ -150,14 +165,16 @@ def llm_replies(
     use_cache: bool = True,
     count: int | None = None,
     offset: int = 0,
+    deadline: float | None = None,
 ) -> Replies:
     inputs = prompt_inputs(conversation, message, found)
+    timeout = time_left(deadline)
     params = sampling(conversation, inputs, offset)
     started = time.monotonic()
     complete = CompletionFn(
         backend,
         redis_client(),
-        timeout=min(settings.LLM_TIMEOUT_SECONDS, settings.LLM_DEADLINE_SECONDS),
+        timeout=timeout,
         namespace=f"{conversation.workspace_id}:{conversation.persona.name}:{offset}",
         ttl_seconds=settings.LLM_CACHE_SECONDS,
         use_cache=use_cache and settings.LLM_CACHE_SECONDS > 0,
@@ -196,6 +213,7 @@ def replies_for(
     use_cache: bool = True,
     count: int | None = None,
     offset: int = 0,
+    deadline: float | None = None,
 ) -> Replies:
     """LLM options when a backend is configured and its circuit is closed, else templates.
 
@@ -208,7 +226,9 @@ def replies_for(
     if breaker.is_open():
         raise LLMError("circuit open: the model server failed repeatedly; retrying later")
     try:
-        replies = llm_replies(backend, conversation, message, found, use_cache, count, offset)
+        replies = llm_replies(
+            backend, conversation, message, found, use_cache, count, offset, deadline
+        )
     except NoValidReply:
         raise  # the server is up; only its answer was unusable
     except LLMError:

@@ -49,7 +49,7 @@ def test_autonomy_is_off_by_default(workspace, persona):
 def test_a_confident_suggestion_is_sent_and_marked(workspace, autonomous):
     message = receive(workspace, "hey there, how are you?", "m-1")
     [sent] = auto_sent(message.conversation_id)
-    top = message.suggestion_sets.get().suggestions.order_by("position").first()
+    top = message.suggestion_sets.get().suggestions.order_by("position")[0]
     assert sent.text == top.text
     assert sent.direction == Message.Direction.OUT and sent.author is None
     assert sent.seq == message.seq + 1
