@@ -378,14 +378,18 @@ def outcome_chart(days: list[dict[str, Any]], width: int = 640, height: int = 16
             "legend": list(OUTCOME_COLOURS.items())}  # fmt: skip
 
 
+COPILOT_GROUPS = {
+    "operator": "operator__username",
+    "phase": "suggestion_set__journey_state",
+    "persona": "conversation__persona__name",
+    "model": "suggestion_set__model_version",
+    "prompt": "suggestion_set__prompt_version",
+}
+
+
 def copilot_metrics(workspace, start: date, end: date, by: str = "operator") -> list[dict]:
     """Suggestion accept / edit / reject rates, edit distance and reply time, per group."""
-    group_field = {
-        "operator": "operator__username",
-        "phase": "suggestion_set__journey_state",
-        "persona": "conversation__persona__name",
-        "model": "suggestion_set__model_version",
-    }[by]
+    group_field = COPILOT_GROUPS[by]
     decisions = OperatorDecision.objects.filter(
         workspace=workspace, created_at__date__gte=start, created_at__date__lte=end
     )

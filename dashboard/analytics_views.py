@@ -92,8 +92,8 @@ def bars(funnel: analytics.Funnel) -> list[dict]:
 def analytics_page(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
     query = parse_query(membership, request.GET)
     by = request.GET.get("copilot_by", "operator")
-    if by not in ("operator", "phase", "persona", "model"):
-        raise BadQuery("copilot_by must be operator, phase, persona or model")
+    if by not in analytics.COPILOT_GROUPS:
+        raise BadQuery("copilot_by must be one of " + ", ".join(analytics.COPILOT_GROUPS))
     funnel = analytics.funnel(membership.workspace, query)
     params = request.GET.copy()
     context = {

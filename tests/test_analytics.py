@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conversations import ingestion
-from conversations.models import Conversation, OperatorDecision, Playbook, Turn
+from conversations.models import Conversation, OperatorDecision, Playbook, SuggestionSet, Turn
 from dashboard.models import Role
 from personas.models import Persona
 from tests.conftest import make_user
@@ -138,6 +138,30 @@ def test_copilot_metrics_per_operator(manager, workspace, persona, operator):
     assert (row["accept_rate"], row["edit_rate"], row["reject_rate"]) == (0.5, 0.25, 0.25)
     assert row["autonomy_rate"] == round(2 / 3, 4)
     assert (row["mean_edit_distance"], row["mean_reply_ms"]) == (10.0, 1000)
+
+
+def test_copilot_metrics_per_prompt_version(manager, workspace, persona, operator):
+    conversation = ingestion.start_conversation(workspace, "u", "U", "hi", "creator-dm")
+    message = conversation.messages.get()
+    for prompt_version, action in [
+        ("llm-1", "accept"),
+        ("llm-1", "edit"),
+        ("skeleton-2", "reject"),
+    ]:
+        suggestion_set = SuggestionSet.objects.create(
+            workspace=workspace, conversation=conversation, message=message,
+            request_key=f"k-{prompt_version}-{action}", journey_state="rapport_building",
+            model_version="m", prompt_version=prompt_version,
+        )  # fmt: skip
+        OperatorDecision.objects.create(
+            workspace=workspace, conversation=conversation, suggestion_set=suggestion_set,
+            action=action, operator=operator, edit_distance=3 if action == "edit" else None,
+        )  # fmt: skip
+    rows = manager.get("/w/acme/analytics/?copilot_by=prompt").context["copilot"]
+    by_prompt = {
+        row["group"]: (row["total"], row["accept_rate"], row["reject_rate"]) for row in rows
+    }
+    assert by_prompt == {"llm-1": (2, 0.5, 0.0), "skeleton-2": (1, 0.0, 1.0)}
 
 
 @pytest.mark.parametrize(
