@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from pgvector.django import CosineDistance
 
@@ -27,6 +28,9 @@ SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 # HNSW visits this many candidates per search; 40 is pgvector's default, raised so that
 # filtering by persona still leaves k good rows (with iterative scans as the backstop).
 EF_SEARCH = 80
+# Up to this many chunks, a persona's own rows are read and sorted (exact, and as fast as
+# the index at 10k chunks here); above it, the HNSW index answers.
+EXACT_SCAN_MAX_CHUNKS = 20_000
 
 
 def content_hash(text: str) -> str:
@@ -140,16 +144,25 @@ class KnowledgeHit:
     similarity: float
 
 
+def chunk_count(persona: Persona) -> int:
+    return int(persona.documents.aggregate(total=Sum("chunk_count"))["total"] or 0)
+
+
 def search(
-    persona: Persona, query: str | list[float], k: int = 4, exact: bool = False
+    persona: Persona, query: str | list[float], k: int = 4, exact: bool | None = None
 ) -> list[KnowledgeHit]:
     """The persona's k chunks nearest the query, by cosine similarity.
 
     Always filtered by workspace and persona: no query can reach another tenant's chunks.
-    `exact` compares the query with every chunk of the persona: the ground truth the
-    retrieval benchmark measures HNSW's recall against.
+    `exact` compares the query with every chunk of the persona (the ground truth the
+    retrieval benchmark measures HNSW's recall against). Left to None, a persona with few
+    chunks is scanned exactly: in a table shared with bigger personas, the HNSW graph
+    would be walked past their chunks, slower than reading the persona's own and with
+    lower recall (see benchmarks/retrieval.py).
     """
     vector = embed_one(query) if isinstance(query, str) else query
+    if exact is None:
+        exact = chunk_count(persona) <= EXACT_SCAN_MAX_CHUNKS
     with filtered_vector_search(exact):
         rows = list(
             KnowledgeChunk.objects.filter(workspace_id=persona.workspace_id, persona_id=persona.pk)
