@@ -29,7 +29,13 @@ django.setup()
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from dashboard.stack import LLM_ALIAS, free_port, llm_server_command, wait_for_port  # noqa: E402
+from dashboard.stack import (  # noqa: E402
+    LLM_ALIAS,
+    LLM_SERVER_ENV,
+    free_port,
+    llm_server_command,
+    wait_for_port,
+)
 from mlops.llm import GenerationParams, OpenAICompatibleBackend  # noqa: E402
 from mlops.llm_replies import CompletionFn  # noqa: E402
 from mlops.prompts import REPLY_SCHEMA, PromptInputs, build_messages  # noqa: E402
@@ -65,7 +71,10 @@ def timed(call) -> float:
 def main(rounds: int) -> None:
     port = free_port()
     server = subprocess.Popen(
-        llm_server_command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        llm_server_command(port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **LLM_SERVER_ENV},
     )
     try:
         wait_for_port(port, "LLM server", timeout=60)

@@ -22,10 +22,11 @@ from ninja.errors import HttpError
 from conversations import ingestion, pipeline
 from conversations.models import Conversation, CtaDecision, Message
 from conversations.replies import configured_backend, guard_rules, redis_client
-from mlops.generation import ReplyContext, generate_replies
+from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
 from mlops.llm import GenerationParams, LLMError
 from mlops.llm_replies import CompletionFn, generate_options
 from mlops.prompts import PromptInputs, build_messages
+from mlops.sentiment import label_for
 from personas.models import Persona
 
 router = Router(tags=["generation"])
@@ -52,6 +53,7 @@ class OptionOut(Schema):
 
 class SentimentOut(Schema):
     label: str
+    trend: str  # the context-aware reading: steady, improving, sarcastic_positive, ...
     score: float
     emotion: str
     sarcastic: bool
@@ -96,9 +98,11 @@ def option_out(suggestion) -> OptionOut:
 
 def sentiment_out(analysis: dict) -> SentimentOut:
     context = analysis.get("context") or {}
+    score = float(context.get("effective_score", 0.0))
     return SentimentOut(
-        label=str(context.get("label", "neutral")),
-        score=float(context.get("effective_score", 0.0)),
+        label=label_for(score),  # positive / neutral / negative, as everywhere else
+        trend=str(context.get("label", "")),
+        score=score,
         emotion=str((analysis.get("emotions") or {}).get("top") or ""),
         sarcastic=bool((analysis.get("sarcasm") or {}).get("is_sarcastic")),
         guidance=str(analysis.get("guidance", "")),
@@ -232,7 +236,7 @@ def suggestions(request: HttpRequest, payload: SuggestionsIn):
     if backend is None:
         context = ReplyContext("", "", "", inputs.last_message, "neutral", inputs.persona_name)
         options = [OptionOut(**vars(o)) for o in generate_replies(context, payload.count)]
-        model_version = "template"
+        model_version = TEMPLATE_MODEL_VERSION
     else:
         options, model_version = llm_options(backend, workspace, inputs, payload)
     request_id = str(uuid.uuid4())

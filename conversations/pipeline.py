@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from conversations import autonomy, cta, events, memory, retrieval, risk, steering
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
-from conversations.replies import replies_for, streams_options, suggestion_deadline
+from conversations.replies import Replies, replies_for, streams_options, suggestion_deadline
 from mlops.context import CONTEXT_TURNS
 from mlops.generation import (
     GENERIC_FALLBACKS,
@@ -26,6 +26,7 @@ from mlops.generation import (
     ReplyOption,
     guard_reply,
 )
+from mlops.llm_replies import NoValidReply
 from mlops.perception import ModelPaths, PerceptionInput, perceive_batch
 from mlops.sentiment import label_for
 from personas.models import Persona
@@ -145,9 +146,8 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
     streaming = streams_options()
     deadline = suggestion_deadline()
     try:
-        first_count = 1 if streaming else None
-        replies = replies_for(
-            conversation, message, found, context, use_cache, first_count, deadline=deadline
+        replies = first_replies(
+            conversation, message, found, context, use_cache, streaming, deadline
         )
         options, is_fallback = styled(replies.options, conversation.persona), False
         versions = (replies.model_version, replies.prompt_version)
@@ -243,6 +243,27 @@ def append_suggestions(
         seq=suggestion_set.message.seq,
     )
     transaction.on_commit(lambda: events.publish(suggestion_set.workspace_id, event))
+
+
+def first_replies(
+    conversation: Conversation,
+    message: Message,
+    found: retrieval.RetrievedContext,
+    context: ReplyContext,
+    use_cache: bool,
+    streaming: bool,
+    deadline: float,
+) -> Replies:
+    """The first option alone when streaming; if that one sample is unusable, the whole
+    batch at once (one bad sample from a small model is not yet a failure)."""
+    if not streaming:
+        return replies_for(conversation, message, found, context, use_cache, deadline=deadline)
+    try:
+        return replies_for(conversation, message, found, context, use_cache, 1, deadline=deadline)
+    except NoValidReply:
+        return replies_for(
+            conversation, message, found, context, use_cache, offset=1, deadline=deadline
+        )
 
 
 def retrieve_or_nothing(conversation: Conversation, message: Message) -> retrieval.RetrievedContext:

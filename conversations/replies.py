@@ -24,7 +24,7 @@ from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, 
 from mlops.guardrails import Rules
 from mlops.llm import GenerationParams, LLMBackend, LLMError, OpenAICompatibleBackend
 from mlops.llm_replies import CircuitBreaker, CompletionFn, NoValidReply, generate_options
-from mlops.prompts import PROMPT_VERSION, PromptInputs, build_messages, system_prompt
+from mlops.prompts import PROMPT_VERSION, PromptInputs, build_messages, instructions
 from mlops.sentiment import label_for
 from personas.style import StyleProfile
 
@@ -119,7 +119,7 @@ def guard_rules(workspace: Workspace, inputs: PromptInputs) -> Rules:
         max_sentences=int(inputs.campaign.get("max_sentences") or 2),
         cta_allowed=inputs.cta_decision != "NEVER",
         banned_phrases=banned,
-        system_prompt=system_prompt(inputs),
+        system_prompt=instructions(inputs),
         extra_cta_terms=(offer,) if offer else (),
         speaker=inputs.persona_name,
     )

@@ -207,6 +207,11 @@ def run(argv: list[str]) -> int:
 LLM_ALIAS = "smollm2-135m-instruct"
 
 
+# OpenMP threads that spin while waiting starve every other process on a small machine
+# (measured: under 1 token/s instead of ~30 when the workers are busy); passive waits.
+LLM_SERVER_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
+
+
 def llm_server_command(port: int, threads: int = 2) -> list[str]:
     """llama-cpp-python's OpenAI-compatible server on the packaged SmolLM2 GGUF."""
     from mlops.llm import packaged_gguf_path  # Django-free: httpx and the stdlib only
@@ -235,7 +240,9 @@ def start_llm_server(stack: Stack) -> None:
     if stack.env.get("LLM_BASE_URL"):
         return
     port = free_port()
-    stack.spawn("llm", llm_server_command(port), log=stack.var_dir / "llm-server.log")
+    stack.spawn(
+        "llm", llm_server_command(port), log=stack.var_dir / "llm-server.log", env=LLM_SERVER_ENV
+    )
     wait_for_port(port, "LLM server", timeout=60)
     stack.env.update(
         {

@@ -40,7 +40,7 @@ class Rules:
     max_sentences: int = 2
     cta_allowed: bool = True
     banned_phrases: tuple[str, ...] = ()
-    # The system prompt the reply must not quote back.
+    # The instructions (system prompt and the turn's guidance) the reply must not quote.
     system_prompt: str = ""
     # The persona's own offer (its cta_concept), which counts as a CTA too.
     extra_cta_terms: tuple[str, ...] = field(default=())
@@ -70,11 +70,17 @@ def truncate_response(text: str, max_chars: int = 280, max_sentences: int = 2) -
     return cut.rstrip(",.;: ") + "…"
 
 
+def bare_words(text: str) -> list[str]:
+    """Lower-case words without punctuation: "mirroring." and "mirroring;" are one word."""
+    return re.findall(r"[\w']+", text.lower())
+
+
 def leaks_prompt(text: str, system_prompt: str) -> bool:
+    """True when the reply copies a run of LEAK_NGRAM words from the instructions."""
     if not system_prompt:
         return False
-    words = text.lower().split()
-    prompt = " ".join(system_prompt.lower().split())
+    words = bare_words(text)
+    prompt = " ".join(bare_words(system_prompt))
     return any(
         " ".join(words[i : i + LEAK_NGRAM]) in prompt for i in range(len(words) - LEAK_NGRAM + 1)
     )

@@ -103,9 +103,20 @@ class OpenAICompatibleBackend:
             single = replace(params, n=1, seed=seed)
             return self._request(messages, single, max(deadline - time.monotonic(), 0.1))
 
+        # Each sample stands alone: one that times out (llama.cpp queues them) does not
+        # throw away the ones that came back.
         with ThreadPoolExecutor(max_workers=count) as pool:
-            results = list(pool.map(one, range(count)))
-        return [text for texts in results for text in texts]
+            futures = [pool.submit(one, index) for index in range(count)]
+        texts: list[str] = []
+        errors: list[LLMError] = []
+        for future in futures:
+            try:
+                texts.extend(future.result())
+            except LLMError as exc:
+                errors.append(exc)
+        if not texts and errors:
+            raise errors[0]
+        return texts
 
     def body(self, messages: Sequence[Message], params: GenerationParams) -> dict[str, Any]:
         body: dict[str, Any] = {

@@ -36,13 +36,14 @@ def parse_option(raw: str, themes: Sequence[str] = THEMES) -> dict | None:
         return None
     text, theme = data.get("text"), data.get("theme")
     descriptor, confidence = data.get("descriptor"), data.get("confidence")
-    if not (isinstance(text, str) and text.strip() and isinstance(descriptor, str)):
+    if not (isinstance(text, str) and isinstance(descriptor, str)):
+        return None
+    # "..." and the like: the schema's shape with nothing said in it.
+    if not any(char.isalnum() for char in text):
         return None
     if theme not in themes:
         return None
     if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        return None
-    if not 0 <= confidence <= 1:
         return None
     return {
         "text": text,
@@ -111,7 +112,8 @@ def generate_options(
                 reply,
                 parsed["theme"],
                 parsed["descriptor"],
-                round(float(parsed["confidence"]), 2),
+                # llama.cpp's grammar does not enforce a number's range: clamp, don't drop.
+                round(min(max(float(parsed["confidence"]), 0.0), 1.0), 2),
                 quality_score(reply, parsed["text"], customer_message),
             )
         )

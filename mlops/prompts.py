@@ -8,7 +8,6 @@ knowledge, facts, history, the message) follows in the user message.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,11 +78,11 @@ def system_prompt(inputs: PromptInputs) -> str:
     variables = campaign.get("context_variables") or {}
     if variables:
         parts.append("Facts to use: " + "; ".join(f"{k}: {v}" for k, v in variables.items()))
+    # Fields described, not shown: small models copy an example object literally.
     parts.append(
-        "Answer with one JSON object: "
-        + json.dumps(
-            {"text": "...", "theme": "|".join(THEMES), "descriptor": "...", "confidence": 0.8}
-        )
+        "Answer with one JSON object with these fields: text (your reply to them, in your "
+        f"own words), theme (one of: {', '.join(THEMES)}), descriptor (two or three words "
+        "about the reply), confidence (a number from 0 to 1)."
     )
     return "\n".join(parts)
 
@@ -124,6 +123,19 @@ def turn_prompt(inputs: PromptInputs) -> str:
     parts.append(f"Their new message: {inputs.last_message}")
     parts.append("Write your reply.")
     return "\n".join(parts)
+
+
+def instructions(inputs: PromptInputs) -> str:
+    """Everything we told the model, without what came from the contact or the notes: what
+    a reply must never quote back (the guardrails' leak check)."""
+    offer = inputs.persona_profile.get("cta_concept", "your offer")
+    lines = [
+        system_prompt(inputs),
+        f"Goal: {inputs.journey_goal}" if inputs.journey_goal else "",
+        CTA_INSTRUCTIONS.get(inputs.cta_decision, CTA_INSTRUCTIONS["WAIT"]).format(offer=offer),
+        inputs.guidance,
+    ]
+    return "\n".join(line for line in lines if line)
 
 
 def build_messages(inputs: PromptInputs) -> list[dict[str, str]]:

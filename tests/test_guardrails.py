@@ -103,12 +103,19 @@ def test_parse_option_accepts_exactly_the_schema():
         "[]",
         json.dumps({**good, "text": " "}),
         json.dumps({**good, "theme": "sarcastic"}),
-        json.dumps({**good, "confidence": 1.5}),
+        json.dumps({**good, "text": "..."}),
         json.dumps({**good, "confidence": True}),
         json.dumps({**good, "confidence": "high"}),
         json.dumps({k: v for k, v in good.items() if k != "descriptor"}),
     ):
         assert parse_option(broken) is None, broken
+
+
+def test_a_confidence_out_of_range_is_kept_for_clamping():
+    # llama.cpp's grammar does not enforce number ranges; generate_options clamps it.
+    raw = json.dumps({"text": "hey!", "theme": "warm", "descriptor": "x", "confidence": 12})
+    parsed = parse_option(raw)
+    assert parsed is not None and parsed["confidence"] == 12
 
 
 def test_quality_score_counts_the_checks_passed():

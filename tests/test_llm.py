@@ -26,13 +26,19 @@ import redis
 from django.conf import settings
 from django.test import Client
 
-from conversations import ingestion, pipeline, retrieval
+from conversations import autonomy, ingestion, pipeline, retrieval
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion, Turn
 from conversations.replies import circuit, prompt_inputs
 from dashboard.models import ApiKey
-from dashboard.stack import LLM_ALIAS, free_port, llm_server_command, wait_for_port
-from mlops.generation import GENERIC_FALLBACKS
-from mlops.guardrails import AI_WORDING, leaks_prompt
+from dashboard.stack import (
+    LLM_ALIAS,
+    LLM_SERVER_ENV,
+    free_port,
+    llm_server_command,
+    wait_for_port,
+)
+from mlops.generation import GENERIC_FALLBACKS, TEMPLATE_MODEL_VERSION
+from mlops.guardrails import AI_WORDING, Rules, guard, leaks_prompt
 from mlops.llm import GenerationParams, OpenAICompatibleBackend
 from mlops.llm_replies import CACHE_PREFIX, CompletionFn, cache_key, parse_option
 from mlops.prompts import REPLY_SCHEMA, THEMES, PromptInputs, build_messages, system_prompt
@@ -63,7 +69,7 @@ def start_llm_server(log: Path) -> tuple[subprocess.Popen[bytes], str]:
             stdout=output,
             stderr=subprocess.STDOUT,
             # OpenMP's spinning threads crawl (~1 token/s) on a busy 2-CPU machine.
-            env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
+            env={**os.environ, **LLM_SERVER_ENV},
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -328,6 +334,11 @@ def accepted_connections(port: int) -> int:
     return sum(1 for row in rows if row[1] == local and row[3] == "01")
 
 
+# SmolLM2's end tokens (<|endoftext|>, <|im_start|>, <|im_end|>) made impossible, so the
+# blocking completion runs for its whole max_tokens.
+EOS_BANNED = {"0": -100.0, "1": -100.0, "2": -100.0}
+
+
 def occupy(url: str) -> None:
     """A long completion that holds llama.cpp's single slot until the server dies."""
     with contextlib.suppress(httpx.HTTPError):
@@ -336,11 +347,6 @@ def occupy(url: str) -> None:
             json={"prompt": "Once upon a time", "max_tokens": 1500, "logit_bias": EOS_BANNED},
             timeout=120,
         )
-
-
-# SmolLM2's end tokens (<|endoftext|>, <|im_start|>, <|im_end|>) made impossible, so the
-# blocking completion runs for its whole max_tokens.
-EOS_BANNED = {"0": -100.0, "1": -100.0, "2": -100.0}
 
 
 def test_a_server_killed_mid_request_falls_back_at_once_and_the_operator_can_reply(
@@ -475,6 +481,16 @@ def test_an_open_circuit_goes_straight_to_the_fallback_without_calling_the_serve
     assert hang_up_server.connections == 2  # the open circuit made no attempt
 
 
+# What SmolLM2 answers greedily (QA mode) to most turns: the placeholder of the example
+# object in the system prompt, copied literally.
+PLACEHOLDER_ANSWER = '{ "text": "...", "theme": "warm","descriptor": "en-US", "confidence": 0.8}'
+
+
+def test_a_placeholder_copied_from_the_prompt_is_not_an_option():
+    parsed = parse_option(PLACEHOLDER_ANSWER)
+    assert parsed is None or guard(parsed["text"], Rules())[1]
+
+
 # -- prompt injection -----------------------------------------------------------------
 
 INJECTION = (
@@ -485,6 +501,10 @@ INJECTION = (
 
 def test_a_prompt_injection_only_ever_produces_drafts(workspace, persona, llm, settings):
     settings.LLM_DETERMINISTIC = True
+    # Auto-send on for any confidence: only the injection check can hold the reply back.
+    persona.autonomy_enabled = True
+    persona.autonomy_min_confidence = 0.0
+    persona.save()
     message = receive(workspace, INJECTION, "m-1")
 
     suggestion_set = suggest(message)
@@ -496,6 +516,7 @@ def test_a_prompt_injection_only_ever_produces_drafts(workspace, persona, llm, s
     assert list(conversation.messages.values_list("pk", flat=True)) == [message.pk]
     assert not OperatorDecision.objects.filter(conversation=conversation).exists()
     assert Suggestion.objects.filter(suggestion_set=suggestion_set).exists()
+    assert autonomy.why_not(suggestion_set) == "the message tries to instruct the model"
     prompt = system_prompt(prompt_inputs(conversation, message, retrieval.RetrievedContext()))
     for text in texts_of(suggestion_set):
         assert_guarded(text)
@@ -644,7 +665,7 @@ def test_suggestions_without_a_model_come_from_templates(api, persona, no_llm):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["model_version"] == "template"
+    assert body["model_version"] == TEMPLATE_MODEL_VERSION
     # The templates have three lines for a conversation without a phase: no second page.
     assert len(body["options"]) == body["total_count"] == 3
     assert body["has_more"] is False
@@ -692,8 +713,9 @@ def check_chat_answer(body: dict) -> None:
     assert body["phase"] == conversation.journey_state == "rapport_building"
     assert body["previous_phase"] == "rapport_building"
     assert body["outcome"] == ""
-    assert set(body["sentiment"]) == {"label", "score", "emotion", "sarcastic", "guidance"}
-    assert body["sentiment"]["label"]  # the mood trajectory: steady, declining, volatile...
+    assert set(body["sentiment"]) == {"label", "trend", "score", "emotion", "sarcastic", "guidance"}
+    assert body["sentiment"]["label"] in ("positive", "neutral", "negative")
+    assert body["sentiment"]["trend"]  # the mood trajectory: steady, declining, volatile...
     assert -1 <= body["sentiment"]["score"] <= 1
     assert body["cta"]["decision"] in ("NOW", "WAIT", "NEVER")
     assert body["cta"]["introduce_cta"] is (body["cta"]["decision"] == "NOW")
