@@ -154,7 +154,7 @@ def test_the_system_message_is_the_same_across_turns_of_a_persona():
     assert one[1] != two[1]
     system = one[0]["content"]
     assert "Mia" in system and "Austin" in system and "omg stop it" in system
-    assert "Be kind." in system and '"theme"' in system
+    assert "Be kind." in system and "theme (one of: warm" in system
 
 
 def test_the_turn_message_carries_phase_cta_facts_knowledge_and_history():
