@@ -22,7 +22,14 @@ from dashboard.models import Workspace
 from mlops.generation import PROMPT_VERSION as TEMPLATE_PROMPT_VERSION
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
 from mlops.guardrails import Rules
-from mlops.llm import GenerationParams, LLMBackend, LLMError, OpenAICompatibleBackend
+from mlops.llm import (
+    GenerationParams,
+    LLMBackend,
+    LLMError,
+    OpenAICompatibleBackend,
+    packaged_gguf_path,
+    transformers_backend,
+)
 from mlops.llm_replies import CircuitBreaker, CompletionFn, NoValidReply, generate_options
 from mlops.prompts import PROMPT_VERSION, PromptInputs, build_messages, instructions
 from mlops.sentiment import label_for
@@ -44,6 +51,8 @@ def redis_client() -> redis.Redis:
 
 
 def configured_backend() -> LLMBackend | None:
+    if settings.LLM_BACKEND == "transformers":
+        return transformers_backend(settings.LLM_LOCAL_PATH or packaged_gguf_path())
     if not settings.LLM_BASE_URL:
         return None
     return OpenAICompatibleBackend(
@@ -198,7 +207,8 @@ def llm_replies(
 
 def streams_options() -> bool:
     """With an LLM, the first option is generated and shown alone, the rest follow."""
-    return bool(settings.LLM_BASE_URL) and settings.LLM_SUGGESTIONS > 1
+    uses_llm = bool(settings.LLM_BASE_URL) or settings.LLM_BACKEND == "transformers"
+    return uses_llm and settings.LLM_SUGGESTIONS > 1
 
 
 def template_replies(context: ReplyContext) -> Replies:

@@ -117,6 +117,10 @@ CELERY_BEAT_SCHEDULE = {
 # Reply suggestions. LLM_BASE_URL names an OpenAI-compatible server (vLLM on GPU nodes,
 # or the packaged CPU model that `./dev run` starts); empty means the template generator.
 LLM_BASE_URL = env_str("LLM_BASE_URL", "")
+# "transformers" runs a model in the worker process instead: LLM_LOCAL_PATH, a
+# save_pretrained folder or a .gguf file (empty: the packaged SmolLM2 GGUF).
+LLM_BACKEND = env_str("LLM_BACKEND", "openai")
+LLM_LOCAL_PATH = env_str("LLM_LOCAL_PATH", "")
 LLM_MODEL = env_str("LLM_MODEL", "smollm2-135m-instruct")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
 # json_schema for vLLM/OpenAI, json_object for llama-cpp-python's server, none for others.

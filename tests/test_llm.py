@@ -39,7 +39,12 @@ from dashboard.stack import (
 )
 from mlops.generation import GENERIC_FALLBACKS, TEMPLATE_MODEL_VERSION
 from mlops.guardrails import AI_WORDING, Rules, guard, leaks_prompt
-from mlops.llm import GenerationParams, OpenAICompatibleBackend
+from mlops.llm import (
+    GenerationParams,
+    OpenAICompatibleBackend,
+    packaged_gguf_path,
+    transformers_backend,
+)
 from mlops.llm_replies import CACHE_PREFIX, CompletionFn, cache_key, parse_option
 from mlops.prompts import REPLY_SCHEMA, THEMES, PromptInputs, build_messages, system_prompt
 from tests.conftest import stop, wait_until
@@ -759,3 +764,21 @@ def test_chat_refuses_bad_requests_with_422(api, persona, no_llm, overrides):
     response = api.post("/api/chat", {**CHAT, **overrides}, content_type="application/json")
     assert response.status_code == 422, overrides
     assert response.json()["detail"]
+
+
+# -- the in-process transformers backend ---------------------------------------------------
+
+
+def test_the_transformers_backend_runs_the_packaged_gguf_in_process():
+    """The same packaged model, dequantised into torch in this process (CPU here, CUDA on a
+    GPU node): n samples come back, and deterministic mode repeats itself."""
+    backend = transformers_backend(packaged_gguf_path())
+    messages = [{"role": "user", "content": "Say hi to Sam."}]
+
+    samples = backend.complete(messages, GenerationParams(n=2, max_tokens=8, seed=3), 120)
+    first = backend.complete(messages, GenerationParams(max_tokens=8).deterministic(), 120)
+    again = backend.complete(messages, GenerationParams(max_tokens=8).deterministic(), 120)
+
+    assert backend.device in ("cpu", "cuda")
+    assert len(samples) == 2 and all(isinstance(text, str) and text for text in samples)
+    assert first == again and first[0]
