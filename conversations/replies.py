@@ -76,16 +76,20 @@ def cta_decision_for(message: Message) -> str:
     return row.decision if row else "WAIT"
 
 
+def campaign_config(conversation: Conversation) -> dict:
+    """The campaign's prompt config with its A/B variant's settings on top."""
+    config: dict = {}
+    if conversation.campaign is not None:
+        config.update(conversation.campaign.prompt_config or {})
+    if conversation.variant is not None:
+        config.update(conversation.variant.prompt_config or {})
+    return config
+
+
 def prompt_inputs(
     conversation: Conversation, message: Message, found: RetrievedContext
 ) -> PromptInputs:
     persona = conversation.persona
-    campaign = {}
-    if conversation.variant_id and conversation.variant:
-        campaign = {**(conversation.campaign.prompt_config if conversation.campaign else {})}
-        campaign.update(conversation.variant.prompt_config or {})
-    elif conversation.campaign_id and conversation.campaign:
-        campaign = dict(conversation.campaign.prompt_config or {})
     analysis = message.analysis or {}
     state = conversation.state_spec
     return PromptInputs(
@@ -93,7 +97,7 @@ def prompt_inputs(
         persona_profile={str(k): str(v) for k, v in (persona.profile or {}).items()},
         persona_phrases=persona.phrases,
         style_notes=style_notes(persona.style_profile) if persona.apply_style else "",
-        campaign=campaign,
+        campaign=campaign_config(conversation),
         journey_state=conversation.journey_state,
         journey_goal=state.goal if state else "",
         cta_decision=cta_decision_for(message),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conversations import autonomy, decisions, ingestion, pipeline
+from conversations import autonomy, decisions, ingestion, pipeline, replies
 from conversations.models import Conversation, CtaDecision, Message, SuggestionSet
 from mlops.bad_actor import detect_bad_actor
 from mlops.models import Dataset, ModelVersion
 from mlops.primer import Turn, primer
-from personas.models import Persona
+from personas.models import Campaign, CampaignVariant, Persona
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,29 @@ def test_primer_api_and_page(api, workspace, persona, operator_client):
     panel = operator_client.get(f"/w/acme/c/{message.conversation_id}/primer/")
     assert panel.status_code == 200
     assert "data-primer-summary" in panel.content.decode()
+
+
+def test_the_prompt_takes_the_campaign_config_with_its_variant_on_top(workspace, persona):
+    campaign = Campaign.objects.create(
+        workspace=workspace,
+        slug="spring",
+        name="Spring",
+        prompt_config={"compliance_text": "Be kind.", "max_sentences": 2, "language": "en"},
+    )
+    variant = CampaignVariant.objects.create(
+        campaign=campaign, name="short", prompt_config={"max_sentences": 1}
+    )
+    result = ingestion.ingest(
+        workspace, ingestion.InboundMessage("api", "m-1", "c-1", "Sam", "Mia", "hi", "spring")
+    )
+    conversation = Conversation.objects.get(pk=result.conversation_id)
+    Conversation.objects.filter(pk=conversation.pk).update(variant=variant)
+    conversation.refresh_from_db()
+
+    config = replies.campaign_config(conversation)
+
+    assert config == {"compliance_text": "Be kind.", "max_sentences": 1, "language": "en"}
+    plain = ingestion.ingest(
+        workspace, ingestion.InboundMessage("api", "m-2", "c-2", "Jo", "Mia", "hi")
+    )
+    assert replies.campaign_config(Conversation.objects.get(pk=plain.conversation_id)) == {}
