@@ -31,9 +31,9 @@ from django.conf import settings  # noqa: E402
 
 from dashboard.stack import (  # noqa: E402
     LLM_ALIAS,
-    LLM_SERVER_ENV,
     free_port,
     llm_server_command,
+    llm_server_env,
     wait_for_port,
 )
 from mlops.llm import GenerationParams, OpenAICompatibleBackend  # noqa: E402
@@ -74,7 +74,7 @@ def main(rounds: int) -> None:
         llm_server_command(port),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **LLM_SERVER_ENV},
+        env={**os.environ, **llm_server_env(port)},
     )
     try:
         wait_for_port(port, "LLM server", timeout=60)

@@ -212,6 +212,12 @@ LLM_ALIAS = "smollm2-135m-instruct"
 LLM_SERVER_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 
 
+def llm_server_env(port: int) -> dict[str, str]:
+    """llama-cpp-python's server also reads PORT and HOST from the environment, where they
+    win over its flags; ours (PORT is the web server's) must not leak into it."""
+    return {**LLM_SERVER_ENV, "PORT": str(port), "HOST": "127.0.0.1"}
+
+
 def llm_server_command(port: int, threads: int = 2) -> list[str]:
     """llama-cpp-python's OpenAI-compatible server on the packaged SmolLM2 GGUF."""
     from mlops.llm import packaged_gguf_path  # Django-free: httpx and the stdlib only
@@ -241,7 +247,10 @@ def start_llm_server(stack: Stack) -> None:
         return
     port = free_port()
     stack.spawn(
-        "llm", llm_server_command(port), log=stack.var_dir / "llm-server.log", env=LLM_SERVER_ENV
+        "llm",
+        llm_server_command(port),
+        log=stack.var_dir / "llm-server.log",
+        env=llm_server_env(port),
     )
     wait_for_port(port, "LLM server", timeout=60)
     stack.env.update(
@@ -337,9 +346,15 @@ def print_banner(
     print("\n".join(lines), flush=True)
 
 
+# Children the product keeps working without: when the model server goes, suggestions
+# fall back to the journey's human-sounding lines and operators carry on.
+OPTIONAL_CHILDREN = {"llm"}
+
+
 def supervise(stack: Stack) -> int:
-    """Wait until Ctrl-C or until any child dies; either way stop everything."""
+    """Wait until Ctrl-C or until a needed child dies; either way stop everything."""
     stopping = False
+    reported: set[str] = set()
 
     def on_signal(signum: int, _frame: object) -> None:
         nonlocal stopping
@@ -349,9 +364,15 @@ def supervise(stack: Stack) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     while not stopping:
         for name, proc in stack.children:
-            if proc.poll() is not None:
-                print(f"{name} exited with {proc.returncode}; stopping the stack", flush=True)
-                return 1
+            if proc.poll() is None:
+                continue
+            if name in OPTIONAL_CHILDREN:
+                if name not in reported:
+                    reported.add(name)
+                    print(f"{name} exited; suggestions fall back until it is back", flush=True)
+                continue
+            print(f"{name} exited with {proc.returncode}; stopping the stack", flush=True)
+            return 1
         time.sleep(0.5)
     print("stopping...", flush=True)
     return 0

@@ -32,9 +32,9 @@ from conversations.replies import circuit, prompt_inputs
 from dashboard.models import ApiKey
 from dashboard.stack import (
     LLM_ALIAS,
-    LLM_SERVER_ENV,
     free_port,
     llm_server_command,
+    llm_server_env,
     wait_for_port,
 )
 from mlops.generation import GENERIC_FALLBACKS, TEMPLATE_MODEL_VERSION
@@ -74,7 +74,7 @@ def start_llm_server(log: Path) -> tuple[subprocess.Popen[bytes], str]:
             stdout=output,
             stderr=subprocess.STDOUT,
             # OpenMP's spinning threads crawl (~1 token/s) on a busy 2-CPU machine.
-            env={**os.environ, **LLM_SERVER_ENV},
+            env={**os.environ, **llm_server_env(port)},
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
