@@ -187,6 +187,10 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
     return stored
 
 
+# How many times the options after the first are asked for before the set stays short.
+MORE_ATTEMPTS = 3
+
+
 def add_remaining_options(
     suggestion_set: SuggestionSet,
     conversation: Conversation,
@@ -200,19 +204,28 @@ def add_remaining_options(
 
     The first option is already on screen; if these fail, the operator still has it, so
     a failure here is logged and counted by the circuit breaker but not as a conversation
-    error.
+    error. Samples lost to the guardrails or to de-duplication are asked for again, a
+    bounded number of times and within the same deadline, so the set reaches N options.
     """
-    wanted = settings.LLM_SUGGESTIONS - 1
-    try:
-        more = replies_for(
-            conversation, message, found, context, use_cache, wanted, offset=1, deadline=deadline
-        )
-    except Exception as exc:
-        logger.warning("more options failed for message %s: %s", message.pk, exc)
-        return
-    shown = {s.lower() for s in suggestion_set.suggestions.values_list("text", flat=True)}
-    fresh = [o for o in styled(more.options, conversation.persona) if o.text.lower() not in shown]
-    append_suggestions(suggestion_set, fresh, more.model_version, more.prompt_version)
+    # Deterministic mode repeats itself: asking again would only bring the same duplicates.
+    attempts = 1 if settings.LLM_DETERMINISTIC else MORE_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        wanted = settings.LLM_SUGGESTIONS - suggestion_set.suggestions.count()
+        if wanted <= 0:
+            return
+        try:
+            more = replies_for(
+                conversation, message, found, context, use_cache, wanted,
+                offset=attempt, deadline=deadline,
+            )  # fmt: skip
+        except Exception as exc:
+            logger.warning("more options failed for message %s: %s", message.pk, exc)
+            return
+        shown = {s.lower() for s in suggestion_set.suggestions.values_list("text", flat=True)}
+        fresh = [
+            o for o in styled(more.options, conversation.persona) if o.text.lower() not in shown
+        ]
+        append_suggestions(suggestion_set, fresh[:wanted], more.model_version, more.prompt_version)
 
 
 @transaction.atomic
