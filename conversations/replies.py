@@ -33,7 +33,7 @@ from mlops.llm import (
 from mlops.llm_replies import CircuitBreaker, CompletionFn, NoValidReply, generate_options
 from mlops.prompts import PROMPT_VERSION, PromptInputs, build_messages, instructions
 from mlops.sentiment import label_for
-from personas.style import StyleProfile
+from personas.style import StyleProfile, describe_style
 
 logger = logging.getLogger(__name__)
 
@@ -113,15 +113,7 @@ def prompt_inputs(
 
 
 def style_notes(profile: dict) -> str:
-    if not profile:
-        return ""
-    style = StyleProfile.from_dict(profile)
-    phrases = ", ".join(style.common_phrases[:5])
-    return (
-        f"{style.capitalization} capitalization, {style.punctuation_style} punctuation, "
-        f"about {style.avg_length} characters, {'with' if style.emoji_usage else 'no'} emoji"
-        + (f", phrases like {phrases}" if phrases else "")
-    )
+    return describe_style(StyleProfile.from_dict(profile)) if profile else ""
 
 
 def guard_rules(workspace: Workspace, inputs: PromptInputs) -> Rules:

@@ -880,3 +880,13 @@ def apply_creator_style(text: str, style: CreatorStyle) -> str:
     emoji = next((e for e in style.signature_emojis if e.strip()), None)
     suffix = f" {emoji.strip()}" if emoji and not _emojis(styled) else ""
     return _fit(styled, suffix)
+
+
+def describe_style(style: StyleProfile) -> str:
+    """The profile in words, for a prompt: what an LLM rewrite or suggestion should match."""
+    phrases = ", ".join(style.common_phrases[:5])
+    return (
+        f"{style.capitalization} capitalization, {style.punctuation_style} punctuation, "
+        f"about {style.avg_length} characters, {'with' if style.emoji_usage else 'no'} emoji"
+        + (f", phrases like {phrases}" if phrases else "")
+    )

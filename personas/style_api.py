@@ -1,8 +1,9 @@
 """Seed 002's style endpoints: per-contact style profiles and the creator's flirty style.
 
 Profiles are learned by rules (personas.style) and stored per workspace. Applying a style
-is rule-based; `use_llm: true` asks for an LLM rewrite, which needs an LLM backend
-(LLM_BASE_URL) and is refused with 503 when none is configured.
+is rule-based; `use_llm: true` asks the LLM backend (LLM_BASE_URL) to rewrite the reply
+instead, vetted by the guardrails, with the rules' version when the model fails; without
+a backend it is refused with 503.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from mlops.guardrails import Rules, guard
+from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend
 from personas.models import CreatorStyle, StyleProfile
 from personas.style import (
     CreatorStyle as CreatorStyleData,
@@ -25,6 +28,7 @@ from personas.style import (
 from personas.style import (
     apply_creator_style,
     apply_style,
+    describe_style,
     learn_creator_style,
     learn_style,
     merge_style,
@@ -124,14 +128,47 @@ def get_style(request: HttpRequest, user_id: str, contact_id: str):
 )
 def apply(request: HttpRequest, payload: ApplyIn):
     row = stored_profile(request, payload.user_id, payload.contact_id)
-    if payload.use_llm and not getattr(settings, "LLM_BASE_URL", ""):
+    if payload.use_llm and not settings.LLM_BASE_URL:
         raise HttpError(503, "use_llm needs an LLM backend (LLM_BASE_URL); none is configured")
     profile = StyleProfileData.from_dict(row.profile)
-    return {
+    answer = {
         "styled_response": apply_style(payload.response, profile),
         "original_response": payload.response,
         "profile_used": row.profile,
+        "method": "rules",
     }
+    if payload.use_llm:
+        try:
+            answer.update(styled_response=llm_rewrite(payload.response, profile), method="llm")
+        except LLMError as exc:
+            # The rules' version is still a styled reply; say why the model's is missing.
+            answer["llm_error"] = str(exc)[:300]
+    return answer
+
+
+def llm_rewrite(response: str, profile: StyleProfileData) -> str:
+    """The model rewrites the reply in the style; the guardrails vet what it wrote."""
+    backend = OpenAICompatibleBackend(
+        base_url=settings.LLM_BASE_URL,
+        default_model=settings.LLM_MODEL,
+        structured="none",
+        api_key=settings.LLM_API_KEY,
+    )
+    messages = [
+        {
+            "role": "system",
+            "content": "Rewrite the message in this style: "
+            + describe_style(profile)
+            + ". Keep its meaning. Answer with the rewritten message only.",
+        },
+        {"role": "user", "content": response},
+    ]
+    params = GenerationParams(max_tokens=80, temperature=0.3)
+    [text] = backend.complete(messages, params, settings.LLM_TIMEOUT_SECONDS)
+    styled, reason = guard(text, Rules(max_chars=settings.SUGGESTION_MAX_CHARS, max_sentences=3))
+    if reason:
+        raise LLMError(f"the rewrite was refused by the guardrails: {reason}")
+    return styled
 
 
 @router.delete(

@@ -782,3 +782,45 @@ def test_the_transformers_backend_runs_the_packaged_gguf_in_process():
     assert backend.device in ("cpu", "cuda")
     assert len(samples) == 2 and all(isinstance(text, str) and text for text in samples)
     assert first == again and first[0]
+
+
+# -- seed 002's style apply with use_llm ----------------------------------------------------
+
+STYLE_SAMPLES = [
+    {"input": "How are you?", "output": "Good! You?"},
+    {"input": "Meeting tomorrow?", "output": "yep, see you there"},
+]
+FORMAL = "I am doing well, thank you for asking."
+
+
+def learn_and_apply(api) -> dict:
+    learned = api.post(
+        "/api/style/learn",
+        {"user_id": "u-1", "contact_id": "c-1", "samples": STYLE_SAMPLES},
+        content_type="application/json",
+    )
+    assert learned.status_code == 200
+    response = api.post(
+        "/api/style/apply",
+        {"user_id": "u-1", "contact_id": "c-1", "response": FORMAL, "use_llm": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_style_apply_with_use_llm_asks_the_model_and_vets_its_rewrite(api, llm):
+    body = learn_and_apply(api)
+    assert body["original_response"] == FORMAL
+    if body["method"] == "llm":
+        assert_guarded(body["styled_response"])
+        assert "llm_error" not in body
+    else:  # the 135M model's rewrite was refused: the rules' version, and why
+        assert body["method"] == "rules" and body["llm_error"]
+
+
+def test_style_apply_falls_back_to_the_rules_when_the_model_is_down(api, dead_llm):
+    body = learn_and_apply(api)
+    assert body["method"] == "rules"
+    assert "unreachable" in body["llm_error"]
+    assert body["styled_response"] and body["styled_response"] != FORMAL
