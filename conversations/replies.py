@@ -13,9 +13,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-import redis
 from django.conf import settings
 
+from conversations.connectors import redis_client
 from conversations.models import Conversation, CtaDecision, Message
 from conversations.retrieval import RetrievedContext
 from dashboard.models import Workspace
@@ -44,10 +44,6 @@ class Replies:
     model_version: str
     prompt_version: str
     notes: dict  # what happened: cached, dropped samples, the error that forced a fallback
-
-
-def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def configured_backend() -> LLMBackend | None:

@@ -144,27 +144,34 @@ class OpenAICompatibleBackend:
             body["response_format"] = {"type": "json_object", "schema": params.json_schema}
         return body
 
-    def _request(
-        self, messages: Sequence[Message], params: GenerationParams, timeout: float
-    ) -> list[str]:
+    def post(self, path: str, body: dict[str, Any], timeout: float) -> Any:
+        """POST to the server and return its JSON; every failure becomes an LLMError."""
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
             response = self.client.post(
-                f"{self.base_url.rstrip('/')}/v1/chat/completions",
-                json=self.body(messages, params),
+                f"{self.base_url.rstrip('/')}{path}",
+                json=body,
                 headers=headers,
                 timeout=httpx.Timeout(timeout),
             )
             response.raise_for_status()
-            choices = response.json()["choices"]
-            return [str(choice["message"]["content"] or "") for choice in choices]
+            return response.json()
         except httpx.TimeoutException as exc:
             raise LLMError(f"{self.name} timed out after {timeout:.1f}s") from exc
         except httpx.HTTPStatusError as exc:
             raise LLMError(f"{self.name} answered HTTP {exc.response.status_code}") from exc
         except httpx.HTTPError as exc:
             raise LLMError(f"{self.name} unreachable: {exc}") from exc
-        except (KeyError, TypeError, ValueError) as exc:
+        except ValueError as exc:
+            raise LLMError(f"{self.name} answered something that is not JSON") from exc
+
+    def _request(
+        self, messages: Sequence[Message], params: GenerationParams, timeout: float
+    ) -> list[str]:
+        data = self.post("/v1/chat/completions", self.body(messages, params), timeout)
+        try:
+            return [str(choice["message"]["content"] or "") for choice in data["choices"]]
+        except (KeyError, TypeError) as exc:
             raise LLMError(f"{self.name} broke the protocol: {exc!r}") from exc
 
 
@@ -180,7 +187,7 @@ def complete_prompt(
     backend: OpenAICompatibleBackend, prompt: str, params: GenerationParams, timeout: float
 ) -> TextCompletion:
     """A raw-prompt completion (POST /v1/completions), as seed 002's /generate takes."""
-    body = {
+    body: dict[str, Any] = {
         "model": params.model or backend.default_model,
         "prompt": prompt,
         "max_tokens": params.max_tokens,
@@ -194,16 +201,8 @@ def complete_prompt(
         body["seed"] = params.seed
     if params.stop:
         body["stop"] = list(params.stop)
-    headers = {"Authorization": f"Bearer {backend.api_key}"} if backend.api_key else {}
+    data = backend.post("/v1/completions", body, timeout)
     try:
-        response = backend.client.post(
-            f"{backend.base_url.rstrip('/')}/v1/completions",
-            json=body,
-            headers=headers,
-            timeout=httpx.Timeout(timeout),
-        )
-        response.raise_for_status()
-        data = response.json()
         choice = data["choices"][0]
         usage = data.get("usage") or {}
         return TextCompletion(
@@ -211,12 +210,6 @@ def complete_prompt(
             int(usage.get("completion_tokens") or 0),
             mean_probability((choice.get("logprobs") or {}).get("token_logprobs")),
         )
-    except httpx.TimeoutException as exc:
-        raise LLMError(f"{backend.name} timed out after {timeout:.1f}s") from exc
-    except httpx.HTTPStatusError as exc:
-        raise LLMError(f"{backend.name} answered HTTP {exc.response.status_code}") from exc
-    except httpx.HTTPError as exc:
-        raise LLMError(f"{backend.name} unreachable: {exc}") from exc
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise LLMError(f"{backend.name} broke the protocol: {exc!r}") from exc
 

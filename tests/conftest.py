@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.test import Client
 
+from conversations import ingestion, pipeline
+from conversations.models import Message
 from dashboard.health import QUEUES
 from dashboard.models import ApiKey, Membership, Role, Workspace
 from dashboard.stack import free_port, wait_for_port, web_server_command
@@ -214,3 +216,14 @@ def wait_until(predicate, timeout: float = 15, interval: float = 0.1):
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=10) as client:
         yield client
+
+
+def receive(workspace, text: str, external_id: str, contact: str = "c-1") -> Message:
+    """An inbound message to Mia, stored and perceived (analysis, memory, steering, CTA)."""
+    result = ingestion.ingest(
+        workspace, ingestion.InboundMessage("api", external_id, contact, "Sam", "Mia", text)
+    )
+    message = Message.objects.select_related("conversation__contact").get(pk=result.message_id)
+    pipeline.perceive(message)
+    message.refresh_from_db()
+    return message

@@ -10,6 +10,7 @@ from mlops.bad_actor import detect_bad_actor
 from mlops.models import Dataset, ModelVersion
 from mlops.primer import Turn, primer
 from personas.models import Campaign, CampaignVariant, Persona
+from tests.conftest import receive as perceived
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +24,8 @@ def autonomous(persona):
 
 
 def receive(workspace, text: str, external_id: str) -> Message:
-    result = ingestion.ingest(
-        workspace, ingestion.InboundMessage("api", external_id, "c-1", "Sam", "Mia", text)
-    )
-    message = Message.objects.select_related("conversation__contact").get(pk=result.message_id)
-    pipeline.perceive(message)
+    """Perceived, then answered by the pipeline's own suggestion run (which may auto-send)."""
+    message = perceived(workspace, text, external_id)
     pipeline.suggest(message, pipeline.auto_request_key(message.pk))
     return message
 

@@ -14,6 +14,7 @@ from conversations.models import ContactFact, Conversation, FactCorrection, Memo
 from personas import knowledge
 from personas.folder_sync import parse_profile, sync_root
 from personas.models import KnowledgeChunk, KnowledgeDocument, Persona
+from tests.conftest import receive
 
 pytestmark = pytest.mark.django_db
 
@@ -228,16 +229,6 @@ def test_an_edit_reaches_the_next_suggestion_without_a_restart(folder, workspace
 
 
 # -- contact memory ------------------------------------------------------------------
-
-
-def receive(workspace, text: str, external_id: str, contact: str = "c-1") -> Message:
-    result = ingestion.ingest(
-        workspace, ingestion.InboundMessage("api", external_id, contact, "Sam", "Mia", text)
-    )
-    message = Message.objects.select_related("conversation__contact").get(pk=result.message_id)
-    pipeline.perceive(message)
-    message.refresh_from_db()
-    return message
 
 
 def test_the_memory_stage_stores_facts_vectors_and_sentiment(workspace, persona):

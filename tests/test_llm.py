@@ -26,7 +26,7 @@ import redis
 from django.conf import settings
 from django.test import Client
 
-from conversations import autonomy, ingestion, pipeline, retrieval
+from conversations import autonomy, pipeline, retrieval
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion, Turn
 from conversations.replies import circuit, prompt_inputs
 from dashboard.models import ApiKey
@@ -47,7 +47,7 @@ from mlops.llm import (
 )
 from mlops.llm_replies import CACHE_PREFIX, CompletionFn, cache_key, parse_option
 from mlops.prompts import REPLY_SCHEMA, THEMES, PromptInputs, build_messages, system_prompt
-from tests.conftest import stop, wait_until
+from tests.conftest import receive, stop, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -183,17 +183,6 @@ def hang_up_server() -> Iterator[HangUpServer]:
         yield server
     finally:
         server.close()
-
-
-def receive(workspace, text: str, external_id: str, contact: str = "c-1") -> Message:
-    """An inbound message stored and perceived (analysis, memory, steering, CTA)."""
-    result = ingestion.ingest(
-        workspace, ingestion.InboundMessage("api", external_id, contact, "Sam", "Mia", text)
-    )
-    message = Message.objects.select_related("conversation__contact").get(pk=result.message_id)
-    pipeline.perceive(message)
-    message.refresh_from_db()
-    return message
 
 
 def suggest(message: Message, request_key: str = ""):

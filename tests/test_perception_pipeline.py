@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conversations import ingestion, pipeline
-from conversations.models import Conversation, Message, ModerationAction, RedFlagPattern
+from conversations import pipeline
+from conversations.models import Conversation, ModerationAction, RedFlagPattern
 from dashboard.models import Role
-from tests.conftest import make_user
+from tests.conftest import make_user, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +18,6 @@ SCAMMER_LINES = [
     "my bank doesn't allow venmo",
     "can you send me your bank details so I can pay",
 ]
-
-
-def receive(workspace, text: str, external_id: str, contact: str = "c-1") -> Message:
-    result = ingestion.ingest(
-        workspace, ingestion.InboundMessage("api", external_id, contact, "Sam", "Mia", text)
-    )
-    message = Message.objects.select_related("conversation__contact").get(pk=result.message_id)
-    pipeline.perceive(message)
-    message.refresh_from_db()
-    return message
 
 
 def test_every_inbound_message_is_perceived_and_timed(workspace, persona):
