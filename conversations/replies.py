@@ -33,6 +33,7 @@ from mlops.llm import (
 from mlops.llm_replies import CircuitBreaker, CompletionFn, NoValidReply, generate_options
 from mlops.prompts import PROMPT_VERSION, PromptInputs, build_messages, instructions
 from mlops.sentiment import label_for
+from personas.models import Persona
 from personas.style import StyleProfile, describe_style
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,15 @@ class Replies:
     notes: dict  # what happened: cached, dropped samples, the error that forced a fallback
 
 
-def configured_backend() -> LLMBackend | None:
+def configured_backend(persona: Persona | None = None) -> LLMBackend | None:
+    """The persona's fine-tuned adapter when it has one served in-process, else the
+    configured model (a server by URL, or transformers in this process), else None."""
+    if persona is not None and persona.adapter_id is not None:
+        from conversations.adapters import adapter_backend
+
+        backend = adapter_backend(persona)
+        if backend is not None:
+            return backend
     if settings.LLM_BACKEND == "transformers":
         return transformers_backend(settings.LLM_LOCAL_PATH or packaged_gguf_path())
     if not settings.LLM_BASE_URL:
@@ -83,18 +92,24 @@ def campaign_config(conversation: Conversation) -> dict:
 
 
 def prompt_inputs(
-    conversation: Conversation, message: Message, found: RetrievedContext
+    conversation: Conversation,
+    message: Message,
+    found: RetrievedContext,
+    journey_state: str | None = None,
 ) -> PromptInputs:
+    """The prompt's values; journey_state: the phase the message was answered in, when
+    rebuilding the prompt of an earlier turn (training data), else the current one."""
     persona = conversation.persona
     analysis = message.analysis or {}
-    state = conversation.state_spec
+    phase = journey_state or conversation.journey_state
+    state = conversation.playbook.spec.states.get(phase)
     return PromptInputs(
         persona_name=persona.name,
         persona_profile={str(k): str(v) for k, v in (persona.profile or {}).items()},
         persona_phrases=persona.phrases,
         style_notes=style_notes(persona.style_profile) if persona.apply_style else "",
         campaign=campaign_config(conversation),
-        journey_state=conversation.journey_state,
+        journey_state=phase,
         journey_goal=state.goal if state else "",
         cta_decision=cta_decision_for(message),
         sentiment_label=label_for(analysis.get("context", {}).get("effective_score", 0.0)),
@@ -221,7 +236,7 @@ def replies_for(
 
     Raises LLMError when the LLM was tried and failed: the caller falls back and counts it.
     """
-    backend = configured_backend()
+    backend = configured_backend(conversation.persona)
     if backend is None:
         return template_replies(context)
     breaker = circuit()

@@ -70,6 +70,16 @@ class RetrievedContext:
     def as_json(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict) -> RetrievedContext:
+        """What a SuggestionSet stored: the context its prompt was built from."""
+        return cls(
+            knowledge=[knowledge.KnowledgeHit(**hit) for hit in data.get("knowledge", [])],
+            facts=[FactHit(**hit) for hit in data.get("facts", [])],
+            memories=[MemoryHit(**hit) for hit in data.get("memories", [])],
+            history=[HistoryHit(**hit) for hit in data.get("history", [])],
+        )
+
 
 def decay(when: datetime, now: datetime, half_life_days: float = HALF_LIFE_DAYS) -> float:
     age_days = max((now - when).total_seconds(), 0.0) / 86400

@@ -10,7 +10,7 @@ from django.db import connection
 
 from mlops.generation import TEMPLATE_MODEL_VERSION
 
-QUEUES = ("default", "ml", "llm")
+QUEUES = ("default", "ml", "llm", "train")
 
 
 def database_ok() -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_PORT = 8000
-WORKER_QUEUES = ("default", "ml", "llm")
+WORKER_QUEUES = ("default", "ml", "llm", "train")
 
 
 @dataclass

@@ -5,6 +5,7 @@ from django.urls import path
 from dashboard import (
     analytics_views,
     cta_views,
+    finetune_views,
     journey_views,
     memory_views,
     persona_views,
@@ -30,6 +31,37 @@ urlpatterns = [
     path("w/<slug:slug>/analytics/export.csv", analytics_views.analytics_csv, name="analytics_csv"),
     path("w/<slug:slug>/analytics/ab/", analytics_views.ab_results, name="ab_results"),
     path("w/<slug:slug>/models/", cta_views.models_page, name="models"),
+    path("w/<slug:slug>/fine-tuning/", finetune_views.finetune_page, name="finetune"),
+    path(
+        "w/<slug:slug>/fine-tuning/datasets/",
+        finetune_views.build_dataset,
+        name="finetune_build",
+    ),
+    path(
+        "w/<slug:slug>/fine-tuning/datasets/<int:dataset_id>/download/",
+        finetune_views.download_dataset,
+        name="finetune_download",
+    ),
+    path(
+        "w/<slug:slug>/fine-tuning/datasets/<int:dataset_id>/train/",
+        finetune_views.start_training,
+        name="finetune_train",
+    ),
+    path(
+        "w/<slug:slug>/fine-tuning/jobs/<int:job_id>/cancel/",
+        finetune_views.cancel_job,
+        name="finetune_cancel",
+    ),
+    path(
+        "w/<slug:slug>/fine-tuning/jobs/<int:job_id>/deploy/",
+        finetune_views.deploy_job,
+        name="finetune_deploy",
+    ),
+    path(
+        "w/<slug:slug>/fine-tuning/personas/<int:persona_id>/rollback/",
+        finetune_views.rollback_persona,
+        name="finetune_rollback",
+    ),
     path("w/<slug:slug>/models/retrain/", cta_views.retrain, name="retrain"),
     path(
         "w/<slug:slug>/models/<int:version_id>/status/",

@@ -1,22 +1,68 @@
-"""Seed 002-style training endpoints and CTA decisions, per workspace (X-API-Key)."""
+"""Seed 002-style training endpoints (CTA models and persona LoRA adapters), reply datasets
+and CTA decisions, per workspace (X-API-Key)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.apps import apps
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from mlops import cta, registry
-from mlops.models import ModelVersion, TrainingJob
+from mlops import cta, lora_training, registry
+from mlops.datasets import (
+    PARTS,
+    EmptyDataset,
+    ReplyDatasetOptions,
+    create_reply_dataset,
+    create_sample_dataset,
+)
+from mlops.models import Dataset, ModelVersion, TrainingJob
 
 router = Router(tags=["models"])
 
 
+class LoraSample(Schema):
+    """Seed 002's training sample."""
+
+    input: str = Field(..., min_length=1, max_length=8000, pattern=r"\S")
+    output: str = Field(..., min_length=1, max_length=2000, pattern=r"\S")
+    quality: float = Field(1.0, ge=0, le=1)
+
+
 class TrainingStart(Schema):
-    kind: str = Field("cta", pattern="^cta$")
+    kind: str = Field("cta", pattern="^(cta|lora)$")
+    # LoRA jobs: a stored dataset, or seed 002's samples; the persona the adapter is for.
+    dataset_id: int | None = None
+    samples: list[LoraSample] | None = Field(None, max_length=5000)
+    persona_id: int | None = None
+    base_model: str | None = Field(None, max_length=300)
+    # Seed 002's hyperparameters (defaults: mlops.lora.LORA_DEFAULTS).
+    epochs: int | None = Field(None, ge=1, le=20)
+    learning_rate: float | None = Field(None, gt=0, le=1)
+    lora_rank: int | None = Field(None, ge=1, le=256)
+    lora_alpha: int | None = Field(None, ge=1, le=1024)
+    lora_dropout: float | None = Field(None, ge=0, lt=1)
+    batch_size: int | None = Field(None, ge=1, le=64)
+    gradient_accumulation: int | None = Field(None, ge=1, le=64)
+    max_seq_length: int | None = Field(None, ge=64, le=8192)
+    use_4bit: bool | None = None
+    max_steps: int | None = Field(None, ge=1, le=100000)
+
+
+class ReplyDatasetIn(Schema):
+    persona_id: int | None = None
+    include_manual: bool = False
+    scrub_pii: bool = True
+    eval_fraction: float = Field(0.2, ge=0, le=0.5)
+    history_turns: int = Field(6, ge=0, le=30)
+    weight_accept: float = Field(1.0, ge=0, le=1)
+    weight_edit: float = Field(1.0, ge=0, le=1)
+    weight_manual: float = Field(0.5, ge=0, le=1)
 
 
 class DecideIn(Schema):
@@ -31,10 +77,14 @@ def job_status(job: TrainingJob) -> dict:
     result = job.result
     return {
         "job_id": str(job.job_id),
+        "kind": job.kind,
         "status": job.status,
-        "progress": job.progress,
+        "progress": round(job.progress, 1),
         "stage": job.stage,
+        "output_path": result.artifact if result and job.kind == "lora" else None,
         "error": job.error or None,
+        "persona_id": job.persona_id,
+        "dataset_id": job.dataset_id,
         "promoted": job.promoted,
         "gate": job.gate or None,
         "model_version": result.version if result else None,
@@ -42,16 +92,62 @@ def job_status(job: TrainingJob) -> dict:
     }
 
 
-@router.post("/training/start", response={202: dict}, summary="Queue a CTA training job")
+@router.post(
+    "/training/start",
+    response={202: dict},
+    summary="Queue a training job: kind 'cta' (CTA classifier) or 'lora' (persona adapter)",
+)
 def start_training(request: HttpRequest, payload: TrainingStart):
+    workspace_id = request.auth.pk  # type: ignore[attr-defined]
+    if payload.kind == "lora":
+        job = start_lora(workspace_id, payload)
+        return Status(202, {"job_id": str(job.job_id), "status": job.status, "kind": job.kind})
     from mlops.tasks import train_cta
 
-    job = TrainingJob.objects.create(kind=payload.kind, workspace_id=request.auth.pk)  # type: ignore[attr-defined]
+    job = TrainingJob.objects.create(kind=payload.kind, workspace_id=workspace_id)
     train_cta.delay(job.pk)
-    return Status(202, {"job_id": str(job.job_id), "status": job.status})
+    return Status(202, {"job_id": str(job.job_id), "status": job.status, "kind": job.kind})
 
 
-@router.get("/training/status/{job_id}", summary="Progress, status, error and metrics")
+def start_lora(workspace_id: int, payload: TrainingStart) -> TrainingJob:
+    if (payload.dataset_id is None) == (payload.samples is None):
+        raise HttpError(422, "give either dataset_id or samples for a lora job")
+    if payload.base_model and payload.base_model != base_model_name():
+        raise HttpError(
+            422, f"base_model: this server trains {base_model_name()!r} (LORA_BASE_MODEL)"
+        )
+    dataset = None
+    if payload.dataset_id is not None:
+        dataset = Dataset.objects.filter(
+            pk=payload.dataset_id, kind="replies", workspace_id=workspace_id
+        ).first()
+        if dataset is None:
+            raise HttpError(404, "dataset_id: no such reply dataset in this workspace")
+    persona_id = payload.persona_id or (dataset.persona_id if dataset else None)
+    if persona_id is None or not persona_exists(workspace_id, persona_id):
+        raise HttpError(422, "persona_id: name a persona of this workspace for the adapter")
+    with transaction.atomic():
+        if dataset is None:
+            samples = [s.dict() for s in payload.samples or []]
+            if len(samples) < 2:
+                raise HttpError(422, "samples: at least two (one is held out to evaluate)")
+            dataset = create_sample_dataset(workspace_id, persona_id, samples, None)
+        return lora_training.queue(workspace_id, persona_id, dataset, payload.dict())
+
+
+def persona_exists(workspace_id: int, persona_id: int) -> bool:
+    # Looked up by name: mlops sits below the app that owns personas.
+    persona = apps.get_model("personas", "Persona")
+    return bool(persona.objects.filter(pk=persona_id, workspace_id=workspace_id).exists())
+
+
+def base_model_name() -> str:
+    from django.conf import settings
+
+    return settings.LORA_BASE_MODEL or "SmolLM2-135M-Instruct"
+
+
+@router.get("/training/status/{job_id}", summary="Progress, status, error, metrics and gate")
 def training_status(request: HttpRequest, job_id: UUID):
     return job_status(job_for(request, job_id))
 
@@ -65,13 +161,151 @@ def cancel_training(request: HttpRequest, job_id: UUID):
     return {"job_id": str(job.job_id), "status": TrainingJob.Status.CANCELLED}
 
 
-@router.post("/model/deploy/{job_id}", summary="Make the job's model the active one")
+@router.post(
+    "/model/deploy/{job_id}",
+    summary="CTA: make the job's model the active one. LoRA: make the adapter its persona's",
+)
 def deploy(request: HttpRequest, job_id: UUID):
     job = job_for(request, job_id)
+    if job.kind == "lora":
+        return deploy_adapter(job)
     if job.result is None:
         raise HttpError(409, f"the job has no model to deploy (status {job.status})")
     job.result.set_status(ModelVersion.Status.ACTIVE)
     return {"status": "deployed", "job_id": str(job.job_id), "model_version": job.result.version}
+
+
+def deploy_adapter(job: TrainingJob) -> dict:
+    # Serving belongs to conversations (it owns the suggestion cache and backends).
+    from conversations.adapters import AdapterError, adapter_name
+    from conversations.adapters import deploy as deploy_lora
+
+    try:
+        deployment = deploy_lora(job)
+    except AdapterError as exc:
+        raise HttpError(409, str(exc)) from exc
+    assert deployment.version is not None
+    return {
+        "status": "deployed",
+        "job_id": str(job.job_id),
+        "kind": "lora",
+        "persona_id": deployment.persona.pk,
+        "adapter": adapter_name(deployment.version),
+        "model_path": deployment.version.artifact,
+        "model_version": deployment.version.version,
+        "cache_invalidated": True,
+        "cache_entries_deleted": deployment.cache_entries_deleted,
+    }
+
+
+@router.post(
+    "/model/rollback/{persona_id}",
+    summary="Give the persona back the adapter it had before (or the base model)",
+)
+def rollback(request: HttpRequest, persona_id: int):
+    from conversations.adapters import AdapterError, adapter_name
+    from conversations.adapters import rollback as rollback_adapter
+    from personas.models import Persona
+
+    persona = get_object_or_404(Persona, pk=persona_id, workspace_id=request.auth.pk)  # type: ignore[attr-defined]
+    try:
+        deployment = rollback_adapter(persona)
+    except AdapterError as exc:
+        raise HttpError(409, str(exc)) from exc
+    version = deployment.version
+    return {
+        "status": "rolled_back",
+        "persona_id": persona.pk,
+        "adapter": adapter_name(version) if version else None,
+        "model_version": version.version if version else None,
+        "cache_invalidated": True,
+        "cache_entries_deleted": deployment.cache_entries_deleted,
+    }
+
+
+# -- reply datasets ---------------------------------------------------------------------------
+
+
+def dataset_out(dataset: Dataset) -> dict:
+    return {
+        "id": dataset.pk,
+        "version": dataset.version,
+        "persona_id": dataset.persona_id,
+        "rows": dataset.rows,
+        "sha256": dataset.sha256,
+        "counts": dataset.sources,
+        "config": dataset.config,
+        "parts": {part: f"/api/datasets/{dataset.pk}/download?part={part}" for part in PARTS},
+        "created_at": dataset.created_at.isoformat(),
+    }
+
+
+@router.post(
+    "/datasets",
+    response={201: dict},
+    summary="Build a versioned reply dataset (SFT + preference pairs) from operator decisions",
+)
+def build_dataset(request: HttpRequest, payload: ReplyDatasetIn):
+    workspace_id = request.auth.pk  # type: ignore[attr-defined]
+    if payload.persona_id is not None and not persona_exists(workspace_id, payload.persona_id):
+        raise HttpError(422, "persona_id: no such persona in this workspace")
+    options = ReplyDatasetOptions(
+        persona_id=payload.persona_id,
+        include_manual=payload.include_manual,
+        scrub_pii=payload.scrub_pii,
+        eval_fraction=payload.eval_fraction,
+        history_turns=payload.history_turns,
+        weights={
+            "accept": payload.weight_accept,
+            "edit": payload.weight_edit,
+            "manual": payload.weight_manual,
+        },
+    )
+    try:
+        dataset = create_reply_dataset(workspace_id, options)
+    except EmptyDataset as exc:
+        raise HttpError(422, str(exc)) from exc
+    return Status(201, dataset_out(dataset))
+
+
+@router.get("/datasets", summary="This workspace's reply datasets, newest first")
+def list_datasets(request: HttpRequest):
+    datasets = Dataset.objects.filter(kind="replies", workspace_id=request.auth.pk)  # type: ignore[attr-defined]
+    return {"datasets": [dataset_out(d) for d in datasets[:200]]}
+
+
+def dataset_for(request: HttpRequest, dataset_id: int) -> Dataset:
+    return get_object_or_404(
+        Dataset,
+        pk=dataset_id,
+        kind="replies",
+        workspace_id=request.auth.pk,  # type: ignore[attr-defined]
+    )
+
+
+@router.get("/datasets/{dataset_id}", summary="One dataset: counts, options, download links")
+def dataset_detail(request: HttpRequest, dataset_id: int):
+    return dataset_out(dataset_for(request, dataset_id))
+
+
+@router.get(
+    "/datasets/{dataset_id}/download",
+    summary="One part as JSON lines: sft-train, sft-eval, dpo-train or dpo-eval",
+)
+def download_dataset(request: HttpRequest, dataset_id: int, part: str = "sft-train"):
+    dataset = dataset_for(request, dataset_id)
+    if part not in PARTS:
+        raise HttpError(422, f"part: one of {', '.join(PARTS)}")
+    return dataset_file(dataset, part)
+
+
+def dataset_file(dataset: Dataset, part: str) -> HttpResponse:
+    path = Path(dataset.path) / f"{part}.jsonl"
+    body = path.read_bytes() if path.exists() else b""
+    response = HttpResponse(body, content_type="application/x-ndjson")
+    filename = f"replies-{dataset.version}-{part}.jsonl"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @router.post("/cta/decide", summary="NOW / WAIT / NEVER for a feature payload, with reasons")

@@ -12,6 +12,7 @@ protocol promises) is raised as LLMError, so callers have one thing to catch.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -224,15 +225,17 @@ def mean_probability(logprobs: list[float | None] | None) -> float | None:
 class TransformersBackend:
     """A causal LM loaded in this process (CPU, or CUDA when present), from a local
     save_pretrained folder or a .gguf file (dequantised on load, which needs the `gguf`
-    and `accelerate` packages; the packaged SmolLM2 GGUF loads this way).
+    and `accelerate` packages; the packaged SmolLM2 GGUF loads this way), optionally with
+    a LoRA adapter merged into it (a persona's fine-tuned model).
 
-    No JSON-schema enforcement here: replies are parsed and validated strictly instead.
-    Timeouts are checked between samples (generate() cannot be interrupted safely).
+    Structured output without a grammar engine: the backend writes the JSON around the
+    reply and the model writes the reply itself (see reply_texts). Timeouts are checked
+    before and after generating (generate() cannot be interrupted safely).
     """
 
     name = "transformers"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, adapter: str = "") -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -248,12 +251,20 @@ class TransformersBackend:
         self.tokenizer = AutoTokenizer.from_pretrained(**location, local_files_only=True)
         dtype = torch.float16 if self.device == "cuda" else torch.float32
         model = AutoModelForCausalLM.from_pretrained(**location, local_files_only=True, dtype=dtype)
+        if adapter:
+            from peft import PeftModel
+
+            # Merged once at load: serving then costs exactly what the base model costs.
+            model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
+            self.default_model = Path(adapter).name
         self.model = model.to(self.device).eval()
         self.lock = threading.Lock()
 
     def complete(
         self, messages: Sequence[Message], params: GenerationParams, timeout: float
     ) -> list[str]:
+        if params.json_schema is not None:
+            return self._structured(messages, params, timeout)
         deadline = time.monotonic() + timeout
         encoded = self.tokenizer.apply_chat_template(
             list(messages), add_generation_prompt=True, return_tensors="pt", return_dict=True
@@ -268,6 +279,44 @@ class TransformersBackend:
                     self.torch.manual_seed(params.seed + index)
                 texts.append(self._sample(prompt, params))
         return texts
+
+    def _structured(
+        self, messages: Sequence[Message], params: GenerationParams, timeout: float
+    ) -> list[str]:
+        """n reply objects: the model writes the text, the theme rotates through the schema's
+        choices, the confidence is the model's mean token probability."""
+        started = time.monotonic()
+        with self.lock:
+            if params.seed is not None:
+                self.torch.manual_seed(params.seed)
+            replies = reply_texts(
+                self.model,
+                self.tokenizer,
+                [list(messages)],
+                max_new_tokens=params.max_tokens,
+                temperature=params.temperature,
+                top_p=params.top_p,
+                repetition_penalty=params.repeat_penalty,
+                n=params.n,
+            )
+        if time.monotonic() - started > timeout:
+            raise LLMError(f"transformers passed its {timeout:.1f}s deadline")
+        theme_schema = (params.json_schema or {}).get("properties", {}).get("theme", {})
+        themes = list(theme_schema.get("enum") or ["warm"])
+        objects = []
+        for index, (text, confidence) in enumerate(replies):
+            theme = themes[index % len(themes)]
+            objects.append(
+                json.dumps(
+                    {
+                        "text": text,
+                        "theme": theme,
+                        "descriptor": f"{theme} reply",
+                        "confidence": confidence if confidence is not None else 0.5,
+                    }
+                )
+            )
+        return objects
 
     def _sample(self, prompt: Any, params: GenerationParams) -> str:
         sampling = params.temperature > 0
@@ -285,9 +334,78 @@ class TransformersBackend:
         return str(self.tokenizer.decode(output[0][prompt.shape[1] :], skip_special_tokens=True))
 
 
+# The assistant turn starts with this; the model writes the reply and the closing quote.
+REPLY_PREFIX = '{"text": "'
+
+
+def reply_texts(
+    model: Any,
+    tokenizer: Any,
+    conversations: Sequence[Sequence[Message]],
+    max_new_tokens: int,
+    temperature: float = 0.0,
+    top_p: float = 1.0,
+    repetition_penalty: float = 1.0,
+    n: int = 1,
+) -> list[tuple[str, float | None]]:
+    """Replies to several prompts in one batch: each assistant turn is forced to open with
+    REPLY_PREFIX and stops at the quote that closes the reply, so whatever the model writes
+    is the reply's text. Returns (text, mean token probability), n per prompt, in order."""
+    import torch
+
+    tokenizer.padding_side = "left"  # generation continues from the right edge
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    prompts = [
+        tokenizer.apply_chat_template(list(m), add_generation_prompt=True, tokenize=False)
+        + REPLY_PREFIX
+        for m in conversations
+    ]
+    device = next(model.parameters()).device
+    encoded = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+    encoded = encoded.to(device)
+    sampling = temperature > 0
+    with torch.no_grad():
+        output = model.generate(
+            **encoded,
+            max_new_tokens=max_new_tokens,
+            do_sample=sampling,
+            temperature=temperature if sampling else None,
+            top_p=top_p if sampling else None,
+            repetition_penalty=repetition_penalty,
+            num_return_sequences=n,
+            stop_strings=['"'],
+            tokenizer=tokenizer,
+            pad_token_id=tokenizer.pad_token_id,
+            return_dict_in_generate=True,
+            output_scores=True,
+        )
+    scores = model.compute_transition_scores(output.sequences, output.scores, normalize_logits=True)
+    width = encoded["input_ids"].shape[1]
+    results = []
+    for row, sequence in enumerate(output.sequences):
+        generated = sequence[width:]
+        live = generated != tokenizer.pad_token_id
+        text = closed_reply(tokenizer.decode(generated[live], skip_special_tokens=True))
+        logprobs = [float(v) for v in scores[row][live[: scores.shape[1]]] if math.isfinite(v)]
+        confidence = round(math.exp(sum(logprobs) / len(logprobs)), 3) if logprobs else None
+        results.append((text, confidence))
+    return results
+
+
+def closed_reply(raw: str) -> str:
+    """The reply up to its closing quote, with JSON escapes (\\n, \\u00e9) undone."""
+    body = raw.split('"', 1)[0].rstrip("\\")
+    try:
+        text = json.loads(f'"{body}"')
+    except ValueError:
+        text = body
+    return " ".join(str(text).split())
+
+
 @lru_cache(maxsize=4)
-def transformers_backend(path: str) -> TransformersBackend:
-    return TransformersBackend(path)
+def transformers_backend(path: str, adapter: str = "") -> TransformersBackend:
+    return TransformersBackend(path, adapter)
 
 
 def packaged_gguf_path() -> str:

@@ -13,14 +13,21 @@ from django.db import models, transaction
 
 
 class Dataset(models.Model):
-    kind = models.CharField(max_length=20)  # "cta"
+    kind = models.CharField(max_length=20)  # "cta", or "replies" (SFT + preference pairs)
     version = models.CharField(max_length=60)
     workspace_id = models.BigIntegerField(null=True, blank=True)
+    # A reply dataset of one persona (NULL: every persona of the workspace).
+    persona_id = models.BigIntegerField(null=True, blank=True)
     rows = models.PositiveIntegerField()
     # Where the rows are (JSON lines under var/mlops/datasets) and their digest.
     path = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
     sources = models.JSONField(default=dict, help_text="rows per source: bootstrap, labels, ...")
+    # How it was built (scrubbing, split, weights), so a version can be rebuilt or audited.
+    config = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,14 +66,20 @@ class ModelVersion(models.Model):
         SHADOW = "shadow", "Shadow"
         RETIRED = "retired", "Retired"
 
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)  # "cta" or "lora"
     version = models.PositiveIntegerField()
     workspace_id = models.BigIntegerField(null=True, blank=True)
+    # A LoRA adapter belongs to one persona; its active version is that persona's adapter.
+    persona_id = models.BigIntegerField(null=True, blank=True)
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="models")
     hyperparameters = models.JSONField(default=dict)
     metrics = models.JSONField(default=dict)
     artifact = models.CharField(max_length=300)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    # Deployment history of adapters: rolling back goes to the latest deployed version that
+    # was not itself rolled back.
+    deployed_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -90,7 +103,10 @@ class ModelVersion(models.Model):
         with transaction.atomic():
             if status in (self.Status.ACTIVE, self.Status.SHADOW):
                 ModelVersion.objects.filter(
-                    kind=self.kind, workspace_id=self.workspace_id, status=status
+                    kind=self.kind,
+                    workspace_id=self.workspace_id,
+                    persona_id=self.persona_id,
+                    status=status,
                 ).exclude(pk=self.pk).update(status=self.Status.RETIRED)
             self.status = status
             self.save(update_fields=["status"])
@@ -105,8 +121,14 @@ class TrainingJob(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     job_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=20, default="cta")
+    kind = models.CharField(max_length=20, default="cta")  # "cta" or "lora"
     workspace_id = models.BigIntegerField(null=True, blank=True)
+    # LoRA jobs: the persona the adapter is for, the dataset, and the hyperparameters.
+    persona_id = models.BigIntegerField(null=True, blank=True)
+    dataset = models.ForeignKey(
+        Dataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    config = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0)  # 0..100
     stage = models.CharField(max_length=80, blank=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 
 from mlops.models import Dataset, ModelVersion
 
@@ -69,3 +70,51 @@ def load_fast_forest(version_pk: int, artifact: str) -> Any:
 def next_version(kind: str, workspace_id: int | None) -> int:
     latest = ModelVersion.objects.filter(kind=kind, workspace_id=workspace_id).first()
     return (latest.version if latest else 0) + 1
+
+
+def store_reply_dataset(
+    workspace_id: int,
+    persona_id: int | None,
+    parts: dict[str, list[dict[str, Any]]],
+    counts: dict[str, int],
+    config: dict[str, Any],
+    created_by: Any = None,
+) -> Dataset:
+    """A reply dataset is a folder with one JSON-lines file per part (sft-train, sft-eval,
+    dpo-train, dpo-eval); versions count up per workspace."""
+    folder = ARTIFACTS / "datasets" / f"replies-{workspace_id}-{uuid.uuid4().hex[:12]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    for part, rows in parts.items():
+        text = "".join(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n" for row in rows)
+        (folder / f"{part}.jsonl").write_text(text, encoding="utf-8")
+        digest.update(text.encode("utf-8"))
+    fields = {
+        "workspace_id": workspace_id,
+        "persona_id": persona_id,
+        "rows": len(parts.get("sft-train", [])) + len(parts.get("sft-eval", [])),
+        "path": str(folder),
+        "sha256": digest.hexdigest(),
+        "sources": {**counts, **{part: len(rows) for part, rows in parts.items()}},
+        "config": config,
+        "created_by": created_by,
+    }
+    # Two builds at the same moment may pick the same number; the unique constraint
+    # refuses the second, which then takes the next one.
+    for _attempt in range(5):
+        existing = Dataset.objects.filter(kind="replies", workspace_id=workspace_id)
+        versions = existing.values_list("version", flat=True)
+        number = 1 + max((int(v[1:]) for v in versions), default=0)
+        try:
+            with transaction.atomic():
+                return Dataset.objects.create(kind="replies", version=f"v{number}", **fields)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not number the dataset: too many concurrent builds")
+
+
+def load_part(dataset: Dataset, part: str) -> list[dict[str, Any]]:
+    path = Path(dataset.path) / f"{part}.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]

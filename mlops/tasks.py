@@ -13,3 +13,16 @@ def train_cta(job_pk: int) -> None:
     job = TrainingJob.objects.filter(pk=job_pk, status=TrainingJob.Status.QUEUED).first()
     if job is not None:  # gone, cancelled or already run by a redelivery: nothing to do
         training.run(job)
+
+
+@shared_task(acks_late=True)
+def train_lora(job_pk: int) -> None:
+    """On the `train` queue: a GPU node in production, a CPU worker of its own here, so a
+    training run never holds up suggestions on the `llm` queue."""
+    from mlops import lora_training
+
+    job = TrainingJob.objects.filter(
+        pk=job_pk, kind="lora", status=TrainingJob.Status.QUEUED
+    ).first()
+    if job is not None:
+        lora_training.run(job)

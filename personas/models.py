@@ -44,6 +44,11 @@ class Persona(models.Model):
     # The model or LoRA adapter that writes this persona's suggestions (vLLM serves
     # adapters under their own model names); blank: the server's default model.
     llm_model = models.CharField(max_length=200, blank=True)
+    # The deployed LoRA adapter trained on this persona's operator replies (NULL: the base
+    # model). Served by name on vLLM, or loaded in-process (settings.LLM_ADAPTERS).
+    adapter = models.ForeignKey(
+        "mlops.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Seed 001's autonomy: send the top suggestion without an operator when it is confident
     # enough and neither the CTA decision nor the risk needs a person. Off by default.
     autonomy_enabled = models.BooleanField(default=False)

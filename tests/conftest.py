@@ -173,7 +173,7 @@ def celery_worker(django_db_setup) -> Iterator[None]:
             "dashboard",
             "worker",
             "-Q",
-            "default,ml,llm",
+            "default,ml,llm,train",
             "--pool",
             "solo",
             "-n",

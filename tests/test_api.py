@@ -209,7 +209,7 @@ def test_health_reports_the_stack(db):
     assert health["db_connected"] is True
     assert health["redis_connected"] is True
     assert isinstance(health["queue_length"], int)
-    assert set(health["workers"]) == {"default", "ml", "llm"}
+    assert set(health["workers"]) == {"default", "ml", "llm", "train"}
 
 
 def test_the_docs_page_is_served(db):

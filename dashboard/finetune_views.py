@@ -1,0 +1,239 @@
+"""The fine-tuning page: reply datasets from operator decisions, LoRA jobs with live
+progress, their evaluation side by side, deployment to a persona and rollback.
+
+Managers and admins only: a deployed adapter writes every suggestion of its persona.
+The same operations are in the API (mlops.api), with the same checks underneath.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import ValidationError
+
+from conversations.adapters import AdapterError, adapter_name, deploy, rollback
+from conversations.models import OperatorDecision
+from dashboard.models import Membership, Role, get_membership_or_404
+from dashboard.views import HtmxHttpRequest
+from mlops import lora_training
+from mlops.api import TrainingStart, dataset_file
+from mlops.datasets import PARTS, EmptyDataset, ReplyDatasetOptions, create_reply_dataset
+from mlops.lora import LORA_DEFAULTS
+from mlops.models import Dataset, ModelVersion, TrainingJob
+from personas.models import Persona
+
+TRAINERS = {Role.MANAGER, Role.ADMIN}
+HYPERPARAMETER_FIELDS = ("learning_rate", "epochs", "lora_rank", "max_steps")
+
+
+def trainer_or_403(request: HtmxHttpRequest, slug: str) -> Membership | HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    if membership.role not in TRAINERS:
+        return HttpResponseForbidden("Only managers and admins fine-tune models.")
+    return membership
+
+
+def decision_counts(membership: Membership) -> list[dict]:
+    """Per persona, how many replies of each kind operators produced: what a dataset holds."""
+    rows = (
+        OperatorDecision.objects.filter(workspace=membership.workspace)
+        .values("conversation__persona__name", "action")
+        .annotate(n=Count("pk"))
+    )
+    table: dict[str, dict] = {}
+    for row in rows:
+        name = row["conversation__persona__name"]
+        table.setdefault(name, {"persona": name})[row["action"]] = row["n"]
+    return sorted(table.values(), key=lambda r: r["persona"])
+
+
+def page_context(membership: Membership, **extra) -> dict:
+    workspace_id = membership.workspace_id
+    personas = list(Persona.objects.for_workspace(membership.workspace).order_by("name"))
+    names = {p.pk: p.name for p in personas}
+    datasets = list(Dataset.objects.filter(kind="replies", workspace_id=workspace_id)[:20])
+    for dataset in datasets:
+        dataset.persona_name = names.get(dataset.persona_id or 0, "all personas")  # type: ignore[attr-defined]
+        dataset.counts = {p.replace("-", "_"): dataset.sources.get(p, 0) for p in PARTS}  # type: ignore[attr-defined]
+    jobs = list(
+        TrainingJob.objects.filter(kind="lora", workspace_id=workspace_id).select_related(
+            "result", "dataset"
+        )[:10]
+    )
+    for job in jobs:
+        job.persona_name = names.get(job.persona_id or 0, "?")  # type: ignore[attr-defined]
+        job.deployable = deployable(job)  # type: ignore[attr-defined]
+        job.eval_rows = job.dataset.sources.get("sft-eval", 0) if job.dataset else 0  # type: ignore[attr-defined]
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "personas": personas,
+        "adapters": [
+            {"persona": p, "name": adapter_name(p.adapter) if p.adapter else ""}
+            for p in Persona.objects.for_workspace(membership.workspace)
+            .select_related("adapter")
+            .order_by("name")
+        ],
+        "decisions": decision_counts(membership),
+        "datasets": datasets,
+        "parts": PARTS,
+        "jobs": jobs,
+        "defaults": LORA_DEFAULTS,
+        **extra,
+    }
+
+
+def running(jobs: list[TrainingJob]) -> bool:
+    return any(job.status in ("queued", "processing") for job in jobs)
+
+
+@require_GET
+@login_required
+def finetune_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership = trainer_or_403(request, slug)
+    if isinstance(membership, HttpResponse):
+        return membership
+    context = page_context(membership)
+    if not request.htmx:
+        return render(request, "finetune.html", context)
+    # 286 tells htmx to stop polling: nothing is training any more.
+    status = 200 if running(context["jobs"]) else 286
+    return render(request, "finetune.html#jobs", context, status=status)
+
+
+def form_error(request: HtmxHttpRequest, membership: Membership, message: str) -> HttpResponse:
+    context = page_context(membership, error=message)
+    return render(request, "finetune.html", context, status=422)
+
+
+@require_POST
+@login_required
+def build_dataset(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership = trainer_or_403(request, slug)
+    if isinstance(membership, HttpResponse):
+        return membership
+    persona_id = None
+    if request.POST.get("persona"):
+        persona = Persona.objects.filter(
+            workspace=membership.workspace, pk=request.POST["persona"]
+        ).first()
+        if persona is None:
+            return form_error(request, membership, "Choose a persona of this workspace.")
+        persona_id = persona.pk
+    try:
+        fraction = float(request.POST.get("eval_fraction") or 0.2)
+    except ValueError:
+        fraction = -1
+    if not 0 <= fraction <= 0.5:
+        return form_error(request, membership, "The held-out share must be between 0 and 0.5.")
+    options = ReplyDatasetOptions(
+        persona_id=persona_id,
+        include_manual=bool(request.POST.get("include_manual")),
+        scrub_pii=bool(request.POST.get("scrub_pii")),
+        eval_fraction=fraction,
+    )
+    try:
+        create_reply_dataset(membership.workspace_id, options, cast(User, request.user))
+    except EmptyDataset as exc:
+        return form_error(request, membership, f"No dataset: {exc}.")
+    return redirect("finetune", slug=slug)
+
+
+@require_GET
+@login_required
+def download_dataset(request: HtmxHttpRequest, slug: str, dataset_id: int) -> HttpResponse:
+    membership = trainer_or_403(request, slug)
+    if isinstance(membership, HttpResponse):
+        return membership
+    dataset = get_object_or_404(
+        Dataset, pk=dataset_id, kind="replies", workspace_id=membership.workspace_id
+    )
+    part = request.GET.get("part", "sft-train")
+    if part not in PARTS:
+        return HttpResponse(f"part must be one of {', '.join(PARTS)}", status=400)
+    return dataset_file(dataset, part)
+
+
+@require_POST
+@login_required
+def start_training(request: HtmxHttpRequest, slug: str, dataset_id: int) -> HttpResponse:
+    membership = trainer_or_403(request, slug)
+    if isinstance(membership, HttpResponse):
+        return membership
+    dataset = get_object_or_404(
+        Dataset, pk=dataset_id, kind="replies", workspace_id=membership.workspace_id
+    )
+    persona = Persona.objects.filter(
+        workspace=membership.workspace, pk=request.POST.get("persona") or dataset.persona_id or 0
+    ).first()
+    if persona is None:
+        return form_error(request, membership, "Choose the persona the adapter is for.")
+    values = {f: request.POST[f] for f in HYPERPARAMETER_FIELDS if request.POST.get(f)}
+    try:
+        validated = TrainingStart(kind="lora", dataset_id=dataset.pk, **values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())
+        return form_error(request, membership, f"Check the training settings: {problems}.")
+    lora_training.queue(
+        membership.workspace_id, persona.pk, dataset, validated.dict(), cast(User, request.user)
+    )
+    return redirect("finetune", slug=slug)
+
+
+@require_POST
+@login_required
+def cancel_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse:
+    membership = trainer_or_403(request, slug)
+    if isinstance(membership, HttpResponse):
+        return membership
+    TrainingJob.objects.filter(
+        pk=job_id,
+        workspace_id=membership.workspace_id,
+        status__in=(TrainingJob.Status.QUEUED, TrainingJob.Status.PROCESSING),
+    ).update(status=TrainingJob.Status.CANCELLED)
+    return redirect("finetune", slug=slug)
+
+
+@require_POST
+@login_required
+def deploy_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse:
+    membership = trainer_or_403(request, slug)
+    if isinstance(membership, HttpResponse):
+        return membership
+    job = get_object_or_404(
+        TrainingJob, pk=job_id, kind="lora", workspace_id=membership.workspace_id
+    )
+    try:
+        deploy(job)
+    except AdapterError as exc:
+        return form_error(request, membership, f"Not deployed: {exc}.")
+    return redirect("finetune", slug=slug)
+
+
+@require_POST
+@login_required
+def rollback_persona(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
+    membership = trainer_or_403(request, slug)
+    if isinstance(membership, HttpResponse):
+        return membership
+    persona = get_object_or_404(Persona, pk=persona_id, workspace=membership.workspace)
+    try:
+        rollback(persona)
+    except AdapterError as exc:
+        return form_error(request, membership, f"Not rolled back: {exc}.")
+    return redirect("finetune", slug=slug)
+
+
+def deployable(job: TrainingJob) -> bool:
+    result = job.result
+    return bool(
+        result is not None
+        and (job.gate or {}).get("passed")
+        and result.status != ModelVersion.Status.ACTIVE
+    )
