@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from conversations.connectors import redis_client
-from mlops.llm import LLMBackend, LLMError, OpenAICompatibleBackend, transformers_backend
+from mlops.llm import LLMBackend, transformers_backend
 from mlops.llm_replies import CACHE_PREFIX
 from mlops.models import ModelVersion, TrainingJob
 from personas.models import Persona
@@ -111,18 +112,27 @@ def invalidate_cache(persona: Persona) -> int:
 
 
 def register_with_server(version: ModelVersion) -> None:
-    """vLLM's runtime LoRA loading; an adapter it already has is fine."""
-    backend = OpenAICompatibleBackend(
-        base_url=settings.LLM_BASE_URL,
-        default_model=settings.LLM_MODEL,
-        api_key=settings.LLM_API_KEY,
-    )
+    """vLLM's runtime LoRA loading. It answers 200 with a line of text, or 400 for a name it
+    already serves (fine: the same adapter, deployed again after a rollback)."""
+    headers = {"Authorization": f"Bearer {settings.LLM_API_KEY}"} if settings.LLM_API_KEY else {}
     body = {"lora_name": adapter_name(version), "lora_path": version.artifact}
     try:
-        backend.post("/v1/load_lora_adapter", body, settings.LLM_TIMEOUT_SECONDS)
-    except LLMError as exc:
-        if "HTTP 400" not in str(exc):  # vLLM answers 400 for a name it already serves
-            raise AdapterError(f"the model server did not load the adapter: {exc}") from exc
+        response = httpx.post(
+            f"{settings.LLM_BASE_URL.rstrip('/')}/v1/load_lora_adapter",
+            json=body,
+            headers=headers,
+            timeout=settings.LLM_TIMEOUT_SECONDS,
+        )
+    except httpx.HTTPError as exc:
+        raise AdapterError(f"the model server is unreachable: {exc}") from exc
+    if response.status_code == 200:
+        return
+    if response.status_code == 400 and "already" in response.text.lower():
+        return
+    raise AdapterError(
+        f"the model server did not load the adapter: HTTP {response.status_code} "
+        f"{response.text[:200]}"
+    )
 
 
 def adapter_backend(persona: Persona) -> LLMBackend | None:

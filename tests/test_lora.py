@@ -6,7 +6,9 @@ are enough to change what it writes."""
 from __future__ import annotations
 
 import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -237,3 +239,152 @@ def test_the_gate_refuses_an_adapter_that_is_worse_on_the_eval_split(
     assert "gate did not pass" in refused.json()["detail"]
     assert Persona.objects.get(pk=persona.pk).adapter_id is None
     assert not SuggestionSet.objects.exists()
+
+
+# -- serving by name on vLLM (--enable-lora) -------------------------------------------------
+
+
+class VllmStandIn(ThreadingHTTPServer):
+    """Speaks the two parts of vLLM's protocol this path uses: runtime LoRA loading and
+    chat completions that refuse a model name the server does not serve."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), VllmHandler)
+        self.loaded: dict[str, str] = {}
+        self.models_asked: list[str] = []
+
+
+class VllmHandler(BaseHTTPRequestHandler):
+    server: VllmStandIn
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+    def reply(self, status: int, body: str, content_type: str = "application/json") -> None:
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.path == "/v1/load_lora_adapter":
+            name = body["lora_name"]
+            if name in self.server.loaded:
+                self.reply(400, f"The lora adapter '{name}' has already been loaded.", "text/plain")
+                return
+            self.server.loaded[name] = body["lora_path"]
+            self.reply(200, f"Success: LoRA adapter '{name}' added successfully.", "text/plain")
+            return
+        model = body["model"]
+        if model != "base-model" and model not in self.server.loaded:
+            self.reply(
+                404, json.dumps({"error": {"message": f"The model `{model}` does not exist."}})
+            )
+            return
+        self.server.models_asked.append(model)
+        choices = [
+            {
+                "index": i,
+                "message": {
+                    "role": "assistant",
+                    "content": json.dumps(
+                        {
+                            "text": f"Reply {i} from {model}",
+                            "theme": "warm",
+                            "descriptor": "stand-in",
+                            "confidence": 0.9,
+                        }
+                    ),
+                },
+            }
+            for i in range(body.get("n", 1))
+        ]
+        self.reply(200, json.dumps({"choices": choices}))
+
+
+@pytest.fixture
+def vllm(settings):
+    server = VllmStandIn()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.LLM_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.LLM_MODEL = "base-model"
+    settings.LLM_ADAPTERS = "server"
+    settings.LLM_STRUCTURED_OUTPUT = "json_schema"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def passed_job(workspace, persona, version: int) -> TrainingJob:
+    """A finished job whose adapter passed the gate (training itself is tested above)."""
+    dataset = create_sample_dataset(
+        workspace.pk,
+        persona.pk,
+        [{"input": "a", "output": "b"}, {"input": "c", "output": "d"}],
+        None,
+    )
+    result = ModelVersion.objects.create(
+        kind="lora",
+        version=version,
+        workspace_id=workspace.pk,
+        persona_id=persona.pk,
+        dataset=dataset,
+        artifact=f"/srv/adapters/mia-v{version}",
+        metrics={"adapter": f"mia-lora-v{version}"},
+    )
+    return TrainingJob.objects.create(
+        kind="lora",
+        workspace_id=workspace.pk,
+        persona_id=persona.pk,
+        dataset=dataset,
+        status="completed",
+        result=result,
+        gate={"passed": True, "reasons": []},
+    )
+
+
+@pytest.mark.django_db
+def test_on_vllm_deploying_loads_the_adapter_and_suggestions_ask_for_it_by_name(
+    vllm, workspace, persona, api
+):
+    first, second = passed_job(workspace, persona, 1), passed_job(workspace, persona, 2)
+
+    assert api.post(f"/api/model/deploy/{first.job_id}").status_code == 200
+    assert api.post(f"/api/model/deploy/{second.job_id}").status_code == 200
+    assert vllm.loaded == {
+        "mia-lora-v1": "/srv/adapters/mia-v1",
+        "mia-lora-v2": "/srv/adapters/mia-v2",
+    }
+
+    message = receive(workspace, "hey you, what's new?", "vllm-1")
+    suggestion_set = pipeline.suggest(message, "vllm-1")
+    assert suggestion_set is not None and not suggestion_set.is_fallback
+    assert suggestion_set.model_version == "openai-compatible:mia-lora-v2"
+    assert set(vllm.models_asked) == {"mia-lora-v2"}
+    assert all("from mia-lora-v2" in s.text for s in suggestion_set.suggestions.all())
+
+    # Rollback goes back to v1, which vLLM still serves (its 400 "already loaded" is fine).
+    rolled = api.post(f"/api/model/rollback/{persona.pk}")
+    assert rolled.status_code == 200 and rolled.json()["adapter"] == "mia-lora-v1"
+    later = receive(workspace, "and tomorrow?", "vllm-2")
+    assert pipeline.suggest(later, "vllm-2").model_version == "openai-compatible:mia-lora-v1"
+
+
+@pytest.mark.django_db
+def test_a_model_server_that_cannot_load_the_adapter_leaves_the_persona_as_it_was(
+    vllm, workspace, persona, api, settings
+):
+    settings.LLM_BASE_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    job = passed_job(workspace, persona, 1)
+
+    response = api.post(f"/api/model/deploy/{job.job_id}")
+
+    assert response.status_code == 409
+    assert "unreachable" in response.json()["detail"]
+    persona.refresh_from_db()
+    assert persona.adapter_id is None and persona.llm_model == ""
+    assert ModelVersion.objects.get(pk=job.result_id).status == "candidate"
