@@ -106,7 +106,7 @@ def use_adapter(persona: Persona, version: ModelVersion | None) -> None:
 def invalidate_cache(persona: Persona) -> int:
     """Drop the persona's cached completions (the namespace conversations.replies uses)."""
     client = redis_client()
-    name = "".join(f"[{c}]" if c in "*?[]\\" else c for c in persona.name)  # glob-escaped
+    name = "".join(f"\\{c}" if c in "*?[]\\" else c for c in persona.name)  # glob-escaped
     keys = list(client.scan_iter(match=f"{CACHE_PREFIX}{persona.workspace_id}:{name}:*"))
     return int(client.delete(*keys)) if keys else 0
 

@@ -156,7 +156,7 @@ def download_dataset(request: HtmxHttpRequest, slug: str, dataset_id: int) -> Ht
     )
     part = request.GET.get("part", "sft-train")
     if part not in PARTS:
-        return HttpResponse(f"part must be one of {', '.join(PARTS)}", status=400)
+        return HttpResponse(f"part must be one of {', '.join(PARTS)}", status=422)
     return dataset_file(dataset, part)
 
 
@@ -192,11 +192,14 @@ def cancel_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse
     membership = trainer_or_403(request, slug)
     if isinstance(membership, HttpResponse):
         return membership
-    TrainingJob.objects.filter(
-        pk=job_id,
-        workspace_id=membership.workspace_id,
-        status__in=(TrainingJob.Status.QUEUED, TrainingJob.Status.PROCESSING),
+    job = get_object_or_404(
+        TrainingJob, pk=job_id, kind="lora", workspace_id=membership.workspace_id
+    )
+    cancelled = TrainingJob.objects.filter(
+        pk=job.pk, status__in=(TrainingJob.Status.QUEUED, TrainingJob.Status.PROCESSING)
     ).update(status=TrainingJob.Status.CANCELLED)
+    if not cancelled:
+        return form_error(request, membership, f"Not cancelled: the job is already {job.status}.")
     return redirect("finetune", slug=slug)
 
 

@@ -371,7 +371,8 @@ def test_on_vllm_deploying_loads_the_adapter_and_suggestions_ask_for_it_by_name(
     rolled = api.post(f"/api/model/rollback/{persona.pk}")
     assert rolled.status_code == 200 and rolled.json()["adapter"] == "mia-lora-v1"
     later = receive(workspace, "and tomorrow?", "vllm-2")
-    assert pipeline.suggest(later, "vllm-2").model_version == "openai-compatible:mia-lora-v1"
+    again = pipeline.suggest(later, "vllm-2")
+    assert again is not None and again.model_version == "openai-compatible:mia-lora-v1"
 
 
 @pytest.mark.django_db
@@ -387,4 +388,5 @@ def test_a_model_server_that_cannot_load_the_adapter_leaves_the_persona_as_it_wa
     assert "unreachable" in response.json()["detail"]
     persona.refresh_from_db()
     assert persona.adapter_id is None and persona.llm_model == ""
-    assert ModelVersion.objects.get(pk=job.result_id).status == "candidate"
+    assert job.result is not None
+    assert ModelVersion.objects.get(pk=job.result.pk).status == "candidate"

@@ -23,6 +23,7 @@ from conversations.models import (
 from conversations.routing import websocket_urlpatterns
 from dashboard.models import ApiKey, Role
 from dashboard.urls import urlpatterns
+from mlops.models import Dataset, TrainingJob
 from personas import knowledge
 from personas.models import KnowledgeDocument, Persona
 from tests.conftest import make_user, message_body
@@ -95,9 +96,24 @@ PAGES = [
     ("edit_fact", "post"),
     ("conversation_primer", "get"),
     ("take_over", "post"),
+    ("finetune", "get"),
+    ("finetune_build", "post"),
+    ("finetune_download", "get"),
+    ("finetune_train", "post"),
+    ("finetune_cancel", "post"),
+    ("finetune_deploy", "post"),
+    ("finetune_rollback", "post"),
 ]
 # Pages of one persona, addressed by the persona's id.
 PERSONA_PAGES = {"persona", "upload_document", "delete_document", "persona_style"}
+# Fine-tuning pages addressed by the id of a reply dataset, a LoRA job or a persona.
+FINETUNE_PAGES = {
+    "finetune_download",
+    "finetune_train",
+    "finetune_cancel",
+    "finetune_deploy",
+    "finetune_rollback",
+}
 # Pages of the workspace as a whole, not of one conversation.
 WORKSPACE_PAGES = {
     "inbox",
@@ -113,7 +129,10 @@ WORKSPACE_PAGES = {
     "analytics_csv",
     "ab_results",
     "personas",
+    "finetune",
+    "finetune_build",
     *PERSONA_PAGES,
+    *FINETUNE_PAGES,
 }
 
 
@@ -127,6 +146,8 @@ def page_url(name: str, slug: str, conversation: Conversation) -> str:
         if name == "delete_document":
             ids["document_id"] = document_of(conversation.persona).pk
         return reverse(name, kwargs={"slug": slug, **ids})
+    if name in FINETUNE_PAGES:
+        return reverse(name, kwargs={"slug": slug, **finetune_ids(name, conversation)})
     if name == "edit_fact":
         fact = fact_of(conversation)
         return reverse(
@@ -135,6 +156,30 @@ def page_url(name: str, slug: str, conversation: Conversation) -> str:
     if name in WORKSPACE_PAGES:
         return reverse(name, kwargs={"slug": slug})
     return reverse(name, kwargs={"slug": slug, "conversation_id": conversation.pk})
+
+
+def finetune_ids(name: str, conversation: Conversation) -> dict[str, int]:
+    """A reply dataset or a queued LoRA job of the conversation's workspace and persona."""
+    if name == "finetune_rollback":
+        return {"persona_id": conversation.persona_id}
+    dataset = Dataset.objects.create(
+        kind="replies",
+        version="v1",
+        workspace_id=conversation.workspace_id,
+        persona_id=conversation.persona_id,
+        rows=0,
+        path="/nonexistent",
+        sha256="-",
+    )
+    if name in ("finetune_download", "finetune_train"):
+        return {"dataset_id": dataset.pk}
+    job = TrainingJob.objects.create(
+        kind="lora",
+        workspace_id=conversation.workspace_id,
+        persona_id=conversation.persona_id,
+        dataset=dataset,
+    )
+    return {"job_id": job.pk}
 
 
 def document_of(persona: Persona) -> KnowledgeDocument:
@@ -197,6 +242,10 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
         1 if name == "delete_document" else 0
     )
     assert ContactFact.objects.filter(value="nurse").count() == (1 if name == "edit_fact" else 0)
+    assert not TrainingJob.objects.exclude(status=TrainingJob.Status.QUEUED).exists()
+    assert TrainingJob.objects.count() == (
+        1 if name in ("finetune_cancel", "finetune_deploy") else 0
+    )
 
 
 @pytest.mark.django_db
@@ -232,6 +281,27 @@ def test_a_manager_gets_404_for_another_workspaces_persona_through_their_slug(
         1 if name == "delete_document" else 0
     )
     assert not KnowledgeDocument.objects.filter(name="x.txt").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method"), [p for p in PAGES if p[0] in FINETUNE_PAGES])
+def test_a_manager_gets_404_for_another_workspaces_finetuning_through_their_slug(
+    workspace, other_conversation, name, method
+):
+    manager = Client()
+    manager.force_login(make_user("mona", workspace, Role.MANAGER))
+    url = page_url(name, "acme", other_conversation)
+    datasets = Dataset.objects.count()
+
+    data = {"persona": other_conversation.persona_id, "learning_rate": "0.001"}
+    response = getattr(manager, method)(url, data if method == "post" else {})
+
+    assert response.status_code == 404
+    assert Dataset.objects.count() == datasets
+    assert not TrainingJob.objects.exclude(status=TrainingJob.Status.QUEUED).exists()
+    assert TrainingJob.objects.count() == (
+        1 if name in ("finetune_cancel", "finetune_deploy") else 0
+    )
 
 
 @pytest.mark.django_db
