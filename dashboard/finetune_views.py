@@ -53,37 +53,43 @@ def decision_counts(membership: Membership) -> list[dict]:
     return sorted(table.values(), key=lambda r: r["persona"])
 
 
-def page_context(membership: Membership, **extra) -> dict:
-    workspace_id = membership.workspace_id
-    personas = list(Persona.objects.for_workspace(membership.workspace).order_by("name"))
-    names = {p.pk: p.name for p in personas}
-    datasets = list(Dataset.objects.filter(kind="replies", workspace_id=workspace_id)[:20])
-    for dataset in datasets:
-        dataset.persona_name = names.get(dataset.persona_id or 0, "all personas")  # type: ignore[attr-defined]
-        dataset.counts = {p.replace("-", "_"): dataset.sources.get(p, 0) for p in PARTS}  # type: ignore[attr-defined]
+def persona_names(membership: Membership) -> dict[int, str]:
+    return dict(Persona.objects.for_workspace(membership.workspace).values_list("pk", "name"))
+
+
+def jobs_context(membership: Membership, names: dict[int, str]) -> dict:
+    """What the job cards need: all that the page polls for every second."""
     jobs = list(
-        TrainingJob.objects.filter(kind="lora", workspace_id=workspace_id).select_related(
-            "result", "dataset"
-        )[:10]
+        TrainingJob.objects.filter(
+            kind="lora", workspace_id=membership.workspace_id
+        ).select_related("result", "dataset")[:10]
     )
     for job in jobs:
         job.persona_name = names.get(job.persona_id or 0, "?")  # type: ignore[attr-defined]
         job.deployable = deployable(job)  # type: ignore[attr-defined]
         job.eval_rows = job.dataset.sources.get("sft-eval", 0) if job.dataset else 0  # type: ignore[attr-defined]
+    return {"membership": membership, "workspace": membership.workspace, "jobs": jobs}
+
+
+def page_context(membership: Membership, **extra) -> dict:
+    names = persona_names(membership)
+    datasets = list(
+        Dataset.objects.filter(kind="replies", workspace_id=membership.workspace_id)[:20]
+    )
+    for dataset in datasets:
+        dataset.persona_name = names.get(dataset.persona_id or 0, "all personas")  # type: ignore[attr-defined]
+        dataset.counts = {p.replace("-", "_"): dataset.sources.get(p, 0) for p in PARTS}  # type: ignore[attr-defined]
+    personas = Persona.objects.for_workspace(membership.workspace).select_related("adapter")
     return {
-        "membership": membership,
-        "workspace": membership.workspace,
-        "personas": personas,
+        **jobs_context(membership, names),
+        "personas": sorted(personas, key=lambda p: p.name),
         "adapters": [
             {"persona": p, "name": adapter_name(p.adapter) if p.adapter else ""}
-            for p in Persona.objects.for_workspace(membership.workspace)
-            .select_related("adapter")
-            .order_by("name")
+            for p in sorted(personas, key=lambda p: p.name)
         ],
         "decisions": decision_counts(membership),
         "datasets": datasets,
         "parts": PARTS,
-        "jobs": jobs,
         "defaults": LORA_DEFAULTS,
         **extra,
     }
@@ -99,9 +105,9 @@ def finetune_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = trainer_or_403(request, slug)
     if isinstance(membership, HttpResponse):
         return membership
-    context = page_context(membership)
     if not request.htmx:
-        return render(request, "finetune.html", context)
+        return render(request, "finetune.html", page_context(membership))
+    context = jobs_context(membership, persona_names(membership))
     # 286 tells htmx to stop polling: nothing is training any more.
     status = 200 if running(context["jobs"]) else 286
     return render(request, "finetune.html#jobs", context, status=status)

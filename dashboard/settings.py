@@ -182,12 +182,13 @@ MLOPS_ARTIFACT_DIR = env_str("MLOPS_ARTIFACT_DIR", str(BASE_DIR / "var" / "mlops
 # LoRA fine-tuning on operators' replies. The base model is a transformers folder (a GPU
 # node names its own); blank: the packaged SmolLM2 GGUF, dequantised once into var/mlops.
 LORA_BASE_MODEL = env_str("LORA_BASE_MODEL", "")
-# Without CUDA a job trains this many optimizer steps at most: enough to prove the path.
+# Without CUDA a job trains this many optimizer steps at most, of one batch each: enough
+# to prove the path in minutes.
 LORA_CPU_MAX_STEPS = env_int("LORA_CPU_MAX_STEPS", 4, minimum=1)
 # The suggestion-level half of the evaluation gate: how many held-out replies are
 # generated (base vs adapter) and how long each may be.
 LORA_EVAL_GENERATIONS = env_int("LORA_EVAL_GENERATIONS", 8, minimum=1)
-LORA_EVAL_MAX_TOKENS = env_int("LORA_EVAL_MAX_TOKENS", 48, minimum=4)
+LORA_EVAL_MAX_TOKENS = env_int("LORA_EVAL_MAX_TOKENS", 32, minimum=4)
 # How a persona's deployed adapter is served: "in-process" (the llm worker loads base +
 # adapter with transformers) or "server" (vLLM --enable-lora serves it by name; deploying
 # registers it through POST /v1/load_lora_adapter).

@@ -289,6 +289,9 @@ def start_web_and_workers(stack: Stack, port: int) -> None:
     # On a laptop (or this sandbox) the stack runs as root; Celery's warning about that is
     # meant for servers, so it is silenced here only.
     quiet_root = {"PYTHONWARNINGS": "ignore:You're running the worker with superuser"}
+    # Workers run torch beside the model server on few cores: OpenMP threads that spin
+    # while waiting starve each other (training and evaluation ran several times slower).
+    worker_env = {**quiet_root, **LLM_SERVER_ENV}
     # One worker per queue, as on production nodes where GPU workers take ml and llm.
     for queue in WORKER_QUEUES:
         stack.spawn(
@@ -308,7 +311,7 @@ def start_web_and_workers(stack: Stack, port: int) -> None:
                 "--loglevel",
                 "warning",
             ],
-            env=quiet_root,
+            env=worker_env,
         )
     # Beat only schedules (the persona folder sync); the ml worker does the work.
     stack.spawn(

@@ -64,7 +64,7 @@ def run(job: TrainingJob) -> TrainingJob:
         name = adapter_name(job, version)
         progress(job, 78, "saving the adapter")
         artifact = lora.save(trained, name)
-        progress(job, 80, f"evaluating on {len(eval_rows)} held-out rows")
+        progress(job, 80, f"evaluating the new adapter on {len(eval_rows)} held-out rows")
         evaluation = evaluate(job, trained, eval_rows, config)
         verdict = gate(evaluation["new"], evaluation["reference"], evaluation["reference_name"])
         progress(job, 98, "registering")
@@ -103,11 +103,13 @@ def evaluate(
     """The new adapter, the base model and the deployed adapter, on the same rows."""
     model, tokenizer = trained.model, trained.tokenizer
     new = lora.measure(model, tokenizer, eval_rows, config)
+    progress(job, 88, "evaluating the base model")
     with model.disable_adapter():
         base = lora.measure(model, tokenizer, eval_rows, config)
     reference, reference_name = base, "base model"
     current = deployed(job.persona_id)
     if current is not None and Path(current.artifact).exists():
+        progress(job, 94, f"evaluating the deployed adapter v{current.version}")
         model.load_adapter(current.artifact, adapter_name="deployed")
         model.set_adapter("deployed")
         reference = lora.measure(model, tokenizer, eval_rows, config)
@@ -191,10 +193,11 @@ def finish(
     )
     job.result, job.gate, job.promoted = registered, verdict, False
     job.status, job.progress, job.finished_at = TrainingJob.Status.COMPLETED, 100, timezone.now()
+    # The reasons themselves are in job.gate (the page shows them).
     job.stage = (
         "ready to deploy: the gate passed"
         if verdict["passed"]
-        else "not deployable: " + "; ".join(verdict["reasons"])
+        else "not deployable: the gate did not pass"
     )
     job.save()
 

@@ -28,7 +28,7 @@ def progress(job: TrainingJob, percent: float, stage: str) -> None:
     """Record progress; stop if someone cancelled the job meanwhile."""
     if TrainingJob.objects.filter(pk=job.pk, status=TrainingJob.Status.CANCELLED).exists():
         raise Cancelled
-    job.progress, job.stage = percent, stage
+    job.progress, job.stage = percent, stage[: TrainingJob._meta.get_field("stage").max_length]
     job.save(update_fields=["progress", "stage"])
 
 

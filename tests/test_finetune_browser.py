@@ -106,7 +106,22 @@ def test_manager_builds_a_dataset_trains_deploys_and_rolls_back_an_adapter(
     job = TrainingJob.objects.get()
     assert job.persona_id == persona.pk and job.config == {"learning_rate": 0.003}
 
-    # The card follows the job live: no reload from here until it has finished.
+    # The card follows the job live: no reload from here until it has finished. Every
+    # progress value htmx swaps in is recorded; the flag would vanish with a reload.
+    page.evaluate(
+        """() => {
+            window.stillTheSamePage = true;
+            window.seenProgress = [];
+            const record = () => {
+                const bar = document.querySelector('[data-job] progress');
+                if (bar !== null) window.seenProgress.push(bar.value);
+            };
+            record();
+            new MutationObserver(record).observe(
+                document.getElementById('jobs'), {childList: true, subtree: true}
+            );
+        }"""
+    )
     page.wait_for_function(
         """() => {
             const bar = document.querySelector('[data-job] progress');
@@ -118,8 +133,12 @@ def test_manager_builds_a_dataset_trains_deploys_and_rolls_back_an_adapter(
     expect(page.locator("[data-job]")).to_have_attribute(
         "data-status", "completed", timeout=TRAINING_TIMEOUT_MS
     )
-    card = page.locator("[data-job]")
     expect(card.locator("progress")).to_have_js_property("value", 100)
+    expect(card.locator("[data-stage]")).to_have_text("ready to deploy: the gate passed")
+    assert page.evaluate("window.stillTheSamePage") is True
+    seen = page.evaluate("window.seenProgress")
+    assert any(0 < value < 100 for value in seen), seen
+    assert seen == sorted(seen) and seen[-1] == 100, seen
 
     job.refresh_from_db()
     assert job.result is not None

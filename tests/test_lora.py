@@ -164,25 +164,29 @@ def test_operator_edits_train_an_adapter_that_then_writes_the_personas_suggestio
     assert version.status == "retired" and version.rolled_back_at is not None
 
 
+def worker_idle() -> bool:
+    from dashboard.celery import app
+
+    active = app.control.inspect(timeout=1).active() or {}
+    return bool(active) and not any(active.values())
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.worker
 @pytest.mark.timeout(600)
 def test_a_running_job_stops_when_cancelled_and_registers_nothing(
     celery_worker, workspace, persona, api
 ):
+    # Long samples in big batches: each step takes seconds on CPU, so the job is still
+    # running when the cancel arrives.
+    story = "Tell me everything about your week, day by day, in detail. " * 25
     samples = [
-        {"input": f"Question {i}: what do you like?", "output": f"I like thing number {i}."}
-        for i in range(12)
+        {"input": f"{story} Question {i}?", "output": f"I like thing number {i}."}
+        for i in range(16)
     ]
     started = api.post(
         "/api/training/start",
-        {
-            "kind": "lora",
-            "samples": samples,
-            "persona_id": persona.pk,
-            "batch_size": 1,
-            "gradient_accumulation": 16,
-        },
+        {"kind": "lora", "samples": samples, "persona_id": persona.pk, "batch_size": 12},
         content_type="application/json",
     )
     job_id = started.json()["job_id"]
@@ -192,8 +196,11 @@ def test_a_running_job_stops_when_cancelled_and_registers_nothing(
     assert cancelled.status_code == 200
 
     job = TrainingJob.objects.get(job_id=job_id)
-    time.sleep(3)  # the worker notices within one micro-batch
+    # The worker notices before its next batch, or when it reports the step it is on,
+    # and goes idle without saving or evaluating anything.
+    wait_until(worker_idle, timeout=120, interval=0.5)
     job.refresh_from_db()
+    assert job.stage.startswith("step "), job.stage
     assert job.status == "cancelled" and job.result is None
     assert job.progress < 80
     assert not ModelVersion.objects.filter(kind="lora").exists()
