@@ -64,10 +64,12 @@ def main(count: int) -> None:
     page = timed(lambda: client.get(url))
     drill = timed(lambda: client.get(f"/w/{SLUG}/analytics/conversations/?start={query.start}"
                                      "&step=deepening&dropped=1"))  # fmt: skip
+    windowed = timed(lambda: client.get(f"{url}&within_deepening=24&within_cta=24"))
     ab = timed(lambda: client.get(f"/w/{SLUG}/analytics/ab/"))
     rollup = timed(lambda: analytics.funnel(workspace, query))
     baseline = timed(lambda: analytics.funnel(workspace, query, rollup=False), repeat=1)
     print(f"analytics page (rollup)           {page:9.1f} ms")
+    print(f"analytics page, 24 h step windows {windowed:9.1f} ms")
     print(f"drill-down page (dropped at step) {drill:9.1f} ms")
     print(f"A/B page                          {ab:9.1f} ms")
     print(f"funnel + breakdown, rollup (SQL)  {rollup:9.1f} ms")

@@ -112,6 +112,7 @@ def open_conversation(
         playbook=playbook,
         journey_state=playbook.spec.entry,
         visited_states=[playbook.spec.entry],
+        visited_at={playbook.spec.entry: timezone.now().isoformat()},
     )
 
 

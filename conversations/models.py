@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from pgvector.django import HnswIndex, VectorField
 
@@ -193,6 +195,8 @@ class Conversation(models.Model):
     # Every state the conversation has been in: the funnel's rollup, so analytics read one
     # row per conversation instead of its turns and overrides.
     visited_states = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    # When it first entered each of them (ISO 8601): the funnel's per-step windows.
+    visited_at = models.JSONField(default=dict, blank=True)
     # Sequence number of the newest message; the next message gets last_seq + 1.
     last_seq = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -211,9 +215,11 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return f"{self.contact} with {self.persona}"
 
-    def visit(self, state: str) -> None:
+    def visit(self, state: str, when: datetime | None = None) -> None:
         if state not in self.visited_states:
             self.visited_states = [*self.visited_states, state]
+        if state not in self.visited_at:
+            self.visited_at = {**self.visited_at, state: (when or timezone.now()).isoformat()}
 
     @property
     def counters(self) -> journeys.Counters:

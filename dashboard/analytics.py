@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, DateTimeField, ExpressionWrapper, F, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from conversations.diagram import journey_order
@@ -41,6 +43,9 @@ class FunnelQuery:
     steps: list[str]
     window_days: int = 30
     breakdown: str = ""
+    # Per step (by name): at most this many hours from entering the previous step, or the
+    # conversation does not count as reaching it (PostHog's conversion window, per step).
+    step_windows: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Step:
     overall_rate: float | None  # of the first step
     dropped: int  # reached the previous step but not this one
     previous: str | None = None
+    window_hours: float | None = None  # its conversion window from the previous step
 
 
 @dataclass
@@ -82,23 +88,47 @@ def visited_states(conversations) -> dict[int, set[str]]:
     return {pk: set(states) for pk, states in conversations.values_list("pk", "visited_states")}
 
 
-def visited_states_from_turns(conversations) -> dict[int, set[str]]:
-    """The same, recomputed from turns and overrides: what the rollup saves (kept as the
-    benchmark's baseline and to check the rollup)."""
-    visited: dict[int, set[str]] = defaultdict(set)
-    for pk, entry in conversations.values_list("pk", "playbook__definition__entry"):
-        visited[pk].add(entry)
+def visited_states_from_turns(conversations) -> dict[int, dict[str, datetime]]:
+    """The same, recomputed from turns and overrides, with when each state was first
+    entered: what the rollup saves (kept as the benchmark's baseline and to check it)."""
+    visited: dict[int, dict[str, datetime]] = defaultdict(dict)
+    for pk, entry, created in conversations.values_list(
+        "pk", "playbook__definition__entry", "created_at"
+    ):
+        visited[pk][entry] = created
     ids = list(visited)
     moves = [
-        Turn.objects.filter(conversation_id__in=ids).values_list("conversation_id", "state_after"),
+        Turn.objects.filter(conversation_id__in=ids).values_list(
+            "conversation_id", "state_after", "created_at"
+        ),
         PhaseOverride.objects.filter(conversation_id__in=ids).values_list(
-            "conversation_id", "to_state"
+            "conversation_id", "to_state", "created_at"
         ),
     ]
     for rows in moves:
-        for pk, state in rows.distinct():
-            visited[pk].add(state)
+        for pk, state, when in rows:
+            first = visited[pk].get(state)
+            visited[pk][state] = when if first is None else min(first, when)
     return visited
+
+
+def entered(state: str) -> Cast:
+    """When the conversation first entered `state`, read from the rollup in SQL."""
+    return Cast(KeyTextTransform(state, "visited_at"), DateTimeField())
+
+
+def reached_filter(steps: list[str], index: int, windows: dict[str, float]) -> Q:
+    """Reached steps[index]: has been in it and in every earlier step, each within its
+    step's window (hours from entering the one before)."""
+    condition = Q(visited_states__contains=steps[: index + 1])
+    for i in range(1, index + 1):
+        hours = windows.get(steps[i])
+        if hours is not None:
+            limit = ExpressionWrapper(
+                entered(steps[i - 1]) + timedelta(hours=hours), output_field=DateTimeField()
+            )
+            condition &= Q(LessThanOrEqual(entered(steps[i]), limit))
+    return condition
 
 
 def converted_within(row: dict, window: timedelta) -> bool:
@@ -109,11 +139,22 @@ def converted_within(row: dict, window: timedelta) -> bool:
     )
 
 
-def reached_steps(states: set[str], steps: list[str]) -> int:
-    """How many steps in a row the conversation reached (0: not even the first)."""
+def reached_steps(
+    entries: dict[str, datetime], steps: list[str], windows: dict[str, float] | None = None
+) -> int:
+    """How many steps in a row the conversation reached (0: not even the first), each
+    within its window of the one before."""
     count = 0
-    for step in steps:
-        if step not in states:
+    for i, step in enumerate(steps):
+        if step not in entries:
+            break
+        hours = (windows or {}).get(step)
+        late = (
+            i
+            and hours is not None
+            and entries[step] - entries[steps[i - 1]] > timedelta(hours=hours)
+        )
+        if late:
             break
         count += 1
     return count
@@ -157,12 +198,14 @@ def group_key(row: dict, breakdown: str) -> str:
     }[breakdown]
 
 
-def step_counts(conversations, steps: list[str]) -> list[int]:
+def step_counts(
+    conversations, steps: list[str], windows: dict[str, float] | None = None
+) -> list[int]:
     """Conversations that reached each step and every step before it, in one SQL pass
     over the cohort (GIN-indexed array containment on the rollup)."""
     counts = conversations.aggregate(
         **{
-            f"s{i}": Count("pk", filter=Q(visited_states__contains=steps[: i + 1]))
+            f"s{i}": Count("pk", filter=reached_filter(steps, i, windows or {}))
             for i in range(len(steps))
         }
     )
@@ -190,6 +233,12 @@ def steps_from_counts(counts: list[int], steps: list[str]) -> list[Step]:
     return build_steps(depths, steps)
 
 
+def with_windows(result: Funnel, query: FunnelQuery) -> Funnel:
+    for step in result.steps[1:]:
+        step.window_hours = query.step_windows.get(step.name)
+    return result
+
+
 def funnel(workspace, query: FunnelQuery, rollup: bool = True) -> Funnel:
     """The funnel in SQL over the rollup column; `rollup=False` recomputes visited states
     from turns in Python (the benchmark's baseline)."""
@@ -204,7 +253,9 @@ def funnel(workspace, query: FunnelQuery, rollup: bool = True) -> Funnel:
         for started, ended in conversations.filter(won).values_list("created_at", "ended_at")
     ]
     result = Funnel(
-        steps=steps_from_counts(step_counts(conversations, query.steps), query.steps),
+        steps=steps_from_counts(
+            step_counts(conversations, query.steps, query.step_windows), query.steps
+        ),
         cohort=totals["cohort"],
         converted=totals["converted"],
         conversion_rate=round(totals["converted"] / totals["cohort"], 4)
@@ -216,7 +267,7 @@ def funnel(workspace, query: FunnelQuery, rollup: bool = True) -> Funnel:
     if query.breakdown in BREAKDOWNS:
         group_field = GROUP_FIELDS[query.breakdown]
         step_filters = {
-            f"s{i}": Count("pk", filter=Q(visited_states__contains=query.steps[: i + 1]))
+            f"s{i}": Count("pk", filter=reached_filter(query.steps, i, query.step_windows))
             for i in range(len(query.steps))
         }
         rows = (
@@ -237,7 +288,7 @@ def funnel(workspace, query: FunnelQuery, rollup: bool = True) -> Funnel:
                 }
             )
         result.groups.sort(key=lambda group: group["key"])
-    return result
+    return with_windows(result, query)
 
 
 def funnel_from_turns(workspace, query: FunnelQuery) -> Funnel:
@@ -256,7 +307,10 @@ def funnel_from_turns(workspace, query: FunnelQuery) -> Funnel:
     )
     visited = visited_states_from_turns(conversations)
     window = timedelta(days=query.window_days)
-    depths = {row["pk"]: reached_steps(visited[row["pk"]], query.steps) for row in rows}
+    depths = {
+        row["pk"]: reached_steps(visited[row["pk"]], query.steps, query.step_windows)
+        for row in rows
+    }
     converted = [row for row in rows if converted_within(row, window)]
     hours = [(r["ended_at"] - r["created_at"]).total_seconds() / 3600 for r in converted]
     result = Funnel(
@@ -282,7 +336,7 @@ def funnel_from_turns(workspace, query: FunnelQuery) -> Funnel:
                     "steps": build_steps([depths[row["pk"]] for row in members], query.steps),
                 }
             )
-    return result
+    return with_windows(result, query)
 
 
 DRILL_DOWN_LIMIT = 500
@@ -295,10 +349,12 @@ def drill_down(workspace, query: FunnelQuery, step: str = "", dropped: bool = Fa
     only (not) converted ones, optionally one breakdown group. Filters on the rollup."""
     conversations = cohort(workspace, query)
     if step:
-        index = query.steps.index(step) + 1
-        conversations = conversations.filter(visited_states__contains=query.steps[:index])
-        if dropped and index < len(query.steps):
-            conversations = conversations.exclude(visited_states__contains=query.steps[: index + 1])
+        index = query.steps.index(step)
+        conversations = conversations.filter(reached_filter(query.steps, index, query.step_windows))
+        if dropped and index + 1 < len(query.steps):
+            conversations = conversations.exclude(
+                reached_filter(query.steps, index + 1, query.step_windows)
+            )
     if converted is not None:
         won = converted_filter(timedelta(days=query.window_days))
         conversations = conversations.filter(won) if converted else conversations.exclude(won)

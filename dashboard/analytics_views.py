@@ -59,7 +59,27 @@ def parse_query(membership: Membership, params: QueryDict) -> analytics.FunnelQu
     breakdown = params.get("breakdown", "")
     if breakdown and breakdown not in analytics.BREAKDOWNS:
         raise BadQuery(f"breakdown must be one of {', '.join(analytics.BREAKDOWNS)}")
-    return analytics.FunnelQuery(playbook, start, end, steps, window, breakdown)
+    return analytics.FunnelQuery(
+        playbook, start, end, steps, window, breakdown, step_windows(steps, params)
+    )
+
+
+def step_windows(steps: list[str], params: QueryDict) -> dict[str, float]:
+    """`within_<step>=H`: the step counts only when entered within H hours of the step
+    before it (the first step has no window)."""
+    windows = {}
+    for step in steps[1:]:
+        raw = params.get(f"within_{step}", "").strip()
+        if not raw:
+            continue
+        try:
+            hours = float(raw)
+        except ValueError:
+            raise BadQuery(f"within_{step} must be a number of hours") from None
+        if not 0 < hours <= 24 * 365:
+            raise BadQuery(f"within_{step} must be between 0 and 8760 hours")
+        windows[step] = hours
+    return windows
 
 
 def analyst_view(view: Callable[[HtmxHttpRequest, Membership], HttpResponse]):
@@ -113,6 +133,9 @@ def analytics_page(request: HtmxHttpRequest, membership: Membership) -> HttpResp
         "copilot_by": by,
         "cta": analytics.cta_metrics(membership.workspace, query.start, query.end),
         "base_query": params.urlencode(),
+        "windows": [
+            {"step": step, "hours": query.step_windows.get(step)} for step in query.steps[1:]
+        ],
         "breakdowns": analytics.BREAKDOWNS,
     }
     return render(request, "analytics.html", context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -27,16 +27,24 @@ def manager(workspace) -> Client:
 
 
 def journey(workspace, user: str, states: list[str], outcome: str = "", days_ago: int = 2,
-            converted_after_days: int = 1, persona: str = "Mia") -> Conversation:  # fmt: skip
-    """A creator-dm conversation started `days_ago` that went through `states`."""
+            converted_after_days: int = 1, persona: str = "Mia",
+            hours_between: list[float] | None = None) -> Conversation:  # fmt: skip
+    """A creator-dm conversation started `days_ago` that went through `states`, entering
+    each `hours_between` (default: 1 hour) after the one before."""
     conversation = ingestion.start_conversation(workspace, user, user, "hi", "creator-dm", persona)
     started = timezone.now() - timedelta(days=days_ago)
-    for state in states:
-        Turn.objects.create(
+    entered = {"rapport_building": started}
+    when = started
+    for state, gap in zip(states, hours_between or [1.0] * len(states), strict=True):
+        when += timedelta(hours=gap)
+        entered[state] = when
+        turn = Turn.objects.create(
             workspace=workspace, conversation=conversation, state_before="x", state_after=state
         )
+        Turn.objects.filter(pk=turn.pk).update(created_at=when)
     Conversation.objects.filter(pk=conversation.pk).update(
         visited_states=["rapport_building", *states],  # what steering keeps as it moves
+        visited_at={state: at.isoformat() for state, at in entered.items()},
         created_at=started,
         outcome=outcome,
         ended_at=started + timedelta(days=converted_after_days) if outcome else None,
@@ -225,7 +233,14 @@ def test_the_rollup_is_kept_by_steering_and_overrides(workspace, persona, operat
     recomputed = analytics.visited_states_from_turns(
         Conversation.objects.filter(pk=conversation.pk)
     )
-    assert recomputed[conversation.pk] == expected
+    assert set(recomputed[conversation.pk]) == expected
+    # When each state was first entered, kept alongside: the same as the turns say, to the
+    # moment (the override's time for closing_attempt).
+    assert set(conversation.visited_at) == expected
+    stored = {state: datetime.fromisoformat(at) for state, at in conversation.visited_at.items()}
+    assert stored["initial_contact"] <= stored["interest_qualification"]
+    for state in expected - {"initial_contact"}:
+        assert abs(stored[state] - recomputed[conversation.pk][state]) < timedelta(seconds=1)
 
 
 def test_sql_funnel_equals_the_funnel_recomputed_from_turns(workspace, planted):
@@ -280,3 +295,105 @@ def test_outcomes_per_breakdown_and_per_day(manager, planted):
     days = page.context["outcome_chart"]["columns"]
     assert sum(seg["n"] for col in days for seg in col["segments"]) == 3
     assert "data-day=" in page.content.decode()
+
+
+# -- per-step conversion windows ---------------------------------------------------------
+
+
+@pytest.fixture
+def paced(workspace, persona):
+    """Three conversations started yesterday that moved at different speeds."""
+    journey(workspace, "fast", ["deepening", "cta"], hours_between=[2, 3])
+    journey(workspace, "slow-to-deepen", ["deepening"], hours_between=[50])
+    journey(workspace, "slow-to-cta", ["deepening", "cta"], hours_between=[2, 100], days_ago=6)
+
+
+STEPS = "steps=rapport_building&steps=deepening&steps=cta"
+
+
+def test_without_step_windows_every_arrival_counts(manager, paced):
+    funnel = manager.get(f"/w/acme/analytics/?{STEPS}").context["funnel"]
+    assert [(s.name, s.reached) for s in funnel.steps] == [
+        ("rapport_building", 3),
+        ("deepening", 3),
+        ("cta", 2),
+    ]
+
+
+def test_step_windows_count_only_arrivals_within_hours_of_the_previous_step(manager, paced):
+    page = manager.get(f"/w/acme/analytics/?{STEPS}&within_deepening=24&within_cta=48")
+
+    funnel = page.context["funnel"]
+    assert [(s.name, s.reached, s.dropped) for s in funnel.steps] == [
+        ("rapport_building", 3, 0),
+        ("deepening", 2, 1),  # slow-to-deepen took 50 h
+        ("cta", 1, 1),  # slow-to-cta took 100 h from deepening
+    ]
+    assert [s.window_hours for s in funnel.steps] == [None, 24.0, 48.0]
+    html = page.content.decode()
+    assert "≤ 24.0 h after rapport_building" in html
+    assert 'name="within_cta" min="0" step="any" value="48.0"' in html
+
+
+def test_step_windows_hold_in_drill_down_breakdowns_and_the_turns_baseline(
+    manager, workspace, paced
+):
+    from dashboard import analytics
+
+    windows = f"{STEPS}&within_deepening=24&within_cta=48"
+    dropped_first = manager.get(
+        f"/w/acme/analytics/conversations/?{windows}&step=rapport_building&dropped=1"
+    )
+    dropped_second = manager.get(
+        f"/w/acme/analytics/conversations/?{windows}&step=deepening&dropped=1"
+    )
+    reached_cta = manager.get(f"/w/acme/analytics/conversations/?{windows}&step=cta")
+
+    assert [str(c.contact) for c in dropped_first.context["conversations"]] == ["slow-to-deepen"]
+    assert [str(c.contact) for c in dropped_second.context["conversations"]] == ["slow-to-cta"]
+    assert [str(c.contact) for c in reached_cta.context["conversations"]] == ["fast"]
+
+    by_persona = manager.get(f"/w/acme/analytics/?{windows}&breakdown=persona")
+    (mia,) = by_persona.context["funnel"].groups
+    assert [s.reached for s in mia["steps"]] == [3, 2, 1]
+
+    query = by_persona.context["query"]
+    from_turns = analytics.funnel(workspace, query, rollup=False)
+    assert [s.reached for s in from_turns.steps] == [3, 2, 1]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("soon", "within_cta must be a number of hours"), ("0", "between 0 and 8760"),
+     ("9000", "between 0 and 8760")],
+)  # fmt: skip
+def test_a_bad_step_window_is_a_400_naming_it(manager, paced, value, message):
+    response = manager.get(f"/w/acme/analytics/?{STEPS}&within_cta={value}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_backfill_fills_entry_times_from_turns_and_overrides(workspace, persona, operator):
+    """Conversations stored before visited_at existed get it from their turns and overrides
+    (migration 0012), the earliest time for each state."""
+    import importlib
+
+    from django.db import connection
+
+    from conversations import steering
+
+    backfill = importlib.import_module("conversations.migrations.0012_backfill_visited_at")
+    conversation = journey(workspace, "old-timer", ["deepening", "cta"], hours_between=[5, 7])
+    steering.override_phase(conversation.pk, operator, "deepening", "", "back to rapport")
+    Conversation.objects.filter(pk=conversation.pk).update(visited_at={})
+
+    with connection.cursor() as cursor:
+        cursor.execute(backfill.BACKFILL)
+
+    conversation.refresh_from_db()
+    started = conversation.created_at
+    stored = {state: datetime.fromisoformat(at) for state, at in conversation.visited_at.items()}
+    assert set(stored) == {"rapport_building", "deepening", "cta"}
+    assert stored["rapport_building"] == started
+    assert stored["deepening"] == started + timedelta(hours=5)  # not the later override
+    assert stored["cta"] == started + timedelta(hours=12)

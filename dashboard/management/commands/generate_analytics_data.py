@@ -4,7 +4,7 @@ conversations, 20 messages each: 2M messages), written in bulk, not through the 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -73,6 +73,7 @@ class Command(BaseCommand):
                     playbook=playbook,
                     journey_state=states[-1],
                     visited_states=states,
+                    visited_at=entry_times(states, created, rng),
                     outcome=outcome,
                     last_seq=per,
                     status="closed" if outcome else "open",
@@ -105,3 +106,14 @@ class Command(BaseCommand):
             ),
             batch_size=BATCH,
         )
+
+
+def entry_times(states: list[str], created: datetime, rng: random.Random) -> dict[str, str]:
+    """When each state was first entered: the entry at creation, each next one a few
+    minutes to two days after the one before (so per-step windows have work to do)."""
+    times, when = {}, created
+    for index, state in enumerate(states):
+        if index:
+            when += timedelta(minutes=rng.randint(5, 48 * 60))
+        times[state] = when.isoformat()
+    return times
