@@ -931,3 +931,16 @@ def test_the_page_shows_only_the_workspaces_own(
     assert [d.pk for d in page.context["datasets"]] == [dataset.pk]
     assert [job.pk for job in page.context["jobs"]] == [ours.pk]
     assert [row["persona"].pk for row in page.context["adapters"]] == [persona.pk]
+
+
+def test_the_persona_page_names_the_adapter_it_writes_with(api, workspace, persona, dataset):
+    job = trained_job(persona, dataset, 1)
+    manager_client = logged_in("mona", workspace, Role.MANAGER)
+    before = manager_client.get(f"/w/acme/personas/{persona.pk}/").content.decode()
+    assert "Writes with the base model." in before
+
+    assert api.post(f"/api/model/deploy/{job.job_id}").status_code == 200
+
+    after = manager_client.get(f"/w/acme/personas/{persona.pk}/").content.decode()
+    assert f"Writes with <strong>{adapter_name_for(persona, 1)}</strong>" in after
+    assert "fine-tuned on operators' replies" in after
