@@ -2,15 +2,55 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 
-app = Celery("dashboard")
+logger = logging.getLogger(__name__)
+
+
+class CappedRedelivery(Task):
+    """Tasks are acknowledged late, so a task whose worker dies is delivered again. One
+    that kills every worker it lands on (a poison message) would loop forever: each
+    attempt (a retry counts as a new attempt) may start at most TASK_MAX_REDELIVERIES + 1
+    times, counted in Redis by task id, then it is dropped with an error."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        task_id = self.request.id
+        if task_id and not self.request.called_directly:
+            starts = self.starts(task_id)
+            if starts > self.cap():
+                logger.error(
+                    "dropped %s[%s]: delivered %d times without finishing",
+                    self.name,
+                    task_id,
+                    starts,
+                )
+                return None
+        return super().__call__(*args, **kwargs)
+
+    def cap(self) -> int:
+        """How many times one attempt may start: the first delivery and the redeliveries."""
+        from django.conf import settings
+
+        return int(settings.TASK_MAX_REDELIVERIES) + 1
+
+    def starts(self, task_id: str) -> int:
+        from conversations.connectors import redis_client
+
+        key = f"task:starts:{task_id}:{self.request.retries or 0}"
+        client = redis_client()
+        count = int(client.incr(key))
+        client.expire(key, 24 * 3600)
+        return count
+
+
+app = Celery("dashboard", task_cls=CappedRedelivery)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -76,3 +76,13 @@ def database_from_url(url: str) -> dict[str, Any]:
         "HOST": host,
         "PORT": str(parts.port or ""),
     }
+
+
+def redis_database(url: str, offset: int) -> str:
+    """The same Redis server, `offset` databases after the one the URL names (0 when it
+    names none): how one server keeps separate keyspaces for separate uses."""
+    parts = urlsplit(url)
+    current = parts.path.strip("/") or "0"
+    if not current.isdigit():
+        raise ImproperlyConfigured(f"{url!r} does not name a Redis database number")
+    return parts._replace(path=f"/{int(current) + offset}").geturl()

@@ -24,7 +24,7 @@ def database_ok() -> bool:
 
 def queue_lengths() -> dict[str, int] | None:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1)
         return {queue: int(client.llen(queue)) for queue in QUEUES}
     except redis.RedisError:
         return None

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from dashboard.env import database_from_url, env_bool, env_int, env_list, env_str
+from dashboard.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    redis_database,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,22 +85,33 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One Redis server, three databases, so no use can flush, scan or crowd out another's
+# keys: REDIS_URL's database for the app's own keys (completion cache, outboxes, circuit
+# breaker, locks), the next one for Celery's broker, the one after for Channels.
 REDIS_URL = env_str("REDIS_URL")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or redis_database(REDIS_URL, 1)
+CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", "") or redis_database(REDIS_URL, 2)
 
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "dashboard"},
+        "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "dashboard"},
     }
 }
 
-CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No task may outlive the broker's visibility timeout: an unacknowledged task is handed to
+# another worker after it, so a longer one would run twice. Hard limits per task are
+# below it (training: mlops.tasks), and a task redelivered more often than
+# TASK_MAX_REDELIVERIES (a poison message killing its workers) is dropped with an error.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+CELERY_TASK_TIME_LIMIT = 30 * 60
+TASK_MAX_REDELIVERIES = env_int("TASK_MAX_REDELIVERIES", 3, minimum=0)
 CELERY_TASK_ROUTES = {
     "conversations.tasks.perceive_message": {"queue": "ml"},
     "conversations.tasks.suggest_replies": {"queue": "llm"},

@@ -106,7 +106,8 @@ def start_embedded_redis(stack: Stack, data_dir: Path, persist: bool) -> str:
     port = free_port()
     args = [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir)]
     args += ["--save", "60 1"] if persist else ["--save", "", "--appendonly", "no"]
-    args += ["--loglevel", "warning"]
+    # Never evict: a queued task or an outbox entry dropped to make room is lost work.
+    args += ["--maxmemory-policy", "noeviction", "--loglevel", "warning"]
     stack.spawn("redis", args, log=data_dir / "redis.log")
     wait_for_port(port, "redis")
     return f"redis://127.0.0.1:{port}/0"

@@ -15,7 +15,9 @@ def train_cta(job_pk: int) -> None:
         training.run(job)
 
 
-@shared_task(acks_late=True)
+# A CPU run takes minutes; a GPU run on a large dataset, hours. Below the broker's
+# visibility timeout (settings), or an unfinished run would be handed to a second worker.
+@shared_task(acks_late=True, time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
 def train_lora(job_pk: int) -> None:
     """On the `train` queue: a GPU node in production, a CPU worker of its own here, so a
     training run never holds up suggestions on the `llm` queue."""

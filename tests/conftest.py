@@ -37,9 +37,12 @@ def clean_redis() -> None:
 
     Not FLUSHDB: that would also drop the queue bindings a running worker declared.
     """
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete(*QUEUES)
     client = redis.Redis.from_url(settings.REDIS_URL)
-    leftovers = [*QUEUES, *client.scan_iter("simulator:outbox:*")]
-    client.delete(*leftovers)
+    outboxes = list(client.scan_iter("simulator:outbox:*"))
+    if outboxes:
+        client.delete(*outboxes)
 
 
 @pytest.fixture

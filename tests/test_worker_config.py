@@ -1,0 +1,82 @@
+"""How workers and Redis are configured so that tasks are neither lost nor repeated:
+late acknowledgement, redelivery when a worker dies (capped), time limits under the
+broker's visibility timeout, no eviction, and separate Redis databases per use."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+from django.conf import settings
+
+from conversations.connectors import redis_client
+from dashboard.celery import app
+
+
+def our_tasks() -> dict:
+    app.loader.import_default_modules()
+    return {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+
+
+def test_tasks_are_acknowledged_late_and_given_back_when_their_worker_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1  # a dying worker holds one task at most
+    for name, task in our_tasks().items():
+        assert task.acks_late is not False, name
+
+
+def test_every_task_ends_before_the_broker_would_hand_it_to_another_worker():
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    tasks = our_tasks()
+    assert {"conversations.tasks.suggest_replies", "mlops.tasks.train_lora"} <= set(tasks)
+    for name, task in tasks.items():
+        limit = task.time_limit or app.conf.task_time_limit
+        assert limit is not None and limit < visibility, name
+
+
+def test_broker_channel_layer_and_cache_live_in_separate_redis_databases():
+    urls = {
+        "cache": settings.REDIS_URL,
+        "broker": app.conf.broker_url,
+        "channels": settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0],
+    }
+    servers = {urlsplit(url).netloc for url in urls.values()}
+    databases = {urlsplit(url).path for url in urls.values()}
+    assert len(servers) == 1 and len(databases) == 3, urls
+
+    # What the app writes is not in the broker's keyspace (and a scan there cannot see it).
+    redis_client().set("test:separate", "cache")
+    broker = redis.Redis.from_url(app.conf.broker_url)
+    assert broker.get("test:separate") is None
+    redis_client().delete("test:separate")
+
+
+def test_redis_never_evicts_keys():
+    for url in (settings.REDIS_URL, app.conf.broker_url):
+        policy = redis.Redis.from_url(url).config_get("maxmemory-policy")
+        assert policy["maxmemory-policy"] == "noeviction"
+
+
+@pytest.mark.django_db
+def test_a_task_delivered_again_and_again_is_dropped_after_the_cap(caplog):
+    """A poison message (one that kills its worker each time) is given up after
+    TASK_MAX_REDELIVERIES redeliveries instead of looping forever; a retry is a new
+    attempt with its own count."""
+    from conversations.tasks import deliver_reply
+
+    cap = settings.TASK_MAX_REDELIVERIES
+    redis_client().delete(*redis_client().keys("task:starts:poison-1:*") or ["none"])
+    with caplog.at_level(logging.ERROR, logger="dashboard.celery"):
+        for _ in range(cap + 3):
+            deliver_reply.apply(args=[10**9], task_id="poison-1")
+        deliver_reply.apply(args=[10**9], task_id="poison-1", retries=1)
+
+    dropped = [
+        r for r in caplog.records if "dropped conversations.tasks.deliver_reply" in r.message
+    ]
+    assert len(dropped) == 2  # the two starts past 1 + cap; the retry still ran
+    assert "[poison-1]" in dropped[0].message
+    assert int(redis_client().get("task:starts:poison-1:1")) == 1
