@@ -5,6 +5,7 @@ broker's visibility timeout, no eviction, and separate Redis databases per use."
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,11 +38,16 @@ def test_every_task_ends_before_the_broker_would_hand_it_to_another_worker():
         assert limit is not None and limit < visibility, name
 
 
+def channel_layer_host() -> str:
+    layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
+    return str(layer["CONFIG"]["hosts"][0])
+
+
 def test_broker_channel_layer_and_cache_live_in_separate_redis_databases():
     urls = {
         "cache": settings.REDIS_URL,
         "broker": app.conf.broker_url,
-        "channels": settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0],
+        "channels": channel_layer_host(),
     }
     servers = {urlsplit(url).netloc for url in urls.values()}
     databases = {urlsplit(url).path for url in urls.values()}
@@ -79,4 +85,4 @@ def test_a_task_delivered_again_and_again_is_dropped_after_the_cap(caplog):
     ]
     assert len(dropped) == 2  # the two starts past 1 + cap; the retry still ran
     assert "[poison-1]" in dropped[0].message
-    assert int(redis_client().get("task:starts:poison-1:1")) == 1
+    assert redis_client().get("task:starts:poison-1:1") == b"1"
