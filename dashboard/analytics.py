@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DateTimeField, ExpressionWrapper, F, Q
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncDate
 from django.db.models.lookups import LessThanOrEqual
@@ -181,6 +191,39 @@ def build_steps(depths: list[int], steps: list[str]) -> list[Step]:
 HISTOGRAM_HOURS = [(1, "< 1 h"), (6, "1-6 h"), (24, "6-24 h"), (72, "1-3 d"), (None, "> 3 d")]
 
 
+class Median(Aggregate):
+    """PostgreSQL's exact median (an ordered-set aggregate; FILTER works with it)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def seconds_to_convert() -> Func:
+    return Func(
+        F("ended_at"),
+        F("created_at"),
+        template="EXTRACT(EPOCH FROM (%(expressions)s))",
+        arg_joiner=" - ",
+        output_field=FloatField(),
+    )
+
+
+def histogram_counts(won: Q) -> dict[str, Count]:
+    """h0, h1, ...: conversions per HISTOGRAM_HOURS bucket, counted in SQL."""
+    counts: dict[str, Count] = {}
+    lower: float | None = None
+    for i, (limit, _) in enumerate(HISTOGRAM_HOURS):
+        bucket = Q()
+        if lower is not None:
+            bucket &= Q(ended_at__gte=F("created_at") + timedelta(hours=lower))
+        if limit is not None:
+            bucket &= Q(ended_at__lt=F("created_at") + timedelta(hours=limit))
+        lower = limit
+        counts[f"h{i}"] = Count("pk", filter=won & bucket)
+    return counts
+
+
 def histogram(hours: list[float]) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter()
     for value in hours:
@@ -196,20 +239,6 @@ def group_key(row: dict, breakdown: str) -> str:
         "campaign": row["campaign__name"] or "(no campaign)",
         "channel": row["channel"],
     }[breakdown]
-
-
-def step_counts(
-    conversations, steps: list[str], windows: dict[str, float] | None = None
-) -> list[int]:
-    """Conversations that reached each step and every step before it, in one SQL pass
-    over the cohort (GIN-indexed array containment on the rollup)."""
-    counts = conversations.aggregate(
-        **{
-            f"s{i}": Count("pk", filter=reached_filter(steps, i, windows or {}))
-            for i in range(len(steps))
-        }
-    )
-    return [counts[f"s{i}"] for i in range(len(steps))]
 
 
 GROUP_FIELDS = {
@@ -241,50 +270,52 @@ def with_windows(result: Funnel, query: FunnelQuery) -> Funnel:
 
 def funnel(workspace, query: FunnelQuery, rollup: bool = True) -> Funnel:
     """The funnel in SQL over the rollup column; `rollup=False` recomputes visited states
-    from turns in Python (the benchmark's baseline)."""
+    from turns in Python (the benchmark's baseline).
+
+    One pass over the cohort, grouped by the breakdown when there is one (the totals are
+    then the groups' sums: conversations, conversions, steps and the histogram add up),
+    plus a pass over the conversions alone for their median time."""
     if not rollup:
         return funnel_from_turns(workspace, query)
     conversations = cohort(workspace, query)
-    window = timedelta(days=query.window_days)
-    won = converted_filter(window)
-    totals = conversations.aggregate(cohort=Count("pk"), converted=Count("pk", filter=won))
-    durations = [
-        (ended - started).total_seconds() / 3600
-        for started, ended in conversations.filter(won).values_list("created_at", "ended_at")
-    ]
+    won = converted_filter(timedelta(days=query.window_days))
+    counts = {
+        "cohort": Count("pk"),
+        "converted": Count("pk", filter=won),
+        **histogram_counts(won),
+        **{
+            f"s{i}": Count("pk", filter=reached_filter(query.steps, i, query.step_windows))
+            for i in range(len(query.steps))
+        },
+    }
+    if query.breakdown in BREAKDOWNS:
+        group_field = GROUP_FIELDS[query.breakdown]
+        rows = list(conversations.values(group_field).annotate(**counts).order_by(group_field))
+    else:
+        group_field, rows = "", [conversations.aggregate(**counts)]
+    totals = {name: sum(row[name] for row in rows) for name in counts}
+    median = conversations.filter(won).aggregate(m=Median(seconds_to_convert()))["m"]
     result = Funnel(
-        steps=steps_from_counts(
-            step_counts(conversations, query.steps, query.step_windows), query.steps
-        ),
+        steps=steps_from_counts([totals[f"s{i}"] for i in range(len(query.steps))], query.steps),
         cohort=totals["cohort"],
         converted=totals["converted"],
         conversion_rate=round(totals["converted"] / totals["cohort"], 4)
         if totals["cohort"]
         else None,
-        median_hours_to_convert=round(statistics.median(durations), 2) if durations else None,
-        hours_histogram=histogram(durations),
+        median_hours_to_convert=round(median / 3600, 2) if median is not None else None,
+        hours_histogram=[(label, totals[f"h{i}"]) for i, (_, label) in enumerate(HISTOGRAM_HOURS)],
     )
-    if query.breakdown in BREAKDOWNS:
-        group_field = GROUP_FIELDS[query.breakdown]
-        step_filters = {
-            f"s{i}": Count("pk", filter=reached_filter(query.steps, i, query.step_windows))
-            for i in range(len(query.steps))
-        }
-        rows = (
-            conversations.values(group_field)
-            .annotate(cohort=Count("pk"), converted=Count("pk", filter=won), **step_filters)
-            .order_by(group_field)
-        )
+    if group_field:
         for row in rows:
-            key = row[group_field] or EMPTY_GROUP.get(query.breakdown, "(none)")
-            counts = [row[f"s{i}"] for i in range(len(query.steps))]
             result.groups.append(
                 {
-                    "key": key,
+                    "key": row[group_field] or EMPTY_GROUP.get(query.breakdown, "(none)"),
                     "cohort": row["cohort"],
                     "converted": row["converted"],
                     "conversion_rate": round(row["converted"] / row["cohort"], 4),
-                    "steps": steps_from_counts(counts, query.steps),
+                    "steps": steps_from_counts(
+                        [row[f"s{i}"] for i in range(len(query.steps))], query.steps
+                    ),
                 }
             )
         result.groups.sort(key=lambda group: group["key"])
