@@ -402,10 +402,21 @@ class OperatorDecision(models.Model):
     sent_message = models.OneToOneField(
         Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="decision"
     )
+    # The send form's idempotency key and a digest of what it asked for: a retry with the
+    # same key gets this decision back instead of a second message.
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="decision_idempotency_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} by {self.operator} in {self.conversation_id}"

@@ -288,7 +288,9 @@ def optional_int(value: str | None) -> int | None:
         return None
 
 
-def composer_response(request: HtmxHttpRequest, context: dict, error: str = "", text: str = ""):
+def composer_response(
+    request: HtmxHttpRequest, context: dict, error: str = "", text: str = "", status: int = 422
+):
     """After a send: a fresh composer, and an HX-Trigger telling the page to catch up."""
     if not request.htmx:
         return redirect(
@@ -297,7 +299,9 @@ def composer_response(request: HtmxHttpRequest, context: dict, error: str = "", 
             conversation_id=context["conversation"].pk,
         )
     context.update({"composer_error": error, "composer_text": text})
-    response = render(request, "conversation.html#composer", context, status=422 if error else 200)
+    response = render(
+        request, "conversation.html#composer", context, status=status if error else 200
+    )
     if not error:
         response["HX-Trigger"] = "reply-sent"
     return response
@@ -310,13 +314,17 @@ def send_reply(request: HtmxHttpRequest, slug: str, conversation_id: int) -> Htt
     if forbidden:
         return forbidden
     text = request.POST.get("text", "")
+    key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
     try:
         decisions.send_reply(
             context["conversation"],
             cast(User, request.user),  # login_required: never anonymous here
             text,
             suggestion_id=optional_int(request.POST.get("suggestion_id")),
+            idempotency_key=key.strip(),
         )
+    except decisions.DecisionConflict as exc:
+        return composer_response(request, context, error=str(exc), text=text, status=409)
     except decisions.DecisionError as exc:
         return composer_response(request, context, error=str(exc), text=text)
     return composer_response(request, context)
