@@ -12,3 +12,7 @@ class ConversationsConfig(AppConfig):
 
         post_migrate.connect(sync_builtin_playbooks, sender=self)
         post_migrate.connect(sync_builtin_red_flags, sender=self)
+
+        from conversations.access import connect_signals
+
+        connect_signals()

@@ -12,9 +12,12 @@ from conversations import events
 from conversations.models import Conversation
 from dashboard.models import Membership
 
-# Close codes: 4401 not logged in, 4404 nothing here for this user (as the pages' 404).
+# Close codes: 4401 not logged in, 4404 nothing here for this user (as the pages' 404),
+# 4403 their access changed (logout, deactivation, a new role): the page reconnects, and
+# the new connection is checked like any other.
 NOT_AUTHENTICATED = 4401
 NOT_FOUND = 4404
+ACCESS_CHANGED = 4403
 
 
 @database_sync_to_async
@@ -44,6 +47,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not groups:
             await self.close(code=NOT_FOUND)
             return
+        groups = [*groups, events.user_group(user.pk)]
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
@@ -58,6 +62,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def event_forward(self, message: dict) -> None:
         await self.send_json(message["event"])
+
+    async def access_changed(self, message: dict) -> None:
+        await self.close(code=ACCESS_CHANGED)
 
 
 class InboxConsumer(LiveConsumer):

@@ -21,6 +21,11 @@ def inbox_group(workspace_id: int) -> str:
     return f"inbox-{workspace_id}"
 
 
+def user_group(user_id: int) -> str:
+    """Every open socket of one user: closed when their access changes."""
+    return f"user-{user_id}"
+
+
 @dataclass(frozen=True)
 class MessageCreated:
     conversation_id: int
