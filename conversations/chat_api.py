@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from conversations import ingestion, pipeline
+from conversations.llm_api import llm_quota_or_429
 from conversations.models import Conversation, CtaDecision, Message
 from conversations.replies import configured_backend, guard_rules, redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
@@ -231,6 +232,7 @@ def api_prompt_inputs(workspace, payload: SuggestionsIn) -> PromptInputs:
 )
 def suggestions(request: HttpRequest, payload: SuggestionsIn):
     workspace = request.auth  # type: ignore[attr-defined]
+    llm_quota_or_429(workspace.pk)
     inputs = api_prompt_inputs(workspace, payload)
     backend = configured_backend()
     if backend is None:

@@ -5,11 +5,14 @@ No inference and no heavy ORM here: one membership lookup on connect, then forwa
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from conversations import events
 from conversations.models import Conversation
+from dashboard import ratelimit
 from dashboard.models import Membership
 
 # Close codes: 4401 not logged in, 4404 nothing here for this user (as the pages' 404),
@@ -18,6 +21,7 @@ from dashboard.models import Membership
 NOT_AUTHENTICATED = 4401
 NOT_FOUND = 4404
 ACCESS_CHANGED = 4403
+TOO_MANY_CONNECTIONS = 4429
 
 
 @database_sync_to_async
@@ -31,6 +35,12 @@ def conversation_visible(workspace_id: int, conversation_id: int) -> bool:
     return Conversation.objects.filter(pk=conversation_id, workspace_id=workspace_id).exists()
 
 
+@sync_to_async
+def connection_allowed(user_id: int) -> bool:
+    """A page reconnects after every drop; a client opening sockets in a loop is cut off."""
+    return ratelimit.allow(f"ws:{user_id}", settings.WEBSOCKET_RATE_PER_MINUTE)
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Base: subclasses decide which groups the connection joins."""
 
@@ -41,6 +51,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=NOT_AUTHENTICATED)
+            return
+        if not await connection_allowed(user.pk):
+            await self.close(code=TOO_MANY_CONNECTIONS)
             return
         workspace_id = await workspace_id_for(user, self.scope["url_route"]["kwargs"]["slug"])
         groups = await self.groups_for(workspace_id) if workspace_id else None

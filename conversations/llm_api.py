@@ -25,6 +25,7 @@ from ninja.errors import HttpError
 
 from conversations import generation_jobs
 from conversations.replies import configured_backend, redis_client
+from dashboard import ratelimit
 from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend, complete_prompt
 from mlops.llm_replies import CACHE_PREFIX, cache_key
 
@@ -74,6 +75,15 @@ class ErrorOut(Schema):
     detail: str
 
 
+def llm_quota_or_429(workspace_id: int) -> None:
+    """The model is shared by every tenant: one workspace's API use is capped per minute
+    (operators' own suggestions are not counted: they must keep working)."""
+    if not ratelimit.allow(f"llm:{workspace_id}", settings.LLM_RATE_PER_MINUTE):
+        raise HttpError(
+            429, f"rate limit: {settings.LLM_RATE_PER_MINUTE} model calls a minute per workspace"
+        )
+
+
 def llm_backend_or_503() -> OpenAICompatibleBackend:
     backend = configured_backend()
     if not isinstance(backend, OpenAICompatibleBackend):
@@ -116,6 +126,7 @@ def generate(workspace_id: int, payload: GenerateIn) -> dict[str, Any]:
     summary="Generate text for a prompt (cached by prompt and sampling parameters)",
 )
 def generate_now(request: HttpRequest, payload: GenerateIn):
+    llm_quota_or_429(request.auth.pk)  # type: ignore[attr-defined]
     return generate(request.auth.pk, payload)  # type: ignore[attr-defined]
 
 
@@ -125,6 +136,7 @@ def generate_now(request: HttpRequest, payload: GenerateIn):
     summary="Queue a generation on the llm workers; poll its status",
 )
 def generate_later(request: HttpRequest, payload: GenerateIn):
+    llm_quota_or_429(request.auth.pk)  # type: ignore[attr-defined]
     llm_backend_or_503()
     job = generation_jobs.enqueue(request.auth.pk, payload.dict())  # type: ignore[attr-defined]
     return Status(

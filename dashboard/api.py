@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyHeader
 
 from conversations.analysis_api import router as analysis_router
@@ -13,7 +16,7 @@ from conversations.api import router as messages_router
 from conversations.chat_api import router as chat_router
 from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
-from dashboard import health
+from dashboard import health, ratelimit
 from dashboard.models import ApiKey, Workspace
 from mlops.api import router as models_router
 from personas.api import router as personas_router
@@ -26,7 +29,14 @@ class WorkspaceKey(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Workspace | None:
         if not key:
             return None
-        return ApiKey.objects.workspace_for(key)
+        workspace = ApiKey.objects.workspace_for(key)
+        if workspace is not None:
+            bucket = "key:" + hashlib.sha256(key.encode()).hexdigest()[:24]
+            if not ratelimit.allow(bucket, settings.API_RATE_PER_MINUTE):
+                raise HttpError(
+                    429, f"rate limit: {settings.API_RATE_PER_MINUTE} requests a minute per key"
+                )
+        return workspace
 
 
 api = NinjaAPI(

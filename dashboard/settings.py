@@ -25,6 +25,14 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "" if not DEBUG else "insecure-development-key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Addresses of reverse proxies whose X-Forwarded-For is believed (rate limits by client).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Rate limits, per minute (dashboard.ratelimit): an API key, login attempts from one
+# address, websocket connections of one user, LLM calls through the API per workspace.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 1200, minimum=1)
+LOGIN_RATE_PER_MINUTE = env_int("LOGIN_RATE_PER_MINUTE", 30, minimum=1)
+WEBSOCKET_RATE_PER_MINUTE = env_int("WEBSOCKET_RATE_PER_MINUTE", 120, minimum=1)
+LLM_RATE_PER_MINUTE = env_int("LLM_RATE_PER_MINUTE", 120, minimum=1)
 
 if not DEBUG:
     # Production refuses to start on values that are only fit for a laptop.

@@ -33,16 +33,17 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture(autouse=True)
 def clean_redis() -> None:
-    """Each test starts with empty queues and no leftover simulator outbox.
+    """Each test starts with empty queues, no leftover simulator outbox, and fresh rate
+    limits.
 
     Not FLUSHDB: that would also drop the queue bindings a running worker declared.
     """
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete(*QUEUES)
     client = redis.Redis.from_url(settings.REDIS_URL)
-    outboxes = list(client.scan_iter("simulator:outbox:*"))
-    if outboxes:
-        client.delete(*outboxes)
+    leftovers = [*client.scan_iter("simulator:outbox:*"), *client.scan_iter("rate:*")]
+    if leftovers:
+        client.delete(*leftovers)
 
 
 @pytest.fixture
