@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from conversations.connectors import redis_client
 from mlops.llm import LLMBackend, transformers_backend
-from mlops.llm_replies import CACHE_PREFIX
+from mlops.llm_replies import CACHE_PREFIX, delete_cached
 from mlops.models import ModelVersion, TrainingJob
 from personas.models import Persona
 
@@ -105,10 +105,8 @@ def use_adapter(persona: Persona, version: ModelVersion | None) -> None:
 
 def invalidate_cache(persona: Persona) -> int:
     """Drop the persona's cached completions (the namespace conversations.replies uses)."""
-    client = redis_client()
     name = "".join(f"\\{c}" if c in "*?[]\\" else c for c in persona.name)  # glob-escaped
-    keys = list(client.scan_iter(match=f"{CACHE_PREFIX}{persona.workspace_id}:{name}:*"))
-    return int(client.delete(*keys)) if keys else 0
+    return delete_cached(redis_client(), f"{CACHE_PREFIX}{persona.workspace_id}:", f"{name}:*")
 
 
 def register_with_server(version: ModelVersion) -> None:

@@ -27,7 +27,7 @@ from conversations import generation_jobs
 from conversations.replies import configured_backend, redis_client
 from dashboard import ratelimit
 from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend, complete_prompt
-from mlops.llm_replies import CACHE_PREFIX, cache_key
+from mlops.llm_replies import CACHE_PREFIX, cache_key, delete_cached
 
 router = Router(tags=["generation"])
 
@@ -162,8 +162,5 @@ def clear_cache(request: HttpRequest, pattern: str = "*"):
     `Mia:*` for one persona's suggestions or `generate:*` for /generate."""
     if len(pattern) > 200:
         raise HttpError(422, "pattern: at most 200 characters")
-    client = redis_client()
     prefix = f"{CACHE_PREFIX}{request.auth.pk}:"  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match=prefix + pattern, count=500))
-    deleted = client.delete(*keys) if keys else 0
-    return {"deleted": int(deleted), "pattern": pattern}
+    return {"deleted": delete_cached(redis_client(), prefix, pattern), "pattern": pattern}

@@ -39,6 +39,18 @@ def trainer_or_403(request: HtmxHttpRequest, slug: str) -> Membership | HttpResp
     return membership
 
 
+def dataset_of(membership: Membership, dataset_id: int) -> Dataset:
+    return get_object_or_404(
+        Dataset, pk=dataset_id, kind="replies", workspace_id=membership.workspace_id
+    )
+
+
+def lora_job_of(membership: Membership, job_id: int) -> TrainingJob:
+    return get_object_or_404(
+        TrainingJob, pk=job_id, kind="lora", workspace_id=membership.workspace_id
+    )
+
+
 def decision_counts(membership: Membership) -> list[dict]:
     """Per persona, how many replies of each kind operators produced: what a dataset holds."""
     rows = (
@@ -157,9 +169,7 @@ def download_dataset(request: HtmxHttpRequest, slug: str, dataset_id: int) -> Ht
     membership = trainer_or_403(request, slug)
     if isinstance(membership, HttpResponse):
         return membership
-    dataset = get_object_or_404(
-        Dataset, pk=dataset_id, kind="replies", workspace_id=membership.workspace_id
-    )
+    dataset = dataset_of(membership, dataset_id)
     part = request.GET.get("part", "sft-train")
     if part not in PARTS:
         return HttpResponse(f"part must be one of {', '.join(PARTS)}", status=422)
@@ -172,9 +182,7 @@ def start_training(request: HtmxHttpRequest, slug: str, dataset_id: int) -> Http
     membership = trainer_or_403(request, slug)
     if isinstance(membership, HttpResponse):
         return membership
-    dataset = get_object_or_404(
-        Dataset, pk=dataset_id, kind="replies", workspace_id=membership.workspace_id
-    )
+    dataset = dataset_of(membership, dataset_id)
     persona = Persona.objects.filter(
         workspace=membership.workspace, pk=request.POST.get("persona") or dataset.persona_id or 0
     ).first()
@@ -198,9 +206,7 @@ def cancel_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse
     membership = trainer_or_403(request, slug)
     if isinstance(membership, HttpResponse):
         return membership
-    job = get_object_or_404(
-        TrainingJob, pk=job_id, kind="lora", workspace_id=membership.workspace_id
-    )
+    job = lora_job_of(membership, job_id)
     cancelled = TrainingJob.objects.filter(
         pk=job.pk, status__in=(TrainingJob.Status.QUEUED, TrainingJob.Status.PROCESSING)
     ).update(status=TrainingJob.Status.CANCELLED)
@@ -215,9 +221,7 @@ def deploy_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse
     membership = trainer_or_403(request, slug)
     if isinstance(membership, HttpResponse):
         return membership
-    job = get_object_or_404(
-        TrainingJob, pk=job_id, kind="lora", workspace_id=membership.workspace_id
-    )
+    job = lora_job_of(membership, job_id)
     try:
         deploy(job)
     except AdapterError as exc:

@@ -151,6 +151,12 @@ class CompletionFn:
         return texts, False
 
 
+def delete_cached(client: redis.Redis, prefix: str, pattern: str = "*") -> int:
+    """Drop cached completions whose key is `prefix` + a Redis glob `pattern`."""
+    keys = list(client.scan_iter(match=prefix + pattern, count=500))
+    return int(client.delete(*keys)) if keys else 0
+
+
 def cache_key(messages: Sequence[Message], params: GenerationParams, namespace: str = "") -> str:
     """Deterministic: the same prompt and sampling parameters give the same key."""
     payload = json.dumps(

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.test import Client
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from conversations import ingestion, pipeline
 from conversations.models import Message
@@ -231,3 +232,33 @@ def receive(workspace, text: str, external_id: str, contact: str = "c-1") -> Mes
     pipeline.perceive(message)
     message.refresh_from_db()
     return message
+
+
+# Real Chromium (Debian's package) through Playwright, for the browser tests.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, asgi_server) -> Iterator[Page]:
+    context = browser.new_context(base_url=asgi_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -9,18 +9,18 @@ server and a real Celery worker on the test database.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from dashboard.models import Role
 from mlops.models import TrainingJob
 from personas.models import Persona
 from tests.conftest import make_user
-from tests.test_browser import CHROMIUM_FLAGS, log_in
+from tests.test_browser import log_in
 from tests.test_lora import edited_conversations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,24 +30,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PAGE = "/w/acme/fine-tuning/"
 # Loading the base model, four optimizer steps and the evaluation on a busy 2-core CPU.
 TRAINING_TIMEOUT_MS = 420_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, asgi_server) -> Iterator[Page]:
-    context = browser.new_context(base_url=asgi_server)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def outside_the_event_loop(work: Callable[[], None]) -> None:
