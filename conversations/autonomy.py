@@ -14,6 +14,7 @@ Auto-sent messages are stored with author_kind "auto" and shown as such.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.db import transaction
 
@@ -22,17 +23,42 @@ from conversations.decisions import after_reply_commit
 from conversations.models import Conversation, CtaDecision, Message, SuggestionSet
 
 MAX_RISK = 0.3
+# Messages that try to instruct the model only ever get drafts. A false positive costs one
+# auto-send (the operator still gets the drafts), a miss could send the model's answer to
+# an attacker, so the net is wide: instructions to ignore or forget, role markers of chat
+# templates, persona switches, requests for the prompt, and orders to act without a person.
 INJECTION = re.compile(
-    r"(ignore (?:all |any )?(?:previous|prior|above|earlier) (?:instructions|rules|messages)|"
-    r"system prompt|developer mode|you are now|act as|pretend (?:to be|you are)|jailbreak|"
-    r"disregard (?:your|the) (?:rules|instructions)|new instructions|auto-?send|"
-    r"reveal (?:your|the) (?:prompt|instructions))",
-    re.IGNORECASE,
+    r"(?:ignore|forget|disregard|override|bypass)\W+(?:\w+\W+){0,3}"
+    r"(?:instructions?|rules|prompts?|messages|above|guidelines|everything)"
+    r"|system\s*prompt|developer\s*mode|jailbreak|do anything now"
+    r"|you are now|from now on|act as|pretend\W+(?:to be|you are)|roleplay as"
+    r"|new instructions|hidden instructions|your instructions|auto-?send"
+    r"|(?:reveal|print|show|repeat|output|tell me|leak)\W+(?:\w+\W+){0,3}"
+    r"(?:prompt|instructions|text above|words above|rules|configuration)"
+    r"|without (?:approval|asking|confirmation|a human|review)"
+    r"|^\s*(?:system|assistant|developer)\s*:|\[/?inst\]|<\|im_(?:start|end)\|>"
+    r"|</?(?:system|assistant|user)>|#{2,}\s*(?:instruction|system)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Recent customer messages are all in the prompt, so an instruction two messages back
+# still steers the model.
+INJECTION_LOOKBACK = 10
+# Zero-width and bidirectional format characters, which hide words from a plain match.
+HIDDEN_CHARACTERS = dict.fromkeys(
+    [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
 
 
 def looks_like_injection(text: str) -> bool:
-    return bool(INJECTION.search(text))
+    visible = unicodedata.normalize("NFKC", text).translate(HIDDEN_CHARACTERS)
+    return bool(INJECTION.search(visible))
+
+
+def recent_injection(conversation: Conversation, message: Message) -> bool:
+    recent = conversation.messages.filter(
+        direction=Message.Direction.IN, seq__lte=message.seq
+    ).order_by("-seq")[:INJECTION_LOOKBACK]
+    return any(looks_like_injection(text) for text in recent.values_list("text", flat=True))
 
 
 def why_not(suggestion_set: SuggestionSet) -> str:
@@ -56,7 +82,7 @@ def why_not(suggestion_set: SuggestionSet) -> str:
     decision = CtaDecision.objects.filter(message=suggestion_set.message, is_shadow=False).first()
     if decision is not None and decision.decision == "NOW":
         return "the CTA decision is NOW: offers are made by people"
-    if looks_like_injection(suggestion_set.message.text):
+    if recent_injection(conversation, suggestion_set.message):
         return "the message tries to instruct the model"
     newest = conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
     if newest is None or newest.pk != suggestion_set.message_id:

@@ -218,10 +218,13 @@ def take_over(conversation: Conversation) -> None:
 
 
 def after_reply_commit(message: Message) -> None:
+    from conversations.sweeper import after_commit_or_sweep
     from conversations.tasks import deliver_reply
 
-    ingestion.announce(message)
-    deliver_reply.delay(message.pk)
+    after_commit_or_sweep(lambda: ingestion.announce(message), f"reply {message.pk} to open pages")
+    after_commit_or_sweep(
+        lambda: deliver_reply.delay(message.pk), f"reply {message.pk} to delivery"
+    )
 
 
 def reject_suggestion(

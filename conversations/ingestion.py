@@ -168,10 +168,15 @@ def append_message(conversation: Conversation, **fields) -> Message:
 
 
 def after_inbound_commit(message: Message) -> None:
+    from conversations.sweeper import after_commit_or_sweep
     from conversations.tasks import perceive_message
 
-    announce(message)
-    perceive_message.delay(message.pk)
+    # Open pages catch up by sequence number on their next event or reconnect, so a lost
+    # announcement costs nothing more than a late refresh.
+    after_commit_or_sweep(lambda: announce(message), f"message {message.pk} to open pages")
+    after_commit_or_sweep(
+        lambda: perceive_message.delay(message.pk), f"message {message.pk} to perception"
+    )
 
 
 def announce(message: Message) -> None:

@@ -65,6 +65,15 @@ def deliver_reply(self, message_id: int) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def sweep_pending_work() -> dict:
+    """Beat's periodic re-enqueue of work whose task was lost (conversations.sweeper)."""
+    from conversations import sweeper
+
+    report = sweeper.sweep()
+    return {"perceive": report.perceive, "suggest": report.suggest, "deliver": report.deliver}
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def run_generation_job(workspace_id: int, job_id: str, request: dict) -> None:
     """An async /generate: the same code as the sync endpoint, with its state in Redis."""
     from conversations import generation_jobs

@@ -16,7 +16,7 @@ from conversations.api import router as messages_router
 from conversations.chat_api import router as chat_router
 from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
-from dashboard import health, ratelimit
+from dashboard import health, outages, ratelimit
 from dashboard.models import ApiKey, Workspace
 from mlops.api import router as models_router
 from personas.api import router as personas_router
@@ -61,6 +61,15 @@ def validation_failed(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request, {"detail": problems or "invalid request", "errors": exc.errors}, status=422
     )
+
+
+@api.exception_handler(Exception)
+def failed(request: HttpRequest, exc: Exception):
+    # PostgreSQL or Redis down: 503 with Retry-After, so the sender retries (ingestion is
+    # idempotent) rather than taking a 500 for a bug. Anything else is a bug: re-raised.
+    if isinstance(exc, outages.DEPENDENCY_DOWN):
+        return outages.unavailable(request, exc)
+    raise exc
 
 
 @api.get("/health", auth=None, tags=["health"], summary="Database, Redis, workers and models")

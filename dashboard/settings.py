@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dashboard.outages.DependencyOutageMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboard.context_processors.live_pages",
             ],
         },
     },
@@ -123,12 +125,20 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or redis_database(REDIS_URL, 1)
 CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", "") or redis_database(REDIS_URL, 2)
 
+# The backend is a setting so a sharded layer, or the fault-injection tests' lossy one
+# (tests/faults.py), can stand in without another settings module.
+CHANNEL_LAYER_BACKEND = env_str("CHANNEL_LAYER_BACKEND", "channels_redis.core.RedisChannelLayer")
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": CHANNEL_LAYER_BACKEND,
         "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "dashboard"},
     }
 }
+
+# Channels delivers at most once: a page that missed an event (a message dropped by the
+# layer, a full channel, a Redis restart) asks for what changed every LIVE_RESYNC_SECONDS
+# anyway, so it converges to the database without waiting for the next event.
+LIVE_RESYNC_SECONDS = env_int("LIVE_RESYNC_SECONDS", 15, minimum=1)
 
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -140,7 +150,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # another worker after it, so a longer one would run twice. Hard limits per task are
 # below it (training: mlops.tasks), and a task redelivered more often than
 # TASK_MAX_REDELIVERIES (a poison message killing its workers) is dropped with an error.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+# The timeout is also how long a task whose worker was killed (kill -9, OOM) waits before
+# it is delivered again; the pending-work sweeper recovers lost messages much sooner.
+BROKER_VISIBILITY_TIMEOUT_SECONDS = env_int(
+    "BROKER_VISIBILITY_TIMEOUT_SECONDS", 12 * 3600, minimum=1
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    # How often workers look for abandoned tasks: often enough for a short timeout.
+    "unacked_restore_interval": min(10, max(1, BROKER_VISIBILITY_TIMEOUT_SECONDS // 4)),
+    "unacked_restore_throttle": 1 if BROKER_VISIBILITY_TIMEOUT_SECONDS < 600 else 10,
+}
 CELERY_TASK_TIME_LIMIT = 30 * 60
 TASK_MAX_REDELIVERIES = env_int("TASK_MAX_REDELIVERIES", 3, minimum=0)
 CELERY_TASK_ROUTES = {
@@ -156,13 +176,24 @@ CELERY_TASK_ROUTES = {
 # The watched persona folder (empty: off), synced every PERSONA_SYNC_SECONDS by beat.
 PERSONA_FOLDER = env_str("PERSONA_FOLDER", "")
 PERSONA_SYNC_SECONDS = env_int("PERSONA_SYNC_SECONDS", 5, minimum=1)
+# The pending-work sweeper (conversations.sweeper) queues again, every
+# PENDING_SWEEP_SECONDS, the messages whose task was lost between commit and publish: older
+# than the grace period (their own task should have run by then), younger than the lookback.
+PENDING_SWEEP_SECONDS = env_int("PENDING_SWEEP_SECONDS", 30, minimum=1)
+PENDING_WORK_GRACE_SECONDS = env_int("PENDING_WORK_GRACE_SECONDS", 120, minimum=1)
+PENDING_WORK_LOOKBACK_SECONDS = env_int("PENDING_WORK_LOOKBACK_SECONDS", 6 * 3600, minimum=60)
 CELERY_BEAT_SCHEDULE = {
     "sync-persona-folders": {
         "task": "personas.tasks.sync_persona_folders",
         "schedule": float(PERSONA_SYNC_SECONDS),
         # A sync that waited longer than one period is superseded by the next one.
         "options": {"expires": float(PERSONA_SYNC_SECONDS)},
-    }
+    },
+    "sweep-pending-work": {
+        "task": "conversations.tasks.sweep_pending_work",
+        "schedule": float(PENDING_SWEEP_SECONDS),
+        "options": {"expires": float(PENDING_SWEEP_SECONDS)},
+    },
 }
 # Reply suggestions. LLM_BASE_URL names an OpenAI-compatible server (vLLM on GPU nodes,
 # or the packaged CPU model that `./dev run` starts); empty means the template generator.

@@ -13,6 +13,10 @@ from dashboard import (
 )
 from dashboard.api import api
 from dashboard.login import RateLimitedLoginView
+from dashboard.outages import handler500 as dependency_aware_500
+
+# A database or Redis outage outside any view (e.g. loading the session) is a 503 too.
+handler500 = dependency_aware_500
 
 urlpatterns = [
     path("", views.home, name="home"),

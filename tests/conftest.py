@@ -42,7 +42,11 @@ def clean_redis() -> None:
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete(*QUEUES)
     client = redis.Redis.from_url(settings.REDIS_URL)
-    leftovers = [*client.scan_iter("simulator:outbox:*"), *client.scan_iter("rate:*")]
+    leftovers = [
+        *client.scan_iter("simulator:outbox:*"),
+        *client.scan_iter("rate:*"),
+        *client.scan_iter("sweep:*"),
+    ]
     if leftovers:
         client.delete(*leftovers)
 

@@ -10,16 +10,20 @@ import html
 import itertools
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conversations import decisions, ingestion, pipeline
-from conversations.models import Conversation, Message, Suggestion
+from conversations.models import ContactFact, Conversation, Message, Suggestion
 from dashboard.models import Role
+from mlops.models import Dataset, ModelVersion, TrainingJob
 from personas import knowledge
-from personas.models import Persona
+from personas.models import Campaign, CampaignVariant, Persona
 from tests.conftest import make_user
+from tests.test_tenancy import PAGES, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +124,77 @@ def test_hostile_text_renders_inert_everywhere(
     messages = client.get(f"/w/acme/c/{conversation.pk}/messages/?after=0").content.decode()
     first_line = message.text.replace("\r", "\n").split("\n")[0][:20]
     assert html.escape(first_line) in messages
+
+
+def store_hostile_everywhere(workspace, persona, payload: str) -> Conversation:
+    """The payload wherever a page shows stored text: a customer's message, name and facts,
+    a persona's name and phrases, a campaign and its variant, training jobs' stages, errors
+    and gate reasons, and the fine-tuning evaluation's example replies."""
+    text = payload if payload.strip() else "hi"
+    campaign = Campaign.objects.create(workspace=workspace, slug="spring", name=payload[:120])
+    CampaignVariant.objects.create(campaign=campaign, name=payload[:60] or "a")
+    result = ingestion.ingest(
+        workspace,
+        ingestion.InboundMessage(
+            "api", "hostile-1", "c-hostile", payload[:80], "Mia", text, campaign="spring"
+        ),
+    )
+    message = Message.objects.get(pk=result.message_id)
+    pipeline.perceive(message)
+    pipeline.suggest(message, "hostile-1")
+    conversation = Conversation.objects.get(pk=message.conversation_id)
+    ContactFact.objects.create(
+        workspace=workspace,
+        contact=conversation.contact,
+        kind="occupation",
+        value=payload[:200],
+        normalized=payload[:200].lower(),
+        embedding=[0.1] * 384,
+        last_mentioned_at=timezone.now(),
+    )
+    Persona.objects.create(workspace=workspace, name=payload[:80] or "x", common_phrases=payload)
+    Persona.objects.filter(pk=persona.pk).update(common_phrases=payload)
+    dataset = Dataset.objects.create(
+        kind="replies", version="v0", workspace_id=workspace.pk, persona_id=persona.pk,
+        rows=1, path="/nonexistent", sha256="-",
+    )  # fmt: skip
+    example = {"message": payload, "operator": payload, "base": payload, "adapter": payload}
+    adapter = ModelVersion.objects.create(
+        kind="lora", version=1, workspace_id=workspace.pk, persona_id=persona.pk,
+        dataset=dataset, artifact="/nonexistent",
+        metrics={"examples": [example], "reference_name": payload, "adapter": payload},
+    )  # fmt: skip
+    for kind in ("lora", "cta"):
+        TrainingJob.objects.create(
+            kind=kind, workspace_id=workspace.pk, persona_id=persona.pk, dataset=dataset,
+            status=TrainingJob.Status.FAILED, stage=payload[:80], error=payload,
+            result=adapter if kind == "lora" else None,
+            gate={"passed": False, "reasons": [payload], "compared_with": payload},
+        )  # fmt: skip
+    return conversation
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(payload=hostile())
+def test_every_page_renders_stored_hostile_text_inert(workspace, persona, payload):
+    """Every GET page of the workspace (the tenancy suite's complete list), as an admin
+    who sees everything, with the payload in every kind of stored text."""
+    with transaction.atomic():  # each example starts from the same empty workspace
+        admin = make_user("ada", workspace, Role.ADMIN)
+        client = Client()
+        client.force_login(admin)
+        conversation = store_hostile_everywhere(workspace, persona, payload)
+        checked = []
+        for name in [name for name, method in PAGES if method == "get"]:
+            response = client.get(page_url(name, "acme", conversation))
+            assert response.status_code == 200, name
+            if response["Content-Type"].startswith("text/html"):
+                assert_inert(response.content.decode(), payload)
+                checked.append(name)
+        transaction.set_rollback(True)
+    # Every HTML page was checked (downloads such as the CSV export are not HTML).
+    assert len(checked) >= 15, checked

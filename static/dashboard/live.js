@@ -1,6 +1,8 @@
 // Live pages: a websocket that brings small events, and catch-up requests that bring the
 // content. Events carry sequence numbers; after any event or reconnect the page asks for
 // messages after the last sequence number it shows, so nothing is missed or doubled.
+// Channels delivers at most once, so a live page also resyncs every data-resync-ms while
+// it is visible: an event lost on the way costs a late refresh, never a missing message.
 (function () {
   "use strict";
 
@@ -33,6 +35,21 @@
       disconnect() { wanted = false; if (socket) socket.close(); },
       connect() { wanted = true; if (!socket || socket.readyState === WebSocket.CLOSED) open(); },
     };
+  }
+
+  // Call resync every `ms` while the page is visible and its socket is open (a closed one
+  // resyncs when it reconnects), and when the page becomes visible again.
+  function everyWhileVisible(ms, resync) {
+    if (!(ms > 0)) return;
+    const live = () => document.visibilityState === "visible" && window.dashboardLive &&
+      window.dashboardLive.socket && window.dashboardLive.socket.readyState === WebSocket.OPEN;
+    setInterval(() => { if (live()) resync(); }, ms);
+    document.addEventListener("visibilitychange", () => { if (live()) resync(); });
+  }
+
+  // The operator is using the box (a focused field, an open reject menu): not now.
+  function busy(box) {
+    return box.contains(document.activeElement) || box.querySelector("details[open]") !== null;
   }
 
   async function getPartial(url) {
@@ -96,8 +113,9 @@
       } catch (err) { /* the next event refreshes again */ }
     }
 
-    async function refreshSuggestions() {
+    async function refreshSuggestions(unlessBusy) {
       const box = document.getElementById("suggestions");
+      if (unlessBusy && busy(box)) return;
       try {
         box.innerHTML = await getPartial(suggestionsUrl);
         if (window.htmx) window.htmx.process(box);
@@ -116,6 +134,7 @@
     }
 
     liveSocket(root.dataset.wsPath, onEvent, () => { catchUp(); refreshSuggestions(); refreshJourney(); });
+    everyWhileVisible(+root.dataset.resyncMs, () => { catchUp(); refreshSuggestions(true); refreshJourney(); });
     document.body.addEventListener("reply-sent", () => { catchUp(); refreshSuggestions(); });
 
     // Edit: put the suggestion into the composer, remembering which one it was.
@@ -156,6 +175,7 @@
       }, 100);
     }
     liveSocket(root.dataset.wsPath, refresh, refresh);
+    everyWhileVisible(+root.dataset.resyncMs, refresh);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
