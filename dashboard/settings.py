@@ -128,10 +128,28 @@ CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", "") or redis_database(REDIS_URL
 # The backend is a setting so a sharded layer, or the fault-injection tests' lossy one
 # (tests/faults.py), can stand in without another settings module.
 CHANNEL_LAYER_BACKEND = env_str("CHANNEL_LAYER_BACKEND", "channels_redis.core.RedisChannelLayer")
+# All sockets of one server process share one Redis list, so its capacity is events x
+# sockets: 100 (Channels' default) is two events for 50 open pages, and a burst beyond it
+# is dropped for every page at once. Pages still resync, but should not have to.
+CHANNEL_LAYER_CAPACITY = env_int("CHANNEL_LAYER_CAPACITY", 20_000, minimum=100)
+# channels_redis waits on Redis for up to 5 s per receive; the socket timeout must be
+# longer, or every page idle for 5 s loses its socket to a TimeoutError (redis-py 8
+# defaults to 5 s).
+CHANNEL_LAYER_RECEIVE_SECONDS = 5
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": CHANNEL_LAYER_BACKEND,
-        "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "dashboard"},
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": CHANNEL_LAYER_URL,
+                    "socket_timeout": CHANNEL_LAYER_RECEIVE_SECONDS + 10,
+                    "socket_connect_timeout": 5,
+                }
+            ],
+            "prefix": "dashboard",
+            "capacity": CHANNEL_LAYER_CAPACITY,
+        },
     }
 }
 

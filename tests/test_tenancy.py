@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import URLPattern, reverse
@@ -436,6 +439,20 @@ async def test_a_member_receives_message_created_events(operator, workspace, con
     try:
         expected = await publish_created(workspace.pk, conversation, seq=7)
 
+        assert await communicator.receive_json_from(timeout=3) == expected
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_idle_socket_stays_open_and_still_receives(operator, workspace, conversation):
+    """Longer idle than the layer's receive wait (5 s): a socket timeout at or below it
+    (redis-py 8's default) crashed the consumer and closed every quiet page's socket."""
+    communicator, connected, _ = await connect(operator, "/ws/w/acme/inbox/")
+    assert connected
+    try:
+        await asyncio.sleep(settings.CHANNEL_LAYER_RECEIVE_SECONDS + 2)
+        expected = await publish_created(workspace.pk, conversation, seq=3)
         assert await communicator.receive_json_from(timeout=3) == expected
     finally:
         await communicator.disconnect()

@@ -38,9 +38,25 @@ def test_every_task_ends_before_the_broker_would_hand_it_to_another_worker():
         assert limit is not None and limit < visibility, name
 
 
+def channel_layer_config() -> dict[str, Any]:
+    return settings.CHANNEL_LAYERS["default"]["CONFIG"]
+
+
 def channel_layer_host() -> str:
-    layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
-    return str(layer["CONFIG"]["hosts"][0])
+    return str(channel_layer_config()["hosts"][0]["address"])
+
+
+def test_the_channel_layer_holds_bursts_and_outwaits_its_own_receive():
+    """All sockets of a server process share one Redis list: 50 pages and a burst of 100
+    events need 5,000 places. Redis reads wait up to the layer's receive time, so the
+    socket timeout must be longer, or idle pages lose their sockets."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    assert channel_layer_config()["capacity"] >= 5_000
+    assert layer.capacity >= 5_000
+    socket_timeout = channel_layer_config()["hosts"][0]["socket_timeout"]
+    assert socket_timeout > layer.brpop_timeout == settings.CHANNEL_LAYER_RECEIVE_SECONDS
 
 
 def test_broker_channel_layer_and_cache_live_in_separate_redis_databases():
