@@ -125,17 +125,19 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or redis_database(REDIS_URL, 1)
 CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", "") or redis_database(REDIS_URL, 2)
 
-# The backend is a setting so a sharded layer, or the fault-injection tests' lossy one
-# (tests/faults.py), can stand in without another settings module.
-CHANNEL_LAYER_BACKEND = env_str("CHANNEL_LAYER_BACKEND", "channels_redis.core.RedisChannelLayer")
-# All sockets of one server process share one Redis list, so its capacity is events x
-# sockets: 100 (Channels' default) is two events for 50 open pages, and a burst beyond it
-# is dropped for every page at once. Pages still resync, but should not have to.
-CHANNEL_LAYER_CAPACITY = env_int("CHANNEL_LAYER_CAPACITY", 20_000, minimum=100)
-# channels_redis waits on Redis for up to 5 s per receive; the socket timeout must be
-# longer, or every page idle for 5 s loses its socket to a TimeoutError (redis-py 8
-# defaults to 5 s).
-CHANNEL_LAYER_RECEIVE_SECONDS = 5
+# Redis pub/sub: an event is published once per group, and each server process, subscribed
+# once, hands it to its own sockets. The list-based layer (channels_redis.core) pushes one
+# copy per socket, each popped with its own round trip, and drops every copy once a
+# process's shared list is full: 50 open inboxes then made events 4x later and, past its
+# capacity, lost them (benchmarks/load.py). Neither layer persists events; the pages resync.
+# The backend is a setting so the fault-injection tests' lossy layer (tests/faults.py)
+# can stand in without another settings module.
+CHANNEL_LAYER_BACKEND = env_str(
+    "CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"
+)
+# Redis reads wait up to 5 s (channels_redis.core's receive); a socket timeout at or below
+# that (redis-py 8 defaults to 5 s) crashed every page's consumer after 5 s of quiet.
+CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS = 15
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": CHANNEL_LAYER_BACKEND,
@@ -143,12 +145,11 @@ CHANNEL_LAYERS = {
             "hosts": [
                 {
                     "address": CHANNEL_LAYER_URL,
-                    "socket_timeout": CHANNEL_LAYER_RECEIVE_SECONDS + 10,
+                    "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS,
                     "socket_connect_timeout": 5,
                 }
             ],
             "prefix": "dashboard",
-            "capacity": CHANNEL_LAYER_CAPACITY,
         },
     }
 }

@@ -1,6 +1,6 @@
 """Fault injection for the tests that prove the product survives its parts failing.
 
-`LossyChannelLayer` is the real Redis channel layer losing group messages on purpose: a
+`LossyChannelLayer` is the real Redis pub/sub channel layer losing group messages on purpose: a
 test server started with CHANNEL_LAYER_BACKEND=tests.faults.LossyChannelLayer drops one
 group message in every `faults:drop-every` (a key in the app's Redis database, shared by
 every process, so the drops are exactly counted). Channels promises at-most-once delivery,
@@ -10,7 +10,7 @@ so this is a failure it may really have; the pages must converge to the database
 from __future__ import annotations
 
 import redis
-from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
 
 DROP_EVERY_KEY = "faults:drop-every"
@@ -35,11 +35,12 @@ def reset() -> None:
     app_redis().delete(DROP_EVERY_KEY, SENT_KEY, DROPPED_KEY)
 
 
-class LossyChannelLayer(RedisChannelLayer):
+class LossyChannelLayer(RedisPubSubChannelLayer):
     async def group_send(self, group: str, message: dict) -> None:
         if self.lost():
             return
-        await super().group_send(group, message)
+        # The pub/sub layer proxies its methods to a layer per event loop.
+        await self._get_layer().group_send(group, message)
 
     def lost(self) -> bool:
         # A blocking round trip to loopback Redis is fine in a test server; one counter
