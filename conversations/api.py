@@ -14,6 +14,7 @@ from conversations import ingestion
 from conversations.history import journey_report
 from conversations.models import get_conversation_or_404
 from conversations.signing import BadSignature, verify
+from dashboard.api_input import ApiInput, refuse_unstorable_path
 from dashboard.models import Workspace
 
 router = Router(tags=["messages"])
@@ -22,12 +23,12 @@ webhook_router = Router(tags=["webhooks"])
 Channel = Field(..., min_length=1, max_length=40, pattern=r"^[a-z0-9_.-]+$")
 
 
-class ContactIn(Schema):
+class ContactIn(ApiInput):
     external_id: str = Field(..., min_length=1, max_length=200)
     name: str = Field("", max_length=200)
 
 
-class MessageIn(Schema):
+class MessageIn(ApiInput):
     channel: str = Channel
     external_id: str = Field(..., min_length=1, max_length=200)
     contact: ContactIn
@@ -87,6 +88,7 @@ def post_message(request: HttpRequest, payload: MessageIn):
     summary="Signed webhook: HMAC-SHA256 of 'timestamp.body' in X-Webhook-Signature",
 )
 def webhook_message(request: HttpRequest, workspace_slug: str):
+    refuse_unstorable_path(workspace_slug=workspace_slug)
     workspace = get_object_or_404(Workspace, slug=workspace_slug)
     try:
         verify(
@@ -112,7 +114,7 @@ def webhook_message(request: HttpRequest, workspace_slug: str):
 journeys_router = Router(tags=["conversations"])
 
 
-class ConversationStart(Schema):
+class ConversationStart(ApiInput):
     user_id: str = Field(..., min_length=1, max_length=200)
     initial_message: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
     playbook: str = Field("", max_length=50)
@@ -125,7 +127,7 @@ class ConversationStarted(Schema):
     state: str
 
 
-class TransitionIn(Schema):
+class TransitionIn(ApiInput):
     user_message: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS)
     user_name: str = Field("", max_length=200)
 

@@ -23,6 +23,7 @@ from conversations import ingestion, pipeline
 from conversations.llm_api import llm_quota_or_429
 from conversations.models import Conversation, CtaDecision, Message
 from conversations.replies import configured_backend, guard_rules, redis_client
+from dashboard.api_input import ApiInput
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
 from mlops.llm import GenerationParams, LLMError
 from mlops.llm_replies import CompletionFn, generate_options
@@ -37,7 +38,7 @@ PAGE_SIZE = 3
 MORE_TTL_SECONDS = 3600
 
 
-class ChatIn(Schema):
+class ChatIn(ApiInput):
     persona_name: str = Field(..., min_length=1, max_length=80, pattern=r"\S")
     user_id: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
     message: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS, pattern=r"\S")
@@ -184,7 +185,7 @@ class ChatLine(Schema):
     timestamp: datetime | None = None
 
 
-class SuggestionsIn(Schema):
+class SuggestionsIn(ApiInput):
     conversation_id: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
     messages: list[ChatLine] = Field(..., min_length=1, max_length=100)
     count: int = Field(3, ge=1, le=10)

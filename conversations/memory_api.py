@@ -22,6 +22,7 @@ from ninja import Field, Router, Schema, Status
 from pgvector.django import CosineDistance
 
 from conversations.models import Memory
+from dashboard.api_input import ApiInput
 from mlops.embeddings import embed_one
 from mlops.summarize import Line, summarize
 from personas.knowledge import filtered_vector_search
@@ -39,7 +40,7 @@ class MemoryMessage(Schema):
     content: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS, pattern=r"\S")
 
 
-class StoreIn(Schema):
+class StoreIn(ApiInput):
     user_id: str = KEY
     contact_id: str = KEY
     conversation_id: str = Field("", max_length=200)
@@ -54,7 +55,7 @@ class StoreOut(Schema):
     stored_at: datetime
 
 
-class RecallIn(Schema):
+class RecallIn(ApiInput):
     user_id: str = KEY
     contact_id: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S")
     query: str = Field(..., min_length=1, max_length=settings.MESSAGE_MAX_CHARS, pattern=r"\S")

@@ -69,6 +69,10 @@ class DecideIn(Schema):
     features: dict[str, float] = Field(..., description="Feature name -> value (missing: 0)")
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
 def job_for(request: HttpRequest, job_id: UUID) -> TrainingJob:
     return get_object_or_404(TrainingJob, job_id=job_id, workspace_id=request.auth.pk)  # type: ignore[attr-defined]
 
@@ -308,7 +312,11 @@ def dataset_file(dataset: Dataset, part: str) -> HttpResponse:
     return response
 
 
-@router.post("/cta/decide", summary="NOW / WAIT / NEVER for a feature payload, with reasons")
+@router.post(
+    "/cta/decide",
+    response={200: dict, 422: ErrorOut, 503: ErrorOut},
+    summary="NOW / WAIT / NEVER for a feature payload, with reasons",
+)
 def decide(request: HttpRequest, payload: DecideIn):
     unknown = sorted(set(payload.features) - set(cta.FEATURES))
     if unknown:

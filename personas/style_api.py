@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from dashboard.api_input import ApiInput, refuse_unstorable_path
 from mlops.guardrails import Rules, guard
 from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend
 from personas.models import CreatorStyle, StyleProfile
@@ -48,25 +49,25 @@ class Sample(Schema):
     output: str = Field(..., max_length=settings.MESSAGE_MAX_CHARS)
 
 
-class LearnIn(Schema):
+class LearnIn(ApiInput):
     user_id: str = KEY
     contact_id: str = KEY
     samples: list[Sample] = Field(..., min_length=1, max_length=MAX_SAMPLES)
 
 
-class ApplyIn(Schema):
+class ApplyIn(ApiInput):
     user_id: str = KEY
     contact_id: str = KEY
     response: str = TEXT
     use_llm: bool = False
 
 
-class CreatorLearnIn(Schema):
+class CreatorLearnIn(ApiInput):
     creator_id: str = KEY
     samples: list[str] = Field(..., min_length=1, max_length=MAX_SAMPLES)
 
 
-class CreatorApplyIn(Schema):
+class CreatorApplyIn(ApiInput):
     creator_id: str = KEY
     text: str = TEXT
 
@@ -76,6 +77,7 @@ class ErrorOut(Schema):
 
 
 def stored_profile(request: HttpRequest, user_id: str, contact_id: str) -> StyleProfile:
+    refuse_unstorable_path(user_id=user_id, contact_id=contact_id)
     row = StyleProfile.objects.filter(
         workspace=request.auth,  # type: ignore[attr-defined]
         user_id=user_id,
@@ -215,6 +217,7 @@ def apply_creator(request: HttpRequest, payload: CreatorApplyIn):
     "/flirty/style/{creator_id}", response={200: dict, 404: ErrorOut}, summary="A creator style"
 )
 def get_creator_style(request: HttpRequest, creator_id: str):
+    refuse_unstorable_path(creator_id=creator_id)
     row = CreatorStyle.objects.filter(workspace=request.auth, creator_id=creator_id).first()  # type: ignore[attr-defined]
     if row is None:
         raise HttpError(404, f"no style learned for creator {creator_id!r}")

@@ -132,6 +132,31 @@ def test_it_refuses_an_invalid_message_with_422_naming_the_problem(persona, api,
     assert stored_counts() == before
 
 
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        pytest.param({"text": "hey\x00there"}, "text", id="text"),
+        pytest.param({"persona": "Mia\x00"}, "persona", id="persona"),
+        pytest.param({"external_id": "\x00"}, "external_id", id="external_id"),
+        pytest.param({"contact": {"external_id": "c\x00"}}, "contact.external_id", id="contact"),
+        pytest.param({"contact": {"external_id": "c", "name": "\x00"}}, "contact.name", id="name"),
+        pytest.param({"campaign": "\x00"}, "campaign", id="campaign"),
+    ],
+)
+def test_nul_character_bug_is_a_422_naming_the_field_not_a_500(
+    persona, post_message, overrides, named
+):
+    # Found by tests/test_api_fuzz.py: PostgreSQL text cannot hold NUL (U+0000), and the
+    # database's refusal came back as a 500.
+    before = stored_counts()
+
+    response = post_message(**overrides)
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(f"{named}: ")
+    assert stored_counts() == before
+
+
 def test_it_names_the_unknown_persona_field_too(persona, post_message):
     response = post_message(persona="Nobody")
 

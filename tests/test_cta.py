@@ -190,3 +190,14 @@ def test_decide_names_unknown_features_and_jobs_are_per_workspace(api, other_wor
     foreign = TrainingJob.objects.create(workspace_id=other_workspace.pk)
     assert api.get(f"/api/training/status/{foreign.job_id}").status_code == 404
     assert post(api, "/api/cta/decide", {"features": "x"}).status_code == 422
+
+
+@pytest.mark.django_db
+def test_decide_without_a_model_is_the_503_its_schema_documents(api):
+    # Found by tests/test_api_fuzz.py: the 503 was real but missing from the OpenAPI schema.
+    response = post(api, "/api/cta/decide", {"features": {"purchase_intent": 1}})
+    documented = api.get("/api/openapi.json").json()["paths"]["/api/cta/decide"]["post"]
+
+    assert response.status_code == 503
+    assert response.json()["detail"] == "no active CTA model yet; start a training job"
+    assert {"200", "422", "503"} <= set(documented["responses"])

@@ -246,6 +246,37 @@ def test_an_unknown_persona_is_422_naming_persona(api, persona):
     assert response.json()["detail"].startswith("persona:")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"user_id": "user\x00"},
+        {"initial_message": "hi\x00"},
+        {"playbook": "sales-7\x00"},
+        {"persona": "Mia\x00"},
+        {"user_name": "\x00"},
+    ],
+    ids=lambda body: next(iter(body)),
+)
+def test_nul_character_bug_in_a_new_conversation_is_a_422_not_a_500(api, persona, body):
+    # Found by tests/test_api_fuzz.py: PostgreSQL text cannot hold NUL (U+0000).
+    response = start(api, **body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(f"{next(iter(body))}: ")
+    assert Conversation.objects.count() == 0
+
+
+def test_nul_character_bug_in_a_transition_is_a_422_not_a_500(api, persona):
+    conversation_id = start(api).json()["conversation_id"]
+    turns = Turn.objects.filter(conversation_id=conversation_id).count()
+
+    response = say(api, conversation_id, "how much\x00")
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("user_message: ")
+    assert Turn.objects.filter(conversation_id=conversation_id).count() == turns
+
+
 def test_the_conversation_api_needs_an_api_key(api, persona):
     conversation_id = start(api).json()["conversation_id"]
     anonymous = Client()

@@ -687,6 +687,16 @@ def test_suggestions_refuse_bad_requests_with_422(api, persona, no_llm, override
     assert response.json()["detail"]
 
 
+def test_nul_in_the_suggestions_persona_bug_is_a_422_not_a_500(api, persona, no_llm):
+    # Found by tests/test_api_fuzz.py: the persona lookup sent the NUL to PostgreSQL.
+    response = api.post(
+        "/api/suggestions", suggestions_body(persona="Mia\x00"), content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("persona: ")
+
+
 # -- /api/chat ------------------------------------------------------------------------
 
 CHAT = {
@@ -753,6 +763,18 @@ def test_chat_refuses_bad_requests_with_422(api, persona, no_llm, overrides):
     response = api.post("/api/chat", {**CHAT, **overrides}, content_type="application/json")
     assert response.status_code == 422, overrides
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("field", ["persona_name", "user_id", "message"])
+def test_nul_in_a_chat_field_bug_is_a_422_not_a_500(api, persona, no_llm, field):
+    # Found by tests/test_api_fuzz.py: PostgreSQL text cannot hold NUL (U+0000).
+    response = api.post(
+        "/api/chat", {**CHAT, field: f"{CHAT[field]}\x00"}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(f"{field}: ")
+    assert Message.objects.count() == 0
 
 
 # -- the in-process transformers backend ---------------------------------------------------

@@ -401,6 +401,57 @@ def test_bad_input_is_422_naming_the_field_and_stores_nothing(api, path, body, f
     assert stored_counts() == before
 
 
+# Found by tests/test_api_fuzz.py: PostgreSQL refuses NUL in text and jsonb, and jsonb an
+# unpaired surrogate (which JSON can carry as "\ud800"); each was a 500 from the database.
+NUL_CHAT = [{"role": "user", "content": "a\x00b"}]
+UNSTORABLE_INPUT = [
+    ("/api/memory/store", {**CONCERT, "user_id": "user\x00"}, "user_id"),
+    ("/api/memory/store", {**CONCERT, "messages": NUL_CHAT}, "messages"),
+    ("/api/memory/store", {**CONCERT, "metadata": {"event\x00": "x"}}, "metadata"),
+    ("/api/memory/store", {**CONCERT, "metadata": {"event": ["\x00"]}}, "metadata"),
+    ("/api/memory/store", {**CONCERT, "metadata": {"\ud800": "x"}}, "metadata"),
+    ("/api/memory/store", {**CONCERT, "metadata": {"event": "\udfff"}}, "metadata"),
+    ("/api/memory/recall", {**RECALL, "contact_id": "\x00"}, "contact_id"),
+    ("/api/style/learn", {**STYLE_LEARN, "user_id": "\x00"}, "user_id"),
+    ("/api/style/learn", {**STYLE_LEARN, "samples": [{"output": "yo\x00"}]}, "samples"),
+    ("/api/style/apply", {**STYLE_APPLY, "contact_id": "c\x00"}, "contact_id"),
+    ("/api/flirty/style/learn", {"creator_id": "c\x00", "samples": ["hey"]}, "creator_id"),
+    ("/api/flirty/style/apply", {"creator_id": "c\x00", "text": "hi"}, "creator_id"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "field"), UNSTORABLE_INPUT)
+def test_nul_or_lone_surrogate_bug_is_a_422_naming_the_field_not_a_500(api, path, body, field):
+    store(api)
+    before = stored_counts()
+
+    response = post(api, path, body)
+
+    assert response.status_code == 422, response.content
+    assert field in response.json()["detail"]
+    assert "cannot be stored" in response.json()["detail"]
+    assert stored_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("get", "/api/style/user%00/c", "user_id"),
+        ("delete", "/api/style/u/contact%00", "contact_id"),
+        ("get", "/api/flirty/style/%00", "creator_id"),
+    ],
+)
+def test_nul_in_a_style_path_bug_is_a_422_not_a_500(api, method, path, field):
+    learn_style(api, STYLE_SAMPLES)
+    before = stored_counts()
+
+    response = getattr(api, method)(path)
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(f"{field}: ")
+    assert stored_counts() == before
+
+
 def test_malformed_json_stores_nothing(api):
     response = api.post("/api/memory/store", "{not json", content_type="application/json")
 

@@ -183,6 +183,23 @@ def test_it_refuses_a_signed_but_invalid_body_with_422(workspace, persona, body,
 
 
 @pytest.mark.django_db
+def test_nul_character_bug_in_a_signed_body_or_the_slug_is_a_422_not_a_500(workspace, persona):
+    # Found by tests/test_api_fuzz.py: PostgreSQL text cannot hold NUL (U+0000).
+    before = stored_counts()
+
+    in_body = deliver_signed(workspace.webhook_secret, encode(message_body(text="hi\x00")))
+    in_slug = deliver_signed(
+        workspace.webhook_secret, encode(message_body()), url="/api/webhooks/acme%00/messages"
+    )
+
+    assert in_body.status_code == 422
+    assert in_body.json()["detail"].startswith("text: ")
+    assert in_slug.status_code == 422
+    assert in_slug.json()["detail"].startswith("workspace_slug: ")
+    assert stored_counts() == before
+
+
+@pytest.mark.django_db
 def test_it_answers_404_for_an_unknown_workspace(workspace, persona):
     before = stored_counts()
 

@@ -39,7 +39,8 @@ def test_every_task_ends_before_the_broker_would_hand_it_to_another_worker():
 
 
 def channel_layer_config() -> dict[str, Any]:
-    return settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
+    return layer["CONFIG"]
 
 
 def channel_layer_host() -> str:
