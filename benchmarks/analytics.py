@@ -25,8 +25,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from conversations.models import Conversation, Playbook  # noqa: E402
+from core.models import Membership, Role, Workspace  # noqa: E402
 from dashboard import analytics  # noqa: E402
-from dashboard.models import Membership, Role, Workspace  # noqa: E402
 
 SLUG = "analytics-scale"
 

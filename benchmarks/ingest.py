@@ -20,7 +20,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from conversations import ingestion  # noqa: E402
 from conversations.models import Conversation, Message  # noqa: E402
-from dashboard.models import Workspace  # noqa: E402
+from core.models import Workspace  # noqa: E402
 from personas.models import Persona  # noqa: E402
 
 

@@ -68,7 +68,7 @@ from websockets.typing import Origin
 from dashboard.stack import free_port, wait_for_port, web_server_command
 
 if TYPE_CHECKING:
-    from dashboard.models import Workspace
+    from core.models import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-load"
@@ -291,7 +291,7 @@ class Bench:
 def remove_leftovers() -> None:
     from django.contrib.auth import get_user_model
 
-    from dashboard.models import Workspace
+    from core.models import Workspace
 
     Workspace.objects.filter(slug=SLUG).delete()
     get_user_model().objects.filter(username__startswith=USER_PREFIX).delete()
@@ -316,7 +316,7 @@ def prepare(clients: int) -> Bench:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from dashboard.models import ApiKey, Membership, Role, Workspace
+    from core.models import ApiKey, Membership, Role, Workspace
     from personas.models import Persona
 
     remove_leftovers()

@@ -28,7 +28,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from dashboard.models import Workspace  # noqa: E402
+from core.models import Workspace  # noqa: E402
 from mlops.embeddings import DIMENSIONS  # noqa: E402
 from personas.knowledge import search  # noqa: E402
 from personas.models import KnowledgeChunk, KnowledgeDocument, Persona  # noqa: E402

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from conversations.events import user_group
-from dashboard.models import Membership
+from core.models import Membership
 
 
 def close_sockets_of(user_id: int) -> None:

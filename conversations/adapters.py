@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations.connectors import redis_client
+from core.redis import redis_client
 from mlops.llm import LLMBackend, transformers_backend
 from mlops.llm_replies import CACHE_PREFIX, delete_cached
 from mlops.models import ModelVersion, TrainingJob

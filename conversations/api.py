@@ -14,8 +14,8 @@ from conversations import ingestion
 from conversations.history import journey_report
 from conversations.models import get_conversation_or_404
 from conversations.signing import BadSignature, verify
-from dashboard.api_input import ApiInput, refuse_unstorable_path
-from dashboard.models import Workspace
+from core.api_input import ApiInput, refuse_unstorable_path
+from core.models import Workspace
 
 router = Router(tags=["messages"])
 webhook_router = Router(tags=["webhooks"])

@@ -22,8 +22,9 @@ from ninja.errors import HttpError
 from conversations import ingestion, pipeline
 from conversations.llm_api import llm_quota_or_429
 from conversations.models import Conversation, CtaDecision, Message
-from conversations.replies import configured_backend, guard_rules, redis_client
-from dashboard.api_input import ApiInput
+from conversations.replies import configured_backend, guard_rules
+from core.api_input import ApiInput
+from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
 from mlops.llm import GenerationParams, LLMError
 from mlops.llm_replies import CompletionFn, generate_options

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from functools import lru_cache
 
 import httpx
 import redis
@@ -21,6 +20,7 @@ from conversations import events
 from conversations.models import Message
 from conversations.signing import sign
 from conversations.simulator import OUTBOX_KEY
+from core.redis import redis_client
 
 SIMULATOR_CHANNEL = "simulator"
 
@@ -35,11 +35,6 @@ class NoConnector(Exception):
 
 def simulator_outbox_key(workspace_id: int) -> str:
     return OUTBOX_KEY.format(workspace_id=workspace_id)
-
-
-@lru_cache(maxsize=1)
-def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def outbound_payload(message: Message) -> dict:

@@ -12,8 +12,8 @@ from django.conf import settings
 
 from conversations import events
 from conversations.models import Conversation
-from dashboard import ratelimit
-from dashboard.models import Membership
+from core import ratelimit
+from core.models import Membership
 
 # Close codes: 4401 not logged in, 4404 nothing here for this user (as the pages' 404),
 # 4403 their access changed (logout, deactivation, a new role): the page reconnects, and

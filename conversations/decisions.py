@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conversations import ingestion, steering
-from conversations.connectors import redis_client
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion
+from core.redis import redis_client
 
 Action = OperatorDecision.Action
 

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from conversations.replies import redis_client
+from core.redis import redis_client
 
 JOB_TTL_SECONDS = 24 * 3600
 

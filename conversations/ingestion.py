@@ -13,7 +13,7 @@ from django.utils import timezone
 from conversations import events, steering
 from conversations.builtin_playbooks import DEFAULT_SLUG
 from conversations.models import Contact, Conversation, Message, Playbook, Turn
-from dashboard.models import Workspace
+from core.models import Workspace
 from personas.ab import assign_variant
 from personas.models import Campaign, Persona
 

@@ -24,8 +24,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from conversations import generation_jobs
-from conversations.replies import configured_backend, redis_client
-from dashboard import ratelimit
+from conversations.replies import configured_backend
+from core import ratelimit
+from core.redis import redis_client
 from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend, complete_prompt
 from mlops.llm_replies import CACHE_PREFIX, cache_key, delete_cached
 

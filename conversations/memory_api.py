@@ -22,7 +22,7 @@ from ninja import Field, Router, Schema, Status
 from pgvector.django import CosineDistance
 
 from conversations.models import Memory
-from dashboard.api_input import ApiInput
+from core.api_input import ApiInput
 from mlops.embeddings import embed_one
 from mlops.summarize import Line, summarize
 from personas.knowledge import filtered_vector_search

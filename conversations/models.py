@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from pgvector.django import HnswIndex, VectorField
 
 from conversations import journeys
-from dashboard.models import Workspace
+from core.models import Workspace
 from mlops.bad_actor import RedFlagRule, rule_problems
 from mlops.embeddings import DIMENSIONS
 from mlops.facts import FACT_KINDS

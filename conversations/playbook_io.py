@@ -6,7 +6,7 @@ from django.db import transaction
 
 from conversations import journeys
 from conversations.models import Playbook
-from dashboard.models import Workspace
+from core.models import Workspace
 
 FORMATS = ("yaml", "json")
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from conversations.connectors import redis_client
 from conversations.models import Conversation, CtaDecision, Message
 from conversations.retrieval import RetrievedContext
-from dashboard.models import Workspace
+from core.models import Workspace
+from core.redis import redis_client
 from mlops.generation import PROMPT_VERSION as TEMPLATE_PROMPT_VERSION
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
 from mlops.guardrails import Rules

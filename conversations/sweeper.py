@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from conversations.connectors import redis_client
 from conversations.models import Message, SuggestionSet
+from core.redis import redis_client
 
 logger = logging.getLogger(__name__)
 

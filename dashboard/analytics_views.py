@@ -8,14 +8,15 @@ from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseForbidden, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from conversations.models import Playbook
+from core.access import member_or_404
+from core.models import Membership, Role
 from dashboard import abtest, analytics
-from dashboard.models import Membership, Role, get_membership_or_404
 from dashboard.views import HtmxHttpRequest
 from personas.models import Campaign
 
@@ -89,9 +90,9 @@ def analyst_view(view: Callable[[HtmxHttpRequest, Membership], HttpResponse]):
     @require_GET
     @login_required
     def page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-        membership = get_membership_or_404(request.user, slug)
-        if membership.role not in ANALYSTS:
-            return HttpResponseForbidden("Analytics are for managers and admins.")
+        membership = member_or_404(
+            request, slug, ANALYSTS, "Analytics are for managers and admins."
+        )
         try:
             return view(request, membership)
         except BadQuery as exc:

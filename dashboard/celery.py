@@ -41,7 +41,7 @@ class CappedRedelivery(Task):
         return int(settings.TASK_MAX_REDELIVERIES) + 1
 
     def starts(self, task_id: str) -> int:
-        from conversations.connectors import redis_client
+        from core.redis import redis_client
 
         key = f"task:starts:{task_id}:{self.request.retries or 0}"
         client = redis_client()

@@ -8,16 +8,17 @@ from typing import cast
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conversations import cta as conversation_cta
 from conversations.models import CtaDecision, CtaLabel
-from dashboard.models import Membership, Role, get_membership_or_404
+from core.access import member_or_404
+from core.models import Membership, Role
 from dashboard.views import (
     HtmxHttpRequest,
-    sending_context_or_403,
+    sending_context,
     suggestions_context,
 )
 from mlops import agreement
@@ -32,9 +33,7 @@ MODEL_OWNERS = {Role.MANAGER, Role.ADMIN}
 @login_required
 def cta_verdict(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     """An operator accepts or overrides the CTA decision shown beside the suggestions."""
-    context, forbidden = sending_context_or_403(request, slug, conversation_id)
-    if forbidden:
-        return forbidden
+    context = sending_context(request, slug, conversation_id)
     decision = get_object_or_404(
         CtaDecision,
         pk=request.POST.get("decision_id") or 0,
@@ -109,9 +108,9 @@ def queue_agreement(workspace) -> float | None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def label_queue(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    if membership.role not in LABELERS:
-        return HttpResponseForbidden("Only labelers, managers and admins review CTA decisions.")
+    membership = member_or_404(
+        request, slug, LABELERS, "Only labelers, managers and admins review CTA decisions."
+    )
     user = cast(User, request.user)
     error = ""
     if request.method == "POST":
@@ -185,9 +184,12 @@ def models_context(membership: Membership) -> dict:
 @require_GET
 @login_required
 def models_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    if membership.role not in MODEL_OWNERS | {Role.LABELER}:
-        return HttpResponseForbidden("Only managers, admins and labelers see the models.")
+    membership = member_or_404(
+        request,
+        slug,
+        MODEL_OWNERS | {Role.LABELER},
+        "Only managers, admins and labelers see the models.",
+    )
     context = models_context(membership)
     if not request.htmx:
         return render(request, "models.html", context)
@@ -201,9 +203,9 @@ def models_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def retrain(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     from mlops.tasks import train_cta
 
-    membership = get_membership_or_404(request.user, slug)
-    if membership.role not in MODEL_OWNERS:
-        return HttpResponseForbidden("Only managers and admins start training.")
+    membership = member_or_404(
+        request, slug, MODEL_OWNERS, "Only managers and admins start training."
+    )
     job = TrainingJob.objects.create(
         workspace_id=membership.workspace_id, created_by=cast(User, request.user)
     )
@@ -215,9 +217,9 @@ def retrain(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def set_model_status(request: HtmxHttpRequest, slug: str, version_id: int) -> HttpResponse:
     """Promote, shadow or retire a version of this workspace (roll back = promote an old one)."""
-    membership = get_membership_or_404(request.user, slug)
-    if membership.role not in MODEL_OWNERS:
-        return HttpResponseForbidden("Only managers and admins change models.")
+    membership = member_or_404(
+        request, slug, MODEL_OWNERS, "Only managers and admins change models."
+    )
     version = get_object_or_404(ModelVersion, pk=version_id, workspace_id=membership.workspace_id)
     status = request.POST.get("status", "")
     if status not in (ModelVersion.Status.ACTIVE, ModelVersion.Status.SHADOW, "retired"):

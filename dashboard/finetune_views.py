@@ -12,14 +12,15 @@ from typing import cast
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
 from conversations.adapters import AdapterError, adapter_name, deploy, rollback
 from conversations.models import OperatorDecision
-from dashboard.models import Membership, Role, get_membership_or_404
+from core.access import member_or_404
+from core.models import Membership, Role
 from dashboard.views import HtmxHttpRequest
 from mlops import lora_training
 from mlops.api import TrainingStart, dataset_file
@@ -32,11 +33,8 @@ TRAINERS = {Role.MANAGER, Role.ADMIN}
 HYPERPARAMETER_FIELDS = ("learning_rate", "epochs", "lora_rank", "max_steps")
 
 
-def trainer_or_403(request: HtmxHttpRequest, slug: str) -> Membership | HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    if membership.role not in TRAINERS:
-        return HttpResponseForbidden("Only managers and admins fine-tune models.")
-    return membership
+def trainer(request: HtmxHttpRequest, slug: str) -> Membership:
+    return member_or_404(request, slug, TRAINERS, "Only managers and admins fine-tune models.")
 
 
 def dataset_of(membership: Membership, dataset_id: int) -> Dataset:
@@ -114,9 +112,7 @@ def running(jobs: list[TrainingJob]) -> bool:
 @require_GET
 @login_required
 def finetune_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = trainer_or_403(request, slug)
-    if isinstance(membership, HttpResponse):
-        return membership
+    membership = trainer(request, slug)
     if not request.htmx:
         return render(request, "finetune.html", page_context(membership))
     context = jobs_context(membership, persona_names(membership))
@@ -133,9 +129,7 @@ def form_error(request: HtmxHttpRequest, membership: Membership, message: str) -
 @require_POST
 @login_required
 def build_dataset(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = trainer_or_403(request, slug)
-    if isinstance(membership, HttpResponse):
-        return membership
+    membership = trainer(request, slug)
     persona_id = None
     if request.POST.get("persona"):
         persona = Persona.objects.filter(
@@ -166,9 +160,7 @@ def build_dataset(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def download_dataset(request: HtmxHttpRequest, slug: str, dataset_id: int) -> HttpResponse:
-    membership = trainer_or_403(request, slug)
-    if isinstance(membership, HttpResponse):
-        return membership
+    membership = trainer(request, slug)
     dataset = dataset_of(membership, dataset_id)
     part = request.GET.get("part", "sft-train")
     if part not in PARTS:
@@ -179,9 +171,7 @@ def download_dataset(request: HtmxHttpRequest, slug: str, dataset_id: int) -> Ht
 @require_POST
 @login_required
 def start_training(request: HtmxHttpRequest, slug: str, dataset_id: int) -> HttpResponse:
-    membership = trainer_or_403(request, slug)
-    if isinstance(membership, HttpResponse):
-        return membership
+    membership = trainer(request, slug)
     dataset = dataset_of(membership, dataset_id)
     persona = Persona.objects.filter(
         workspace=membership.workspace, pk=request.POST.get("persona") or dataset.persona_id or 0
@@ -203,9 +193,7 @@ def start_training(request: HtmxHttpRequest, slug: str, dataset_id: int) -> Http
 @require_POST
 @login_required
 def cancel_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse:
-    membership = trainer_or_403(request, slug)
-    if isinstance(membership, HttpResponse):
-        return membership
+    membership = trainer(request, slug)
     job = lora_job_of(membership, job_id)
     cancelled = TrainingJob.objects.filter(
         pk=job.pk, status__in=(TrainingJob.Status.QUEUED, TrainingJob.Status.PROCESSING)
@@ -218,9 +206,7 @@ def cancel_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse
 @require_POST
 @login_required
 def deploy_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse:
-    membership = trainer_or_403(request, slug)
-    if isinstance(membership, HttpResponse):
-        return membership
+    membership = trainer(request, slug)
     job = lora_job_of(membership, job_id)
     try:
         deploy(job)
@@ -232,9 +218,7 @@ def deploy_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse
 @require_POST
 @login_required
 def rollback_persona(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
-    membership = trainer_or_403(request, slug)
-    if isinstance(membership, HttpResponse):
-        return membership
+    membership = trainer(request, slug)
     persona = get_object_or_404(Persona, pk=persona_id, workspace=membership.workspace)
     try:
         rollback(persona)

@@ -7,19 +7,20 @@ from typing import cast
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from conversations import journeys, playbook_io, steering
 from conversations.diagram import build_diagram
 from conversations.models import Conversation, Playbook
-from dashboard.models import Membership, Role, get_membership_or_404
+from core.access import member_or_404
+from core.models import Membership, Role
 from dashboard.views import (
     HtmxHttpRequest,
     conversation_context,
     journey_panel_context,
-    sending_context_or_403,
+    sending_context,
 )
 
 # Who may change the playbooks a workspace runs.
@@ -61,7 +62,7 @@ def journeys_context(membership: Membership) -> dict:
 @require_GET
 @login_required
 def journeys_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    context = journeys_context(get_membership_or_404(request.user, slug))
+    context = journeys_context(member_or_404(request, slug))
     template = "journeys.html#diagrams" if request.htmx else "journeys.html"
     return render(request, template, context)
 
@@ -86,9 +87,8 @@ def import_text(request: HtmxHttpRequest) -> str:
 @require_POST
 @login_required
 def import_playbook(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    if membership.role not in PLAYBOOK_EDITORS:
-        return HttpResponseForbidden("Only managers and admins can import playbooks.")
+    denial = "Only managers and admins can import playbooks."
+    membership = member_or_404(request, slug, PLAYBOOK_EDITORS, denial)
     fmt = request.POST.get("format", "auto")
     try:
         if fmt not in ("auto", *playbook_io.FORMATS):
@@ -104,7 +104,7 @@ def import_playbook(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def export_playbook(request: HtmxHttpRequest, slug: str, playbook_slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
+    membership = member_or_404(request, slug)
     playbook = Playbook.objects.resolve(membership.workspace, playbook_slug)
     if playbook is None:
         raise Http404("No such playbook")
@@ -130,9 +130,7 @@ def conversation_journey(request: HtmxHttpRequest, slug: str, conversation_id: i
 @require_POST
 @login_required
 def override_phase(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
-    context, forbidden = sending_context_or_403(request, slug, conversation_id)
-    if forbidden:
-        return forbidden
+    context = sending_context(request, slug, conversation_id)
     error = ""
     try:
         steering.override_phase(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 
-from dashboard import ratelimit
+from core import ratelimit
 
 
 class RateLimitedLoginView(LoginView):

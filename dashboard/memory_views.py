@@ -18,7 +18,7 @@ from dashboard.views import (
     HtmxHttpRequest,
     conversation_context,
     journey_panel_context,
-    sending_context_or_403,
+    sending_context,
 )
 from mlops import primer
 from mlops.bad_actor import BadActorReport, RedFlag
@@ -32,9 +32,7 @@ MAX_FACT_CHARS = 200
 def edit_fact(
     request: HtmxHttpRequest, slug: str, conversation_id: int, fact_id: int
 ) -> HttpResponse:
-    context, forbidden = sending_context_or_403(request, slug, conversation_id)
-    if forbidden:
-        return forbidden
+    context = sending_context(request, slug, conversation_id)
     conversation = context["conversation"]
     fact = get_object_or_404(
         ContactFact, workspace=conversation.workspace, contact=conversation.contact, pk=fact_id

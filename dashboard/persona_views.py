@@ -8,12 +8,13 @@ would bring back a document deleted on the page.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from conversations.persona_style import learn_persona_style
-from dashboard.models import Membership, Role, get_membership_or_404
+from core.access import member_or_404, require_role
+from core.models import Membership, Role
 from dashboard.views import HtmxHttpRequest
 from personas.knowledge import store_document
 from personas.models import KnowledgeDocument, Persona
@@ -41,7 +42,7 @@ def persona_context(membership: Membership, persona: Persona) -> dict:
 @require_GET
 @login_required
 def personas_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
+    membership = member_or_404(request, slug)
     personas = Persona.objects.for_workspace(membership.workspace).order_by("name")
     rows = [
         {"persona": p, "documents": p.documents.count(), "chunks": sum_chunks(p)} for p in personas
@@ -60,17 +61,17 @@ def sum_chunks(persona: Persona) -> int:
 @require_GET
 @login_required
 def persona_page(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
+    membership = member_or_404(request, slug)
     persona = persona_or_404(membership, persona_id)
     return render(request, "persona.html", persona_context(membership, persona))
 
 
-def editor_or_403(request: HtmxHttpRequest, slug: str, persona_id: int):
-    membership = get_membership_or_404(request.user, slug)
+def editor(request: HtmxHttpRequest, slug: str, persona_id: int) -> tuple[Membership, Persona]:
+    """An unknown persona is a 404 before the role is looked at."""
+    membership = member_or_404(request, slug)
     persona = persona_or_404(membership, persona_id)
-    if membership.role not in PERSONA_EDITORS:
-        return membership, persona, HttpResponseForbidden("Only managers and admins edit personas.")
-    return membership, persona, None
+    require_role(membership, PERSONA_EDITORS, "Only managers and admins edit personas.")
+    return membership, persona
 
 
 def knowledge_response(
@@ -105,9 +106,7 @@ def uploaded_text(request: HtmxHttpRequest) -> tuple[str, str, str]:
 @require_POST
 @login_required
 def upload_document(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
-    membership, persona, forbidden = editor_or_403(request, slug, persona_id)
-    if forbidden:
-        return forbidden
+    membership, persona = editor(request, slug, persona_id)
     name, text, error = uploaded_text(request)
     if not error and not text.strip():
         error = "The document is empty."
@@ -126,9 +125,7 @@ def upload_document(request: HtmxHttpRequest, slug: str, persona_id: int) -> Htt
 def delete_document(
     request: HtmxHttpRequest, slug: str, persona_id: int, document_id: int
 ) -> HttpResponse:
-    membership, persona, forbidden = editor_or_403(request, slug, persona_id)
-    if forbidden:
-        return forbidden
+    membership, persona = editor(request, slug, persona_id)
     document = get_object_or_404(KnowledgeDocument, persona=persona, pk=document_id)
     if document.source == KnowledgeDocument.Source.FOLDER:
         return knowledge_response(
@@ -142,9 +139,7 @@ def delete_document(
 @login_required
 def persona_style(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
     """Learn the style from operators' replies, or switch applying it on or off."""
-    membership, persona, forbidden = editor_or_403(request, slug, persona_id)
-    if forbidden:
-        return forbidden
+    membership, persona = editor(request, slug, persona_id)
     action = request.POST.get("action")
     error = ""
     if action == "learn":

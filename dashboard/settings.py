@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Addresses of reverse proxies whose X-Forwarded-For is believed (rate limits by client).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
-# Rate limits, per minute (dashboard.ratelimit): an API key, login attempts from one
+# Rate limits, per minute (core.ratelimit): an API key, login attempts from one
 # address, websocket connections of one user, LLM calls through the API per workspace.
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 1200, minimum=1)
 LOGIN_RATE_PER_MINUTE = env_int("LOGIN_RATE_PER_MINUTE", 30, minimum=1)
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "channels",
+    "core",
     "dashboard",
     "conversations",
     "personas",

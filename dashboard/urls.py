@@ -17,6 +17,8 @@ from dashboard.outages import handler500 as dependency_aware_500
 
 # A database or Redis outage outside any view (e.g. loading the session) is a 503 too.
 handler500 = dependency_aware_500
+# core.access raises PermissionDenied with the reason; the member reads it as the answer.
+handler403 = views.forbidden
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -3,12 +3,13 @@ same template, so each page has one view and one context."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import cast
 from uuid import uuid4
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -25,8 +26,9 @@ from conversations.models import (
     SuggestionSet,
     get_conversation_or_404,
 )
+from core.access import member_or_404, require_role
+from core.models import SENDING_ROLES, Membership, Role
 from dashboard import analytics
-from dashboard.models import Membership, Role, get_membership_or_404
 from mlops.cta import LABELS as CTA_LABELS
 
 
@@ -74,7 +76,7 @@ def inbox_conversations(workspace, params) -> tuple[list[Conversation], dict]:
 @require_GET
 @login_required
 def inbox(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
+    membership = member_or_404(request, slug)
     conversations, filters = inbox_conversations(membership.workspace, request.GET)
     rates = analytics.state_conversion_rates(membership.workspace)
     for conversation in conversations:  # shown beside each row, not stored
@@ -190,9 +192,23 @@ def journey_panel_context(conversation: Conversation) -> dict:
     }
 
 
-def conversation_context(request: HtmxHttpRequest, slug: str, conversation_id: int) -> dict:
-    membership = get_membership_or_404(request.user, slug)
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return HttpResponse(str(exception or "") or "Forbidden", status=403)
+
+
+def conversation_context(
+    request: HtmxHttpRequest,
+    slug: str,
+    conversation_id: int,
+    roles: Collection[str] | None = None,
+    denial: str = "",
+) -> dict:
+    # The conversation is looked up before the role is checked: one that is not in the
+    # member's workspace is a 404 for every role, never a 403 that confirms it exists.
+    membership = member_or_404(request, slug)
     conversation = get_conversation_or_404(membership.workspace, conversation_id)
+    if roles is not None:
+        require_role(membership, roles, denial)
     return {
         "membership": membership,
         "workspace": membership.workspace,
@@ -274,11 +290,9 @@ def conversation_suggestions(
     return render(request, "conversation.html#suggestions", context)
 
 
-def sending_context_or_403(request: HtmxHttpRequest, slug: str, conversation_id: int):
-    context = conversation_context(request, slug, conversation_id)
-    if not context["membership"].can_send:
-        return None, HttpResponseForbidden("Your role cannot send replies in this workspace.")
-    return context, None
+def sending_context(request: HtmxHttpRequest, slug: str, conversation_id: int) -> dict:
+    denial = "Your role cannot send replies in this workspace."
+    return conversation_context(request, slug, conversation_id, SENDING_ROLES, denial)
 
 
 def optional_int(value: str | None) -> int | None:
@@ -310,9 +324,7 @@ def composer_response(
 @require_POST
 @login_required
 def send_reply(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
-    context, forbidden = sending_context_or_403(request, slug, conversation_id)
-    if forbidden:
-        return forbidden
+    context = sending_context(request, slug, conversation_id)
     text = request.POST.get("text", "")
     key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
     try:
@@ -333,9 +345,7 @@ def send_reply(request: HtmxHttpRequest, slug: str, conversation_id: int) -> Htt
 @require_POST
 @login_required
 def reject_suggestion(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
-    context, forbidden = sending_context_or_403(request, slug, conversation_id)
-    if forbidden:
-        return forbidden
+    context = sending_context(request, slug, conversation_id)
     conversation = context["conversation"]
     error = ""
     try:
@@ -363,9 +373,13 @@ def moderate_conversation(
     request: HtmxHttpRequest, slug: str, conversation_id: int
 ) -> HttpResponse:
     """Managers mute, block or restore a conversation (logged with their name)."""
-    context = conversation_context(request, slug, conversation_id)
-    if context["membership"].role not in MODERATORS:
-        return HttpResponseForbidden("Only managers and admins can mute, block or restore.")
+    context = conversation_context(
+        request,
+        slug,
+        conversation_id,
+        MODERATORS,
+        "Only managers and admins can mute, block or restore.",
+    )
     action = request.POST.get("action", "")
     if action not in risk.ACTION_STATE:
         return HttpResponse("action must be mute, block or restore", status=400)
@@ -385,9 +399,7 @@ def regenerate_suggestions(
 ) -> HttpResponse:
     from conversations.tasks import suggest_replies
 
-    context, forbidden = sending_context_or_403(request, slug, conversation_id)
-    if forbidden:
-        return forbidden
+    context = sending_context(request, slug, conversation_id)
     conversation = context["conversation"]
     latest_in = (
         conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
@@ -405,9 +417,7 @@ def regenerate_suggestions(
 @login_required
 def take_over(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     """The operator takes the conversation from the bot: no auto-send from now on."""
-    context, forbidden = sending_context_or_403(request, slug, conversation_id)
-    if forbidden:
-        return forbidden
+    context = sending_context(request, slug, conversation_id)
     decisions.take_over(context["conversation"])
     if not request.htmx:
         return redirect("conversation", slug=slug, conversation_id=conversation_id)

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from dashboard.models import Workspace
+from core.models import Workspace
 from personas.knowledge import store_document
 from personas.models import KnowledgeDocument, Persona
 

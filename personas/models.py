@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
-from dashboard.models import Workspace
+from core.models import Workspace
 from mlops.embeddings import DIMENSIONS
 from personas.prompt_config import CampaignPromptConfig, prompt_config_problems
 

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from dashboard.api_input import ApiInput, refuse_unstorable_path
+from core.api_input import ApiInput, refuse_unstorable_path
 from mlops.guardrails import Rules, guard
 from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend
 from personas.models import CreatorStyle, StyleProfile

@@ -22,8 +22,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from conversations import ingestion, pipeline
 from conversations.models import Message
+from core.models import ApiKey, Membership, Role, Workspace
 from dashboard.health import QUEUES
-from dashboard.models import ApiKey, Membership, Role, Workspace
 from dashboard.stack import free_port, wait_for_port, web_server_command
 from personas.models import Persona
 

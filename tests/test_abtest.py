@@ -11,8 +11,8 @@ from django.test import Client
 
 from conversations import ingestion
 from conversations.models import Conversation
+from core.models import Role
 from dashboard import abtest
-from dashboard.models import Role
 from personas.ab import assign_variant
 from personas.models import Campaign, CampaignVariant
 from tests.conftest import make_user

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conversations import ingestion
 from conversations.models import Conversation, OperatorDecision, Playbook, SuggestionSet, Turn
-from dashboard.models import Role
+from core.models import Role
 from personas.models import Persona
 from tests.conftest import make_user
 
@@ -266,8 +266,8 @@ def test_generated_data_feeds_the_same_funnel_both_ways():
     from django.core.management import call_command
 
     from conversations.models import Message
+    from core.models import Workspace
     from dashboard import analytics
-    from dashboard.models import Workspace
 
     call_command("generate_analytics_data", workspace="gen", conversations=40, messages=4)
     call_command("generate_analytics_data", workspace="gen", conversations=10, messages=4)

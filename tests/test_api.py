@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from conversations.models import Contact, Conversation, Message
-from dashboard.models import ApiKey, hash_api_key
+from core.models import ApiKey, hash_api_key
 from personas.models import Persona
 from tests.conftest import message_body
 

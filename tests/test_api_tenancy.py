@@ -13,10 +13,10 @@ from django.test import Client
 
 from conversations import generation_jobs
 from conversations.chat_api import more_key
-from conversations.connectors import redis_client
 from conversations.models import Conversation, Memory
+from core.models import ApiKey
+from core.redis import redis_client
 from dashboard.api import api as ninja_api
-from dashboard.models import ApiKey
 from mlops.models import Dataset, TrainingJob
 from personas.models import Persona, StyleProfile
 

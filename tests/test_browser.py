@@ -132,7 +132,7 @@ def test_dropped_socket_catches_up_with_exactly_the_missed_messages(
 def test_reply_appears_live_for_another_operator_watching(
     browser, page, asgi_server, celery_worker, workspace, persona, operator, post
 ):
-    from dashboard.models import Role
+    from core.models import Role
     from tests.conftest import make_user
 
     make_user("theo", workspace, Role.OPERATOR)
@@ -200,7 +200,7 @@ def test_journeys_page_counts_conversations_per_state_live(
 def test_manager_imports_a_playbook_written_as_json(page, workspace, post):
     import json
 
-    from dashboard.models import Role
+    from core.models import Role
     from tests.conftest import make_user
 
     make_user("maya", workspace, Role.MANAGER)

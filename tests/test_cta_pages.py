@@ -7,7 +7,7 @@ from django.test import Client
 
 from conversations import ingestion
 from conversations.models import CtaDecision, CtaLabel
-from dashboard.models import Role
+from core.models import Role
 from mlops.agreement import cohen_kappa, fleiss_kappa
 from mlops.models import Dataset, ModelVersion, TrainingJob
 from tests.conftest import make_user

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from conversations import decisions, pipeline
-from conversations.connectors import redis_client
 from conversations.models import Message, Suggestion
-from dashboard.models import Role, Workspace
+from core.models import Role, Workspace
+from core.redis import redis_client
 from mlops import registry
 from mlops.api import base_model_name
 from mlops.datasets import PARTS, eval_conversations, scrub

@@ -16,7 +16,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
-from dashboard.models import Role
+from core.models import Role
 from mlops.models import TrainingJob
 from personas.models import Persona
 from tests.conftest import make_user

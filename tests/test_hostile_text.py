@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from conversations import decisions, ingestion, pipeline
 from conversations.models import ContactFact, Conversation, Message, Suggestion
-from dashboard.models import Role
+from core.models import Role
 from mlops.models import Dataset, ModelVersion, TrainingJob
 from personas import knowledge
 from personas.models import Campaign, CampaignVariant, Persona

@@ -12,9 +12,9 @@ from django.db import connections
 from django.test import Client
 
 from conversations import decisions, pipeline
-from conversations.connectors import redis_client
 from conversations.models import Message, OperatorDecision
-from dashboard.models import Role
+from core.models import Role
+from core.redis import redis_client
 from tests.conftest import make_user, receive
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from conversations import ingestion, journeys
 from conversations.models import Conversation, PhaseOverride, Playbook
-from dashboard.models import Role
+from core.models import Role
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ from django.test import Client
 from conversations import autonomy, pipeline, retrieval
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion, Turn
 from conversations.replies import circuit, prompt_inputs
-from dashboard.models import ApiKey
+from core.models import ApiKey
 from dashboard.stack import (
     LLM_ALIAS,
     free_port,

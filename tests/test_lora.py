@@ -15,8 +15,8 @@ import pytest
 
 from conversations import decisions, pipeline
 from conversations.adapters import adapter_backend
-from conversations.connectors import redis_client
 from conversations.models import Conversation, SuggestionSet
+from core.redis import redis_client
 from mlops import lora, lora_training
 from mlops.datasets import create_sample_dataset
 from mlops.llm import GenerationParams, transformers_backend

@@ -13,7 +13,7 @@ from django.test import Client
 
 from conversations import ingestion, pipeline
 from conversations.models import ContactFact, FactCorrection, Memory, Message
-from dashboard.models import ApiKey, Role
+from core.models import ApiKey, Role
 from personas.knowledge import CHUNK_CHARS, store_document
 from personas.models import CreatorStyle, KnowledgeChunk, KnowledgeDocument, Persona, StyleProfile
 from personas.style import StyleProfile as StyleProfileData

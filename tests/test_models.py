@@ -20,8 +20,8 @@ from conversations.models import (
     Suggestion,
     SuggestionSet,
 )
+from core.models import ApiKey, hash_api_key
 from dashboard.env import database_from_url, env_bool, env_int, env_list
-from dashboard.models import ApiKey, hash_api_key
 from personas.models import Persona
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from django.test import Client
 
 from conversations import pipeline
 from conversations.models import Conversation, ModerationAction, RedFlagPattern
-from dashboard.models import Role
+from core.models import Role
 from tests.conftest import make_user, receive
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from conversations.models import Message
-from dashboard import ratelimit
-from dashboard.models import ApiKey
+from core import ratelimit
+from core.models import ApiKey
 from tests.conftest import PASSWORD, message_body
 from tests.test_tenancy import connect
 

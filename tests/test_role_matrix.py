@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from dashboard.models import Role
+from core.models import Role
 from tests.conftest import make_user
 from tests.test_security_headers import snapshot
 from tests.test_tenancy import PAGES, ingest, page_url

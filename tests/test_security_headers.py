@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from dashboard.models import Role
+from core.models import Role
 from tests.conftest import ROOT, make_user
 from tests.test_tenancy import PAGES, ingest, page_url
 

@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.signals import user_logged_out
 
-from dashboard.models import Membership, Role
+from core.models import Membership, Role
 from tests.test_tenancy import connect, ingest
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -23,7 +23,7 @@ from conversations.models import (
     Playbook,
 )
 from conversations.routing import websocket_urlpatterns
-from dashboard.models import ApiKey, Role
+from core.models import ApiKey, Role
 from dashboard.urls import urlpatterns
 from mlops.models import Dataset, TrainingJob
 from personas import knowledge

@@ -12,7 +12,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from conversations.connectors import redis_client
+from core.redis import redis_client
 from dashboard.celery import app
 
 

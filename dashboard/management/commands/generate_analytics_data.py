@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conversations.models import Contact, Conversation, Message, Playbook, Turn
-from dashboard.models import Workspace
+from core.models import Workspace
 from personas.models import Persona
 
 BATCH = 5_000

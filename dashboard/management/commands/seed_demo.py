@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 import personas
-from dashboard.models import ApiKey, Membership, Role, Workspace
+from core.models import ApiKey, Membership, Role, Workspace
 from mlops.training import ensure_bootstrap_model
 from personas.models import Campaign, Persona
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dashboard.models import ApiKey, Membership, Workspace
+from core.models import ApiKey, Membership, Workspace
 
 
 class MembershipInline(admin.TabularInline):

@@ -17,11 +17,11 @@ import uuid
 from django.conf import settings
 from django.http import HttpRequest
 
+from core.redis import redis_client
+
 
 def allow(bucket: str, limit: int, window_seconds: int = 60) -> bool:
     """Count one use of the bucket; False when it is over `limit` in the last window."""
-    from conversations.connectors import redis_client
-
     now = time.time()
     key = f"rate:{bucket}"
     with redis_client().pipeline() as pipe:

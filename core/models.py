@@ -8,7 +8,6 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import Http404
 
 
 class Workspace(models.Model):
@@ -35,6 +34,10 @@ class Workspace(models.Model):
     # Phrases no suggestion may contain (one per line), checked by the LLM guardrails.
     banned_phrases = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The tables keep the names they had when these models lived in `dashboard`.
+        db_table = "dashboard_workspace"
 
     def __str__(self) -> str:
         return self.name
@@ -73,6 +76,7 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        db_table = "dashboard_membership"
         constraints = [
             models.UniqueConstraint(fields=["user", "workspace"], name="one_membership_per_user")
         ]
@@ -83,14 +87,6 @@ class Membership(models.Model):
     @property
     def can_send(self) -> bool:
         return self.role in SENDING_ROLES
-
-
-def get_membership_or_404(user, workspace_slug: str) -> Membership:
-    """The one access check for workspace pages: outsiders get 404, never 403."""
-    membership = Membership.objects.for_user(user).filter(workspace__slug=workspace_slug).first()
-    if membership is None:
-        raise Http404("No such workspace")
-    return membership
 
 
 def hash_api_key(raw_key: str) -> str:
@@ -114,6 +110,9 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        db_table = "dashboard_apikey"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}...)"
