@@ -12,9 +12,13 @@ import statistics
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import django
 
+# Run as a script, this folder is sys.path[0], where `analytics` would be this file and
+# not the package: import from the repository root instead.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 django.setup()
 
@@ -24,9 +28,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from analytics import funnels  # noqa: E402
 from conversations.models import Conversation, Playbook  # noqa: E402
 from core.models import Membership, Role, Workspace  # noqa: E402
-from dashboard import analytics  # noqa: E402
 
 SLUG = "analytics-scale"
 
@@ -55,8 +59,8 @@ def main(count: int) -> None:
     client.force_login(user)
     playbook = Playbook.objects.get(workspace=None, slug="creator-dm")
     today = timezone.localdate()
-    query = analytics.FunnelQuery(
-        playbook, today - timedelta(days=89), today, analytics.default_steps(playbook),
+    query = funnels.FunnelQuery(
+        playbook, today - timedelta(days=89), today, funnels.default_steps(playbook),
         30, "persona",
     )  # fmt: skip
     url = f"/w/{SLUG}/analytics/?start={query.start}&breakdown=persona"
@@ -66,8 +70,8 @@ def main(count: int) -> None:
                                      "&step=deepening&dropped=1"))  # fmt: skip
     windowed = timed(lambda: client.get(f"{url}&within_deepening=24&within_cta=24"))
     ab = timed(lambda: client.get(f"/w/{SLUG}/analytics/ab/"))
-    rollup = timed(lambda: analytics.funnel(workspace, query))
-    baseline = timed(lambda: analytics.funnel(workspace, query, rollup=False), repeat=1)
+    rollup = timed(lambda: funnels.funnel(workspace, query))
+    baseline = timed(lambda: funnels.funnel(workspace, query, rollup=False), repeat=1)
     print(f"analytics page (rollup)           {page:9.1f} ms")
     print(f"analytics page, 24 h step windows {windowed:9.1f} ms")
     print(f"drill-down page (dropped at step) {drill:9.1f} ms")

@@ -65,7 +65,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-from dashboard.stack import free_port, wait_for_port, web_server_command
+from stack import free_port, wait_for_port, web_server_command
 
 if TYPE_CHECKING:
     from core.models import Workspace

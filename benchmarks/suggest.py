@@ -29,16 +29,16 @@ django.setup()
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from dashboard.stack import (  # noqa: E402
+from mlops.llm import GenerationParams, OpenAICompatibleBackend  # noqa: E402
+from mlops.llm_replies import CompletionFn  # noqa: E402
+from mlops.prompts import REPLY_SCHEMA, PromptInputs, build_messages  # noqa: E402
+from stack import (  # noqa: E402
     LLM_ALIAS,
     free_port,
     llm_server_command,
     llm_server_env,
     wait_for_port,
 )
-from mlops.llm import GenerationParams, OpenAICompatibleBackend  # noqa: E402
-from mlops.llm_replies import CompletionFn  # noqa: E402
-from mlops.prompts import REPLY_SCHEMA, PromptInputs, build_messages  # noqa: E402
 
 N = 3
 MESSAGES = [

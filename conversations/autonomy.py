@@ -18,7 +18,7 @@ import unicodedata
 
 from django.db import transaction
 
-from conversations import ingestion, steering
+from conversations import messages, steering
 from conversations.decisions import after_reply_commit
 from conversations.models import Conversation, CtaDecision, Message, SuggestionSet
 
@@ -110,7 +110,7 @@ def autosend(suggestion_set: SuggestionSet) -> Message | None:
         return None
     top = suggestion_set.suggestions.order_by("position").first()
     assert top is not None
-    message = ingestion.append_message(
+    message = messages.append_message(
         conversation,
         text=top.text,
         direction=Message.Direction.OUT,
@@ -118,5 +118,5 @@ def autosend(suggestion_set: SuggestionSet) -> Message | None:
         delivery=Message.Delivery.PENDING,
     )
     steering.record_reply(message)
-    transaction.on_commit(lambda: after_reply_commit(message))
+    after_reply_commit(message)
     return message

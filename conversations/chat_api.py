@@ -23,6 +23,7 @@ from conversations import ingestion, pipeline
 from conversations.llm_api import llm_quota_or_429
 from conversations.models import Conversation, CtaDecision, Message
 from conversations.replies import configured_backend, guard_rules
+from core import dispatch
 from core.api_input import ApiInput
 from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
@@ -153,7 +154,7 @@ def chat(request: HttpRequest, payload: ChatIn):
     )
     previous_phase = message.conversation.journey_state
     pipeline.perceive(message)
-    suggestion_set = pipeline.suggest(message, pipeline.auto_request_key(message.pk))
+    suggestion_set = pipeline.suggest(message, dispatch.auto_request_key(message.pk))
     message.refresh_from_db()
     conversation = Conversation.objects.select_related("contact").get(pk=message.conversation_id)
     options = [option_out(s) for s in suggestion_set.suggestions.all()] if suggestion_set else []

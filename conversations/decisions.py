@@ -10,8 +10,9 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import ingestion, steering
+from conversations import messages, steering
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion
+from core import dispatch
 from core.redis import redis_client
 
 Action = OperatorDecision.Action
@@ -166,7 +167,7 @@ def store_reply(
 ) -> OperatorDecision:
     if suggestion is not None:
         claim_suggestion(suggestion)
-    message = ingestion.append_message(
+    message = messages.append_message(
         conversation,
         text=text,
         direction=Message.Direction.OUT,
@@ -192,7 +193,7 @@ def store_reply(
     steering.record_reply(message)
     # A person has answered: the bot must never talk over them afterwards.
     Conversation.objects.filter(pk=conversation.pk).update(human_took_over=True)
-    transaction.on_commit(lambda: after_reply_commit(message))
+    after_reply_commit(message)
     return decision
 
 
@@ -218,13 +219,9 @@ def take_over(conversation: Conversation) -> None:
 
 
 def after_reply_commit(message: Message) -> None:
-    from conversations.sweeper import after_commit_or_sweep
-    from conversations.tasks import deliver_reply
-
-    after_commit_or_sweep(lambda: ingestion.announce(message), f"reply {message.pk} to open pages")
-    after_commit_or_sweep(
-        lambda: deliver_reply.delay(message.pk), f"reply {message.pk} to delivery"
-    )
+    """Once the reply is stored: show it on open pages and send it to the contact."""
+    messages.announce_after_commit(message)
+    dispatch.deliver(message.pk)
 
 
 def reject_suggestion(

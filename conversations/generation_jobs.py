@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from core import dispatch
 from core.redis import redis_client
 
 JOB_TTL_SECONDS = 24 * 3600
@@ -34,10 +35,9 @@ def load(workspace_id: int, job_id: str) -> dict[str, Any] | None:
 
 
 def enqueue(workspace_id: int, request: dict[str, Any]) -> dict[str, Any]:
-    from conversations.tasks import run_generation_job
-
+    job_id = str(uuid.uuid4())
     job = {
-        "job_id": str(uuid.uuid4()),
+        "job_id": job_id,
         "status": "queued",
         "result": None,
         "error": None,
@@ -45,7 +45,7 @@ def enqueue(workspace_id: int, request: dict[str, Any]) -> dict[str, Any]:
         "completed_at": None,
     }
     save(workspace_id, job)
-    run_generation_job.delay(workspace_id, job["job_id"], request)
+    dispatch.generate(workspace_id, job_id, request)
     return job
 
 

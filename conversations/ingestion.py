@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import events, steering
+from conversations import messages, steering
 from conversations.builtin_playbooks import DEFAULT_SLUG
 from conversations.models import Contact, Conversation, Message, Playbook, Turn
+from core import dispatch
 from core.models import Workspace
 from personas.ab import assign_variant
 from personas.models import Campaign, Persona
@@ -146,51 +147,6 @@ def store_inbound(
     return IngestResult(message.pk, conversation.pk, message.seq, duplicate=False)
 
 
-def append_message(conversation: Conversation, **fields) -> Message:
-    """Give the message the conversation's next sequence number. Call inside a transaction.
-
-    The row lock on the conversation serialises writers, so sequence numbers have no gaps
-    and no two messages share one, whichever process writes.
-    """
-    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    now = timezone.now()
-    message = Message.objects.create(
-        workspace_id=locked.workspace_id,
-        conversation=locked,
-        seq=locked.last_seq + 1,
-        channel=locked.channel,
-        **fields,
-    )
-    locked.last_seq = message.seq
-    locked.last_message_at = now
-    locked.save(update_fields=["last_seq", "last_message_at"])
-    return message
-
-
-def after_inbound_commit(message: Message) -> None:
-    from conversations.sweeper import after_commit_or_sweep
-    from conversations.tasks import perceive_message
-
-    # Open pages catch up by sequence number on their next event or reconnect, so a lost
-    # announcement costs nothing more than a late refresh.
-    after_commit_or_sweep(lambda: announce(message), f"message {message.pk} to open pages")
-    after_commit_or_sweep(
-        lambda: perceive_message.delay(message.pk), f"message {message.pk} to perception"
-    )
-
-
-def announce(message: Message) -> None:
-    events.publish(
-        message.workspace_id,
-        events.MessageCreated(
-            conversation_id=message.conversation_id,
-            message_id=message.pk,
-            seq=message.seq,
-            direction=message.direction,
-        ),
-    )
-
-
 # -- seed 001's conversation API: one conversation per call, steered synchronously --------
 
 API_CHANNEL = "api"
@@ -243,7 +199,7 @@ def add_customer_message(
     conversation: Conversation, text: str, external_id: str | None = None
 ) -> Message:
     """Store an inbound message; after commit it is broadcast and analysed."""
-    message = append_message(
+    message = messages.append_message(
         conversation,
         text=text,
         direction=Message.Direction.IN,
@@ -251,5 +207,6 @@ def add_customer_message(
         external_id=external_id,
         delivery=Message.Delivery.RECEIVED,
     )
-    transaction.on_commit(lambda: after_inbound_commit(message))
+    messages.announce_after_commit(message)
+    dispatch.perceive(message.pk)
     return message

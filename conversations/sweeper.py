@@ -12,17 +12,15 @@ sweep that races a slow worker costs a duplicate task, never a duplicate result.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-import kombu.exceptions
-import redis
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from conversations.models import Message, SuggestionSet
+from core import dispatch
 from core.redis import redis_client
 
 logger = logging.getLogger(__name__)
@@ -30,20 +28,6 @@ logger = logging.getLogger(__name__)
 # Beyond this many per sweep, the rest wait for the next one: a backlog after a long
 # outage drains steadily instead of flooding the queues at once.
 SWEEP_BATCH = 500
-
-
-# What a publish raises while Redis (broker or channel layer) is down or restarting.
-BROKER_DOWN = (redis.exceptions.RedisError, kombu.exceptions.OperationalError, OSError)
-
-
-def after_commit_or_sweep(publish: Callable[[], object], what: str) -> None:
-    """Run a publish that follows a commit; if Redis is down, log it and leave the work to
-    the sweeper. The row is already stored, so failing the request now would only make the
-    sender retry something we have, while the sweeper finds it from the row alone."""
-    try:
-        publish()
-    except BROKER_DOWN as exc:
-        logger.warning("could not publish %s (%s); the sweeper will queue it again", what, exc)
 
 
 @dataclass(frozen=True)
@@ -139,11 +123,9 @@ def claim(stage: str, message_id: int) -> bool:
 
 
 def enqueue(stage: str, message_id: int) -> None:
-    from conversations import pipeline, tasks
-
     if stage == "perceive":
-        tasks.perceive_message.delay(message_id)
+        dispatch.perceive(message_id)
     elif stage == "suggest":
-        tasks.suggest_replies.delay(message_id, pipeline.auto_request_key(message_id))
+        dispatch.suggest(message_id)
     else:
-        tasks.deliver_reply.delay(message_id)
+        dispatch.deliver(message_id)

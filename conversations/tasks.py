@@ -6,8 +6,10 @@ import logging
 
 from celery import shared_task
 
-from conversations import connectors, pipeline
+from conversations import connectors, generation_jobs, pipeline, sweeper
+from conversations.llm_api import GenerateIn, generate
 from conversations.models import Message
+from core import dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ def perceive_message(message_id: int) -> None:
     if message is None or message.direction != Message.Direction.IN:
         return
     pipeline.perceive(message)
-    suggest_replies.delay(message_id, pipeline.auto_request_key(message_id))
+    dispatch.suggest(message_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
@@ -67,8 +69,6 @@ def deliver_reply(self, message_id: int) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_pending_work() -> dict:
     """Beat's periodic re-enqueue of work whose task was lost (conversations.sweeper)."""
-    from conversations import sweeper
-
     report = sweeper.sweep()
     return {"perceive": report.perceive, "suggest": report.suggest, "deliver": report.deliver}
 
@@ -76,9 +76,6 @@ def sweep_pending_work() -> dict:
 @shared_task(acks_late=True, ignore_result=True)
 def run_generation_job(workspace_id: int, job_id: str, request: dict) -> None:
     """An async /generate: the same code as the sync endpoint, with its state in Redis."""
-    from conversations import generation_jobs
-    from conversations.llm_api import GenerateIn, generate
-
     if generation_jobs.update(workspace_id, job_id, status="processing") is None:
         return  # expired or unknown: nobody is waiting for it
     try:

@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from analytics import abtest, copilot, drilldown, funnels
+from analytics.outcomes import outcome_chart, outcomes_by_day, outcomes_by_group
 from conversations.models import Playbook
 from core.access import member_or_404
 from core.models import Membership, Role
-from dashboard import abtest, analytics
 from dashboard.views import HtmxHttpRequest
 from personas.models import Campaign
 
@@ -37,7 +38,7 @@ def parse_date(value: str | None, default: date, name: str) -> date:
         raise BadQuery(f"{name} must be a date like 2026-11-01") from None
 
 
-def parse_query(membership: Membership, params: QueryDict) -> analytics.FunnelQuery:
+def parse_query(membership: Membership, params: QueryDict) -> funnels.FunnelQuery:
     today = timezone.localdate()
     slug = params.get("playbook") or "creator-dm"
     playbook = Playbook.objects.resolve(membership.workspace, slug)
@@ -47,7 +48,7 @@ def parse_query(membership: Membership, params: QueryDict) -> analytics.FunnelQu
     end = parse_date(params.get("end"), today, "end")
     if end < start:
         raise BadQuery("end must not be before start")
-    steps = [s for s in params.getlist("steps") if s] or analytics.default_steps(playbook)
+    steps = [s for s in params.getlist("steps") if s] or funnels.default_steps(playbook)
     unknown = [s for s in steps if s not in playbook.spec.states]
     if unknown:
         raise BadQuery(f"steps: {', '.join(unknown)} not in {playbook.slug}")
@@ -58,9 +59,9 @@ def parse_query(membership: Membership, params: QueryDict) -> analytics.FunnelQu
     if not 1 <= window <= 365:
         raise BadQuery("window must be between 1 and 365 days")
     breakdown = params.get("breakdown", "")
-    if breakdown and breakdown not in analytics.BREAKDOWNS:
-        raise BadQuery(f"breakdown must be one of {', '.join(analytics.BREAKDOWNS)}")
-    return analytics.FunnelQuery(
+    if breakdown and breakdown not in funnels.BREAKDOWNS:
+        raise BadQuery(f"breakdown must be one of {', '.join(funnels.BREAKDOWNS)}")
+    return funnels.FunnelQuery(
         playbook, start, end, steps, window, breakdown, step_windows(steps, params)
     )
 
@@ -101,7 +102,7 @@ def analyst_view(view: Callable[[HtmxHttpRequest, Membership], HttpResponse]):
     return page
 
 
-def bars(funnel: analytics.Funnel) -> list[dict]:
+def bars(funnel: funnels.Funnel) -> list[dict]:
     top = max((step.reached for step in funnel.steps), default=0) or 1
     return [
         {"step": step, "width": round(BAR_WIDTH * step.reached / top), "y": 10 + i * 34}
@@ -113,9 +114,9 @@ def bars(funnel: analytics.Funnel) -> list[dict]:
 def analytics_page(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
     query = parse_query(membership, request.GET)
     by = request.GET.get("copilot_by", "operator")
-    if by not in analytics.COPILOT_GROUPS:
-        raise BadQuery("copilot_by must be one of " + ", ".join(analytics.COPILOT_GROUPS))
-    funnel = analytics.funnel(membership.workspace, query)
+    if by not in copilot.COPILOT_GROUPS:
+        raise BadQuery("copilot_by must be one of " + ", ".join(copilot.COPILOT_GROUPS))
+    funnel = funnels.funnel(membership.workspace, query)
     params = request.GET.copy()
     context = {
         "membership": membership,
@@ -127,17 +128,17 @@ def analytics_page(request: HtmxHttpRequest, membership: Membership) -> HttpResp
         "chart_height": 20 + 34 * len(funnel.steps),
         "playbooks": Playbook.objects.visible_to(membership.workspace),
         "all_states": list(query.playbook.spec.states),
-        "outcomes": (outcomes := analytics.outcomes_by_day(membership.workspace, query)),
-        "outcome_chart": analytics.outcome_chart(outcomes),
-        "outcomes_by_group": analytics.outcomes_by_group(membership.workspace, query),
-        "copilot": analytics.copilot_metrics(membership.workspace, query.start, query.end, by),
+        "outcomes": (outcomes := outcomes_by_day(membership.workspace, query)),
+        "outcome_chart": outcome_chart(outcomes),
+        "outcomes_by_group": outcomes_by_group(membership.workspace, query),
+        "copilot": copilot.copilot_metrics(membership.workspace, query.start, query.end, by),
         "copilot_by": by,
-        "cta": analytics.cta_metrics(membership.workspace, query.start, query.end),
+        "cta": copilot.cta_metrics(membership.workspace, query.start, query.end),
         "base_query": params.urlencode(),
         "windows": [
             {"step": step, "hours": query.step_windows.get(step)} for step in query.steps[1:]
         ],
-        "breakdowns": analytics.BREAKDOWNS,
+        "breakdowns": funnels.BREAKDOWNS,
     }
     return render(request, "analytics.html", context)
 
@@ -148,7 +149,7 @@ def selection(request: HtmxHttpRequest, membership: Membership):
     if step and step not in query.steps:
         raise BadQuery(f"step {step!r} is not one of the funnel's steps")
     converted = {"1": True, "0": False}.get(request.GET.get("converted", ""))
-    return query, analytics.drill_down(
+    return query, drilldown.drill_down(
         membership.workspace,
         query,
         step=step,
@@ -165,7 +166,7 @@ def analytics_conversations(request: HtmxHttpRequest, membership: Membership) ->
         "membership": membership,
         "workspace": membership.workspace,
         "query": query,
-        "conversations": list(conversations[: analytics.DRILL_DOWN_LIMIT]),
+        "conversations": list(conversations[: drilldown.DRILL_DOWN_LIMIT]),
         "total": conversations.count(),
         "filters": request.GET,
     }

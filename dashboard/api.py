@@ -16,10 +16,10 @@ from conversations.api import router as messages_router
 from conversations.chat_api import router as chat_router
 from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
+from conversations.training_api import router as models_router
 from core import ratelimit
 from core.models import ApiKey, Workspace
 from dashboard import health, outages
-from mlops.api import router as models_router
 from personas.api import router as personas_router
 from personas.style_api import router as style_router
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conversations import cta as conversation_cta
 from conversations.models import CtaDecision, CtaLabel
+from core import dispatch
 from core.access import member_or_404
 from core.models import Membership, Role
 from dashboard.views import (
@@ -201,15 +202,13 @@ def models_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def retrain(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    from mlops.tasks import train_cta
-
     membership = member_or_404(
         request, slug, MODEL_OWNERS, "Only managers and admins start training."
     )
     job = TrainingJob.objects.create(
         workspace_id=membership.workspace_id, created_by=cast(User, request.user)
     )
-    train_cta.delay(job.pk)
+    dispatch.train_cta(job.pk)
     return redirect("models", slug=slug)
 
 

@@ -2,7 +2,7 @@
 progress, their evaluation side by side, deployment to a persona and rollback.
 
 Managers and admins only: a deployed adapter writes every suggestion of its persona.
-The same operations are in the API (mlops.api), with the same checks underneath.
+The same operations are in the API (conversations.training_api), with the same checks underneath.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from pydantic import ValidationError
 
 from conversations.adapters import AdapterError, adapter_name, deploy, rollback
 from conversations.models import OperatorDecision
+from conversations.reply_datasets import ReplyDatasetOptions, create_reply_dataset
+from conversations.training_api import TrainingStart, dataset_file
 from core.access import member_or_404
 from core.models import Membership, Role
 from dashboard.views import HtmxHttpRequest
 from mlops import lora_training
-from mlops.api import TrainingStart, dataset_file
-from mlops.datasets import PARTS, EmptyDataset, ReplyDatasetOptions, create_reply_dataset
+from mlops.datasets import PARTS, EmptyDataset
 from mlops.lora import LORA_DEFAULTS
 from mlops.models import Dataset, ModelVersion, TrainingJob
 from personas.models import Persona

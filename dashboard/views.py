@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from analytics import conversion_rates as analytics
 from conversations import decisions, journeys, risk
 from conversations.history import journey_history
 from conversations.models import (
@@ -26,9 +27,9 @@ from conversations.models import (
     SuggestionSet,
     get_conversation_or_404,
 )
+from core import dispatch
 from core.access import member_or_404, require_role
 from core.models import SENDING_ROLES, Membership, Role
-from dashboard import analytics
 from mlops.cta import LABELS as CTA_LABELS
 
 
@@ -397,15 +398,13 @@ def moderate_conversation(
 def regenerate_suggestions(
     request: HtmxHttpRequest, slug: str, conversation_id: int
 ) -> HttpResponse:
-    from conversations.tasks import suggest_replies
-
     context = sending_context(request, slug, conversation_id)
     conversation = context["conversation"]
     latest_in = (
         conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
     )
     if latest_in is not None:
-        suggest_replies.delay(latest_in.pk, f"regenerate:{latest_in.pk}:{uuid4().hex}")
+        dispatch.regenerate(latest_in.pk, f"regenerate:{latest_in.pk}:{uuid4().hex}")
     if not request.htmx:
         return redirect("conversation", slug=slug, conversation_id=conversation.pk)
     context.update(suggestions_context(conversation, request.user))

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core import dispatch
 from mlops import lora, registry
 from mlops.models import ModelVersion, TrainingJob
 from mlops.training import Cancelled, progress
@@ -210,8 +211,6 @@ def queue(
     created_by: Any = None,
 ) -> TrainingJob:
     """A queued LoRA job; the `train` worker picks it up once this transaction commits."""
-    from mlops.tasks import train_lora
-
     config = {k: v for k, v in overrides.items() if k in lora.LORA_DEFAULTS and v is not None}
     job = TrainingJob.objects.create(
         kind=KIND,
@@ -221,5 +220,5 @@ def queue(
         config=config,
         created_by=created_by,
     )
-    transaction.on_commit(lambda: train_lora.delay(job.pk))
+    dispatch.train_lora(job.pk)
     return job

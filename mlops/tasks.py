@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from mlops import training
+from mlops import lora_training, training
 from mlops.models import TrainingJob
 
 
@@ -21,8 +21,6 @@ def train_cta(job_pk: int) -> None:
 def train_lora(job_pk: int) -> None:
     """On the `train` queue: a GPU node in production, a CPU worker of its own here, so a
     training run never holds up suggestions on the `llm` queue."""
-    from mlops import lora_training
-
     job = TrainingJob.objects.filter(
         pk=job_pk, kind="lora", status=TrainingJob.Status.QUEUED
     ).first()

@@ -24,8 +24,8 @@ from conversations import ingestion, pipeline
 from conversations.models import Message
 from core.models import ApiKey, Membership, Role, Workspace
 from dashboard.health import QUEUES
-from dashboard.stack import free_port, wait_for_port, web_server_command
 from personas.models import Persona
+from stack import free_port, wait_for_port, web_server_command
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from analytics import abtest
 from conversations import ingestion
 from conversations.models import Conversation
 from core.models import Role
-from dashboard import abtest
 from personas.ab import assign_variant
 from personas.models import Campaign, CampaignVariant
 from tests.conftest import make_user

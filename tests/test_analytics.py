@@ -213,8 +213,8 @@ def test_inbox_shows_conversion_probability_from_funnel_rates(operator_client, w
 
 
 def test_the_rollup_is_kept_by_steering_and_overrides(workspace, persona, operator):
+    from analytics import funnels
     from conversations import steering
-    from dashboard import analytics
 
     conversation = ingestion.start_conversation(workspace, "u", "U", "hi", "sales-7")
     for text in ["yes tell me more", "sure sounds good", "how much is it?"]:
@@ -230,9 +230,7 @@ def test_the_rollup_is_kept_by_steering_and_overrides(workspace, persona, operat
         "closing_attempt",
     }
     assert set(conversation.visited_states) == expected
-    recomputed = analytics.visited_states_from_turns(
-        Conversation.objects.filter(pk=conversation.pk)
-    )
+    recomputed = funnels.visited_states_from_turns(Conversation.objects.filter(pk=conversation.pk))
     assert set(recomputed[conversation.pk]) == expected
     # When each state was first entered, kept alongside: the same as the turns say, to the
     # moment (the override's time for closing_attempt).
@@ -244,19 +242,19 @@ def test_the_rollup_is_kept_by_steering_and_overrides(workspace, persona, operat
 
 
 def test_sql_funnel_equals_the_funnel_recomputed_from_turns(workspace, planted):
-    from dashboard import analytics
+    from analytics import funnels
 
     playbook = planted[0].playbook
-    query = analytics.FunnelQuery(
+    query = funnels.FunnelQuery(
         playbook,
         timezone.localdate() - timedelta(days=60),
         timezone.localdate(),
-        analytics.default_steps(playbook),
+        funnels.default_steps(playbook),
         30,
         "persona",
     )
-    fast = analytics.funnel(workspace, query)
-    slow = analytics.funnel(workspace, query, rollup=False)
+    fast = funnels.funnel(workspace, query)
+    slow = funnels.funnel(workspace, query, rollup=False)
     assert fast.steps == slow.steps
     assert (fast.cohort, fast.converted) == (slow.cohort, slow.converted)
     assert fast.groups == slow.groups
@@ -265,9 +263,9 @@ def test_sql_funnel_equals_the_funnel_recomputed_from_turns(workspace, planted):
 def test_generated_data_feeds_the_same_funnel_both_ways():
     from django.core.management import call_command
 
+    from analytics import funnels
     from conversations.models import Message
     from core.models import Workspace
-    from dashboard import analytics
 
     call_command("generate_analytics_data", workspace="gen", conversations=40, messages=4)
     call_command("generate_analytics_data", workspace="gen", conversations=10, messages=4)
@@ -277,11 +275,11 @@ def test_generated_data_feeds_the_same_funnel_both_ways():
 
     playbook = Playbook.objects.get(workspace=None, slug="creator-dm")
     today = timezone.localdate()
-    query = analytics.FunnelQuery(
-        playbook, today - timedelta(days=90), today, analytics.default_steps(playbook), 30,
+    query = funnels.FunnelQuery(
+        playbook, today - timedelta(days=90), today, funnels.default_steps(playbook), 30,
         "persona",
     )  # fmt: skip
-    fast, slow = analytics.funnel(workspace, query), analytics.funnel(workspace, query, False)
+    fast, slow = funnels.funnel(workspace, query), funnels.funnel(workspace, query, False)
     assert fast.steps == slow.steps and fast.groups == slow.groups
     assert fast.cohort == 50
 
@@ -338,7 +336,7 @@ def test_step_windows_count_only_arrivals_within_hours_of_the_previous_step(mana
 def test_step_windows_hold_in_drill_down_breakdowns_and_the_turns_baseline(
     manager, workspace, paced
 ):
-    from dashboard import analytics
+    from analytics import funnels
 
     windows = f"{STEPS}&within_deepening=24&within_cta=48"
     dropped_first = manager.get(
@@ -358,7 +356,7 @@ def test_step_windows_hold_in_drill_down_breakdowns_and_the_turns_baseline(
     assert [s.reached for s in mia["steps"]] == [3, 2, 1]
 
     query = by_persona.context["query"]
-    from_turns = analytics.funnel(workspace, query, rollup=False)
+    from_turns = funnels.funnel(workspace, query, rollup=False)
     assert [s.reached for s in from_turns.steps] == [3, 2, 1]
 
 

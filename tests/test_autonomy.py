@@ -6,6 +6,7 @@ import pytest
 
 from conversations import autonomy, decisions, ingestion, pipeline, replies
 from conversations.models import Conversation, CtaDecision, Message, SuggestionSet
+from core import dispatch
 from mlops.bad_actor import detect_bad_actor
 from mlops.models import Dataset, ModelVersion
 from mlops.primer import Turn, primer
@@ -26,7 +27,7 @@ def autonomous(persona):
 def receive(workspace, text: str, external_id: str) -> Message:
     """Perceived, then answered by the pipeline's own suggestion run (which may auto-send)."""
     message = perceived(workspace, text, external_id)
-    pipeline.suggest(message, pipeline.auto_request_key(message.pk))
+    pipeline.suggest(message, dispatch.auto_request_key(message.pk))
     return message
 
 

@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from conversations import decisions, pipeline
 from conversations.models import Message, Suggestion
+from conversations.training_api import base_model_name
 from core.models import Role, Workspace
 from core.redis import redis_client
 from mlops import registry
-from mlops.api import base_model_name
 from mlops.datasets import PARTS, eval_conversations, scrub
 from mlops.models import Dataset, ModelVersion, TrainingJob
 from personas.models import Persona

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from conversations import builtin_playbooks, ingestion, journeys, steering
+from conversations import builtin_playbooks, ingestion, journeys, messages, steering
 from conversations.models import Conversation, Message, PhaseOverride, Playbook, Turn
 from personas.models import Campaign, Persona
 
@@ -735,7 +735,7 @@ def test_an_operator_reply_in_a_cta_state_counts_a_cta_and_times_the_turn(
 ):
     conversation = call(workspace, persona)
     steering.override_phase(conversation.pk, operator, "CLOSING", "", "ready to close")
-    reply = ingestion.append_message(
+    reply = messages.append_message(
         conversation,
         text="Shall we go ahead?",
         direction=Message.Direction.OUT,

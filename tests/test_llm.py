@@ -29,14 +29,8 @@ from django.test import Client
 from conversations import autonomy, pipeline, retrieval
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion, Turn
 from conversations.replies import circuit, prompt_inputs
+from core import dispatch
 from core.models import ApiKey
-from dashboard.stack import (
-    LLM_ALIAS,
-    free_port,
-    llm_server_command,
-    llm_server_env,
-    wait_for_port,
-)
 from mlops.generation import GENERIC_FALLBACKS, TEMPLATE_MODEL_VERSION
 from mlops.guardrails import AI_WORDING, Rules, guard, leaks_prompt
 from mlops.llm import (
@@ -47,6 +41,13 @@ from mlops.llm import (
 )
 from mlops.llm_replies import CACHE_PREFIX, CompletionFn, cache_key, parse_option
 from mlops.prompts import REPLY_SCHEMA, THEMES, PromptInputs, build_messages, system_prompt
+from stack import (
+    LLM_ALIAS,
+    free_port,
+    llm_server_command,
+    llm_server_env,
+    wait_for_port,
+)
 from tests.conftest import receive, stop, wait_until
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,7 @@ def hang_up_server() -> Iterator[HangUpServer]:
 
 
 def suggest(message: Message, request_key: str = ""):
-    suggestion_set = pipeline.suggest(message, request_key or pipeline.auto_request_key(message.pk))
+    suggestion_set = pipeline.suggest(message, request_key or dispatch.auto_request_key(message.pk))
     assert suggestion_set is not None
     return suggestion_set
 

@@ -14,7 +14,7 @@ import pytest
 
 from conversations.models import Conversation, Message, OperatorDecision
 from conversations.replies import circuit
-from dashboard.stack import free_port
+from stack import free_port
 from tests.conftest import receive
 from tests.test_llm import HTMX, LLM_ALIAS, clear_llm_keys, suggest
 

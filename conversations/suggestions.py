@@ -1,0 +1,185 @@
+"""Stage 5, suggest: reply options for an inbound message, drafted for the operator.
+
+Retrieval first (what the reply should know: conversations.retrieval), then the model's
+drafts (conversations.replies), the persona's learned style on each, and the options are
+stored and shown (conversations.show). With streaming on, the first option is stored
+alone and the rest are appended to the set the operator already sees. Generation trouble
+degrades to the state's fallback lines, never to no options.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+from django.conf import settings
+from django.db import IntegrityError
+
+from conversations import retrieval, steering
+from conversations.models import Conversation, Message, SuggestionSet
+from conversations.perception import elapsed_ms
+from conversations.replies import Replies, replies_for, streams_options, suggestion_deadline
+from conversations.show import append_suggestions, store_suggestions
+from mlops.generation import GENERIC_FALLBACKS, PROMPT_VERSION, ReplyContext, ReplyOption
+from mlops.llm_replies import NoValidReply
+from mlops.sentiment import label_for
+from personas.models import Persona
+from personas.style import StyleProfile, apply_style
+
+logger = logging.getLogger(__name__)
+
+
+def suggest(message: Message, request_key: str, use_cache: bool = True) -> SuggestionSet | None:
+    """Generate and store reply options for an inbound message (idempotent per request_key).
+
+    None when the conversation is muted or blocked: nobody should be drafting replies to it.
+    """
+    existing = SuggestionSet.objects.filter(request_key=request_key).first()
+    if existing:
+        return existing
+    conversation = Conversation.objects.select_related("contact", "persona", "playbook").get(
+        pk=message.conversation_id
+    )
+    if conversation.moderation != "none":
+        return None  # muted or blocked: nobody should be drafting replies to it
+    started = time.perf_counter()
+    found = retrieve_or_nothing(conversation, message)
+    retrieval_ms = elapsed_ms(started)
+    context = ReplyContext(
+        journey_state=conversation.journey_state,
+        journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
+        contact_name=conversation.contact.display_name,
+        last_message=message.text,
+        sentiment_label=label_for(message.analysis.get("context", {}).get("effective_score", 0.0)),
+        guidance=message.analysis.get("guidance", ""),
+        persona_name=conversation.persona.name,
+        persona_phrases=conversation.persona.phrases,
+        knowledge=[(hit.text, hit.similarity) for hit in found.knowledge],
+        facts=[(hit.kind, hit.value, hit.score) for hit in found.facts],
+    )
+    streaming = streams_options()
+    deadline = suggestion_deadline()
+    try:
+        replies = first_replies(
+            conversation, message, found, context, use_cache, streaming, deadline
+        )
+        options, is_fallback = styled(replies.options, conversation.persona), False
+        versions = (replies.model_version, replies.prompt_version)
+        notes = replies.notes
+    except Exception as exc:
+        # Degrade, don't fail: the operator gets the state's human-sounding fallback, and
+        # the journey counts the error (the second one ends the conversation).
+        logger.warning("reply generation failed for message %s: %s", message.pk, exc)
+        options, is_fallback = fallback_replies(conversation), True
+        versions, notes = ("fallback", PROMPT_VERSION), {"error": str(exc)[:300]}
+        steering.record_generation_error(conversation.pk)
+    timings = {
+        **message.analysis.get("timings", {}),
+        "retrieval_ms": retrieval_ms,
+        "suggest_ms": elapsed_ms(started),
+        **{k: v for k, v in notes.items() if k == "llm_ms"},
+    }
+    try:
+        stored = store_suggestions(
+            conversation,
+            message,
+            request_key,
+            options,
+            timings,
+            is_fallback,
+            found.as_json(),
+            versions,
+            {k: v for k, v in notes.items() if k != "llm_ms"},
+        )
+    except IntegrityError:
+        # The same request ran twice at once (a worker and /api/chat); the first one won.
+        return SuggestionSet.objects.get(request_key=request_key)
+    if streaming and not is_fallback:
+        add_remaining_options(stored, conversation, message, found, context, use_cache, deadline)
+    return stored
+
+
+# How many times the options after the first are asked for before the set stays short.
+MORE_ATTEMPTS = 3
+
+
+def add_remaining_options(
+    suggestion_set: SuggestionSet,
+    conversation: Conversation,
+    message: Message,
+    found: retrieval.RetrievedContext,
+    context: ReplyContext,
+    use_cache: bool,
+    deadline: float,
+) -> None:
+    """The options after the first, appended to the set the operator already sees.
+
+    The first option is already on screen; if these fail, the operator still has it, so
+    a failure here is logged and counted by the circuit breaker but not as a conversation
+    error. Samples lost to the guardrails or to de-duplication are asked for again, a
+    bounded number of times and within the same deadline, so the set reaches N options.
+    """
+    # Deterministic mode repeats itself: asking again would only bring the same duplicates.
+    attempts = 1 if settings.LLM_DETERMINISTIC else MORE_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        wanted = settings.LLM_SUGGESTIONS - suggestion_set.suggestions.count()
+        if wanted <= 0:
+            return
+        try:
+            more = replies_for(
+                conversation, message, found, context, use_cache, wanted,
+                offset=attempt, deadline=deadline,
+            )  # fmt: skip
+        except Exception as exc:
+            logger.warning("more options failed for message %s: %s", message.pk, exc)
+            return
+        shown = {s.lower() for s in suggestion_set.suggestions.values_list("text", flat=True)}
+        fresh = [
+            o for o in styled(more.options, conversation.persona) if o.text.lower() not in shown
+        ]
+        append_suggestions(suggestion_set, fresh[:wanted], more.model_version, more.prompt_version)
+
+
+def first_replies(
+    conversation: Conversation,
+    message: Message,
+    found: retrieval.RetrievedContext,
+    context: ReplyContext,
+    use_cache: bool,
+    streaming: bool,
+    deadline: float,
+) -> Replies:
+    """The first option alone when streaming; if that one sample is unusable, the whole
+    batch at once (one bad sample from a small model is not yet a failure)."""
+    if not streaming:
+        return replies_for(conversation, message, found, context, use_cache, deadline=deadline)
+    try:
+        return replies_for(conversation, message, found, context, use_cache, 1, deadline=deadline)
+    except NoValidReply:
+        return replies_for(
+            conversation, message, found, context, use_cache, offset=1, deadline=deadline
+        )
+
+
+def retrieve_or_nothing(conversation: Conversation, message: Message) -> retrieval.RetrievedContext:
+    # Suggestions without memory beat no suggestions: retrieval trouble is logged, not fatal.
+    try:
+        return retrieval.retrieve(conversation, message)
+    except Exception:
+        logger.exception("retrieval failed for message %s", message.pk)
+        return retrieval.RetrievedContext()
+
+
+def styled(options: list[ReplyOption], persona: Persona) -> list[ReplyOption]:
+    """The persona's learned style on every option, once a manager has switched it on."""
+    if not (persona.apply_style and persona.style_profile):
+        return options
+    profile = StyleProfile.from_dict(persona.style_profile)
+    return [replace(option, text=apply_style(option.text, profile)) for option in options]
+
+
+def fallback_replies(conversation: Conversation) -> list[ReplyOption]:
+    state = conversation.state_spec
+    lines = list(state.fallbacks) if state and state.fallbacks else list(GENERIC_FALLBACKS)
+    return [ReplyOption(line, "fallback", "Fallback", 0.0, 0.0) for line in lines]

@@ -1,0 +1,116 @@
+"""The one place that queues background work: every Celery task by name, sent on commit.
+
+Modules that store something and want work done on it call a function here instead of
+importing the task. Tasks are sent by name (`send_task`), so nothing that queues work
+imports the module that does it, and the task modules import only the plain functions
+they run: no import circle through Celery. The queue a task lands on is still chosen by
+CELERY_TASK_ROUTES, which Celery applies to sent names too.
+
+Work is sent after the transaction that stored its rows commits (at once when there is
+no transaction), so a worker never looks for a row that is not there yet.
+
+Two kinds of work fail differently while Redis is down:
+- pipeline work on messages (perceive, suggest, deliver) is found again from its rows by
+  the sweeper (`conversations.sweeper`), so a failed publish is logged and left to it;
+- jobs someone is waiting on (an async generation, a training run) have no sweeper, so a
+  failed publish raises and the caller answers with an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import kombu.exceptions
+import redis
+from celery import current_app
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+PERCEIVE = "conversations.tasks.perceive_message"
+SUGGEST = "conversations.tasks.suggest_replies"
+DELIVER = "conversations.tasks.deliver_reply"
+GENERATE = "conversations.tasks.run_generation_job"
+TRAIN_CTA = "mlops.tasks.train_cta"
+TRAIN_LORA = "mlops.tasks.train_lora"
+
+# What a publish raises while Redis (broker or channel layer) is down or restarting.
+BROKER_DOWN = (redis.exceptions.RedisError, kombu.exceptions.OperationalError, OSError)
+
+
+def auto_request_key(message_id: int) -> str:
+    """The request key of the drafts the pipeline makes by itself for an inbound message
+    (regenerations and API calls have others); the sweeper looks for it."""
+    return f"auto:{message_id}"
+
+
+def send(task: str, *args: Any) -> None:
+    current_app.send_task(task, args=args)
+
+
+def publish_or_leave_to_sweeper(publish: Callable[[], object], what: str) -> None:
+    """Run a publish that follows a commit; if Redis is down, log it and leave the work to
+    the sweeper. The row is already stored, so failing the request now would only make the
+    sender retry something we have, while the sweeper finds it from the row alone."""
+    try:
+        publish()
+    except BROKER_DOWN as exc:
+        logger.warning("could not publish %s (%s); the sweeper will queue it again", what, exc)
+
+
+def after_commit(publish: Callable[[], object]) -> None:
+    transaction.on_commit(publish)
+
+
+# -- pipeline work on messages: the sweeper queues it again if a publish is lost ------------
+
+
+def perceive(message_id: int) -> None:
+    """Analyse an inbound message; its drafts follow (conversations.tasks)."""
+    after_commit(
+        lambda: publish_or_leave_to_sweeper(
+            lambda: send(PERCEIVE, message_id), f"message {message_id} to perception"
+        )
+    )
+
+
+def suggest(message_id: int) -> None:
+    """The pipeline's own drafts for an inbound message, once it is perceived."""
+    key = auto_request_key(message_id)
+    after_commit(
+        lambda: publish_or_leave_to_sweeper(
+            lambda: send(SUGGEST, message_id, key), f"message {message_id} to drafting"
+        )
+    )
+
+
+def deliver(message_id: int) -> None:
+    """Send an outbound reply through the conversation's connector."""
+    after_commit(
+        lambda: publish_or_leave_to_sweeper(
+            lambda: send(DELIVER, message_id), f"reply {message_id} to delivery"
+        )
+    )
+
+
+# -- jobs someone waits on: a lost publish is an error the caller reports -------------------
+
+
+def regenerate(message_id: int, request_key: str) -> None:
+    """Fresh drafts an operator asked for; the sweeper only knows the pipeline's own."""
+    after_commit(lambda: send(SUGGEST, message_id, request_key))
+
+
+def generate(workspace_id: int, job_id: str, request: dict) -> None:
+    """An async /generate; its job lives in Redis, not in a row, so it is sent at once."""
+    send(GENERATE, workspace_id, job_id, request)
+
+
+def train_cta(job_pk: int) -> None:
+    after_commit(lambda: send(TRAIN_CTA, job_pk))
+
+
+def train_lora(job_pk: int) -> None:
+    after_commit(lambda: send(TRAIN_LORA, job_pk))
