@@ -22,12 +22,12 @@ from ninja.errors import HttpError
 from conversations import ingestion, pipeline
 from conversations.llm_api import llm_quota_or_429
 from conversations.models import Conversation, CtaDecision, Message
-from conversations.replies import configured_backend, guard_rules
+from conversations.replies import configured_backend, generation_params, guard_rules
 from core import dispatch
 from core.api_input import ApiInput
 from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
-from mlops.llm import GenerationParams, LLMError
+from mlops.llm import LLMError
 from mlops.llm_replies import CompletionFn, generate_options
 from mlops.prompts import PromptInputs, build_messages
 from mlops.sentiment import label_for
@@ -272,11 +272,7 @@ def llm_options(backend, workspace, inputs: PromptInputs, payload: SuggestionsIn
         ttl_seconds=settings.LLM_CACHE_SECONDS,
         use_cache=settings.LLM_CACHE_SECONDS > 0,
     )
-    params = GenerationParams(
-        max_tokens=settings.LLM_MAX_TOKENS, temperature=settings.LLM_TEMPERATURE
-    )
-    if settings.LLM_DETERMINISTIC:
-        params = params.deterministic()
+    params = generation_params()
     try:
         generated = generate_options(
             complete,

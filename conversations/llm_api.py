@@ -13,46 +13,24 @@ and /chat still work through the template generator, and say so.
 
 from __future__ import annotations
 
-import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from conversations import generation_jobs
-from conversations.replies import configured_backend
+from conversations.generation import GenerateIn, ModelUnavailable, generate, llm_backend
 from core import ratelimit
 from core.redis import redis_client
-from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend, complete_prompt
-from mlops.llm_replies import CACHE_PREFIX, cache_key, delete_cached
+from mlops.llm_replies import CACHE_PREFIX, delete_cached
 
 router = Router(tags=["generation"])
-
-PROMPT = Field(..., min_length=1, max_length=16000, pattern=r"\S")
-
-
-class GenerateIn(Schema):
-    prompt: str = PROMPT
-    max_tokens: int = Field(256, ge=1, le=2048)
-    temperature: float = Field(0.7, ge=0.0, le=2.0)
-    top_p: float = Field(0.95, gt=0.0, le=1.0)
-    repeat_penalty: float = Field(1.1, ge=0.5, le=2.0)
-    stop: list[str] = Field(default_factory=list, max_length=8)
-    cache_key: str | None = Field(None, max_length=200)
-
-    def params(self) -> GenerationParams:
-        params = GenerationParams(
-            max_tokens=self.max_tokens,
-            temperature=self.temperature,
-            top_p=self.top_p,
-            repeat_penalty=self.repeat_penalty,
-            stop=tuple(self.stop),
-        )
-        return params.deterministic() if settings.LLM_DETERMINISTIC else params
 
 
 class GenerateOut(Schema):
@@ -85,40 +63,12 @@ def llm_quota_or_429(workspace_id: int) -> None:
         )
 
 
-def llm_backend_or_503() -> OpenAICompatibleBackend:
-    backend = configured_backend()
-    if not isinstance(backend, OpenAICompatibleBackend):
-        raise HttpError(503, "no LLM backend is configured (set LLM_BASE_URL)")
-    return backend
-
-
-def generate(workspace_id: int, payload: GenerateIn) -> dict[str, Any]:
-    """One /generate call: the cache first, then the model. Shared with the async job."""
-    backend = llm_backend_or_503()
-    params = payload.params()
-    namespace = f"{workspace_id}:generate"
-    key = (
-        f"{CACHE_PREFIX}{namespace}:key:{payload.cache_key}"
-        if payload.cache_key
-        else cache_key([{"role": "prompt", "content": payload.prompt}], params, namespace)
-    )
-    client = redis_client()
-    hit = client.get(key)
-    if hit is not None:
-        return {**json.loads(hit), "cached": True}
+@contextmanager
+def model_unavailable_is_503() -> Iterator[None]:
     try:
-        completion = complete_prompt(backend, payload.prompt, params, settings.LLM_TIMEOUT_SECONDS)
-    except LLMError as exc:
-        raise HttpError(503, f"the model did not answer: {exc}") from exc
-    result = {
-        "response": completion.text,
-        "confidence": completion.confidence,
-        "model_version": f"{backend.name}:{params.model or backend.default_model}",
-        "tokens_used": completion.tokens_used,
-    }
-    if settings.LLM_CACHE_SECONDS:
-        client.set(key, json.dumps(result), ex=settings.LLM_CACHE_SECONDS)
-    return {**result, "cached": False}
+        yield
+    except ModelUnavailable as exc:
+        raise HttpError(503, str(exc)) from exc
 
 
 @router.post(
@@ -128,7 +78,8 @@ def generate(workspace_id: int, payload: GenerateIn) -> dict[str, Any]:
 )
 def generate_now(request: HttpRequest, payload: GenerateIn):
     llm_quota_or_429(request.auth.pk)  # type: ignore[attr-defined]
-    return generate(request.auth.pk, payload)  # type: ignore[attr-defined]
+    with model_unavailable_is_503():
+        return generate(request.auth.pk, payload)  # type: ignore[attr-defined]
 
 
 @router.post(
@@ -138,7 +89,8 @@ def generate_now(request: HttpRequest, payload: GenerateIn):
 )
 def generate_later(request: HttpRequest, payload: GenerateIn):
     llm_quota_or_429(request.auth.pk)  # type: ignore[attr-defined]
-    llm_backend_or_503()
+    with model_unavailable_is_503():
+        llm_backend()
     job = generation_jobs.enqueue(request.auth.pk, payload.dict())  # type: ignore[attr-defined]
     return Status(
         202, JobOut(job_id=job["job_id"], status=job["status"], created_at=job["created_at"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -141,21 +142,34 @@ def guard_rules(workspace: Workspace, inputs: PromptInputs) -> Rules:
     )
 
 
+def generation_params(seed_offset: int = 0, **fields: Any) -> GenerationParams:
+    """The one way sampling parameters are made: the configured length and temperature,
+    what the caller sets, then seed 003's deterministic mode when it is switched on.
+
+    `seed_offset` gives later batches of one suggestion set their own seeds in
+    deterministic mode, or they would repeat the first batch word for word.
+    """
+    fields = {
+        "max_tokens": settings.LLM_MAX_TOKENS,
+        "temperature": settings.LLM_TEMPERATURE,
+        **{name: value for name, value in fields.items() if value is not None},
+    }
+    params = GenerationParams(**fields)
+    return params.deterministic(seed=42 + seed_offset) if settings.LLM_DETERMINISTIC else params
+
+
 def sampling(conversation: Conversation, inputs: PromptInputs, offset: int = 0) -> GenerationParams:
+    """A suggestion's sampling: the campaign's length and temperature over the defaults,
+    on the persona's model (its adapter, on vLLM)."""
     campaign = inputs.campaign
-    params = GenerationParams(
-        max_tokens=int(campaign.get("max_tokens") or settings.LLM_MAX_TOKENS),
-        temperature=float(
-            campaign["temperature"]
-            if campaign.get("temperature") is not None
-            else settings.LLM_TEMPERATURE
+    return generation_params(
+        seed_offset=offset,
+        max_tokens=int(campaign["max_tokens"]) if campaign.get("max_tokens") else None,
+        temperature=(
+            float(campaign["temperature"]) if campaign.get("temperature") is not None else None
         ),
         model=conversation.persona.llm_model,
     )
-    if settings.LLM_DETERMINISTIC:
-        # Later batches of one suggestion set get their own seeds, or they would repeat.
-        return params.deterministic(seed=42 + offset)
-    return params
 
 
 def suggestion_deadline() -> float:

@@ -110,7 +110,7 @@ def requeue(messages: QuerySet[Message], stage: str) -> int:
     queued = 0
     for message_id in messages.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH]:
         if claim(stage, message_id):
-            enqueue(stage, message_id)
+            dispatch.requeue(stage, message_id)
             queued += 1
     return queued
 
@@ -120,12 +120,3 @@ def claim(stage: str, message_id: int) -> bool:
     the workers are still draining is not queued again on every sweep."""
     key = f"sweep:{stage}:{message_id}"
     return bool(redis_client().set(key, 1, nx=True, ex=settings.PENDING_WORK_GRACE_SECONDS))
-
-
-def enqueue(stage: str, message_id: int) -> None:
-    if stage == "perceive":
-        dispatch.perceive(message_id)
-    elif stage == "suggest":
-        dispatch.suggest(message_id)
-    else:
-        dispatch.deliver(message_id)

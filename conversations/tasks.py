@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from conversations import connectors, generation_jobs, pipeline, sweeper
-from conversations.llm_api import GenerateIn, generate
+from conversations.generation import GenerateIn, generate
 from conversations.models import Message
 from core import dispatch
 

@@ -66,33 +66,39 @@ def after_commit(publish: Callable[[], object]) -> None:
 
 # -- pipeline work on messages: the sweeper queues it again if a publish is lost ------------
 
+# The stages the sweeper can find again from their rows, and what each task is sent.
+STAGES = {
+    "perceive": lambda message_id: (PERCEIVE, message_id),
+    "suggest": lambda message_id: (SUGGEST, message_id, auto_request_key(message_id)),
+    "deliver": lambda message_id: (DELIVER, message_id),
+}
+
+
+def queue_stage(stage: str, message_id: int, what: str) -> None:
+    task, *args = STAGES[stage](message_id)
+    after_commit(lambda: publish_or_leave_to_sweeper(lambda: send(task, *args), what))
+
 
 def perceive(message_id: int) -> None:
     """Analyse an inbound message; its drafts follow (conversations.tasks)."""
-    after_commit(
-        lambda: publish_or_leave_to_sweeper(
-            lambda: send(PERCEIVE, message_id), f"message {message_id} to perception"
-        )
-    )
+    queue_stage("perceive", message_id, f"message {message_id} to perception")
 
 
 def suggest(message_id: int) -> None:
     """The pipeline's own drafts for an inbound message, once it is perceived."""
-    key = auto_request_key(message_id)
-    after_commit(
-        lambda: publish_or_leave_to_sweeper(
-            lambda: send(SUGGEST, message_id, key), f"message {message_id} to drafting"
-        )
-    )
+    queue_stage("suggest", message_id, f"message {message_id} to drafting")
 
 
 def deliver(message_id: int) -> None:
     """Send an outbound reply through the conversation's connector."""
-    after_commit(
-        lambda: publish_or_leave_to_sweeper(
-            lambda: send(DELIVER, message_id), f"reply {message_id} to delivery"
-        )
-    )
+    queue_stage("deliver", message_id, f"reply {message_id} to delivery")
+
+
+def requeue(stage: str, message_id: int) -> None:
+    """The sweeper's second try: the rows were committed long ago, so it is sent at once,
+    and a broker still down fails the sweep (beat runs it again)."""
+    task, *args = STAGES[stage](message_id)
+    send(task, *args)
 
 
 # -- jobs someone waits on: a lost publish is an error the caller reports -------------------

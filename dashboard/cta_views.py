@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conversations import cta as conversation_cta
+from conversations import labeling
 from conversations.models import CtaDecision, CtaLabel
 from core import dispatch
 from core.access import member_or_404
@@ -22,7 +22,6 @@ from dashboard.views import (
     sending_context,
     suggestions_context,
 )
-from mlops import agreement
 from mlops.cta import LABELS
 from mlops.models import ModelVersion, TrainingJob
 
@@ -60,52 +59,6 @@ def cta_verdict(request: HtmxHttpRequest, slug: str, conversation_id: int) -> Ht
 # -- labeler queue ---------------------------------------------------------------------------
 
 
-def queue_for(membership: Membership, user: User):
-    """Decisions this labeler has not judged, still short of the required labelers:
-    operator overrides first, then the least certain (lowest margin)."""
-    workspace = membership.workspace
-    overridden = CtaLabel.objects.filter(
-        decision=OuterRef("pk"), source=CtaLabel.Source.OPERATOR
-    ).exclude(label=OuterRef("decision"))
-    return (
-        CtaDecision.objects.filter(workspace=workspace, is_shadow=False)
-        .exclude(labels__user=user)
-        .annotate(
-            labelers=Count("labels", filter=Q(labels__source=CtaLabel.Source.LABELER)),
-            overridden=Exists(overridden),
-        )
-        .filter(labelers__lt=workspace.cta_labels_required)
-        .select_related("conversation__contact", "message", "model_version")
-        .order_by("-overridden", "margin", "pk")
-    )
-
-
-def pair_agreement(workspace) -> list[dict]:
-    """Cohen's kappa per labeler pair over the decisions both judged."""
-    by_user: dict[str, dict[int, str]] = {}
-    rows = CtaLabel.objects.filter(workspace=workspace, source=CtaLabel.Source.LABELER)
-    for row in rows.select_related("user"):
-        by_user.setdefault(row.user.username, {})[row.decision_id] = row.label
-    pairs = []
-    for first, second in combinations(sorted(by_user), 2):
-        shared = sorted(by_user[first].keys() & by_user[second].keys())
-        kappa = agreement.cohen_kappa(
-            [by_user[first][d] for d in shared], [by_user[second][d] for d in shared]
-        )
-        pairs.append({"pair": f"{first} / {second}", "items": len(shared), "kappa": kappa})
-    return pairs
-
-
-def queue_agreement(workspace) -> float | None:
-    ratings: dict[int, list[str]] = {}
-    rows = CtaLabel.objects.filter(workspace=workspace, source=CtaLabel.Source.LABELER)
-    for decision_id, label in rows.values_list("decision_id", "label"):
-        ratings.setdefault(decision_id, []).append(label)
-    return agreement.fleiss_kappa(
-        [r for r in ratings.values() if len(r) == workspace.cta_labels_required]
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def label_queue(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -129,7 +82,7 @@ def label_queue(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             return redirect("label_queue", slug=slug)
         except conversation_cta.CtaError as exc:
             error = str(exc)
-    queue = queue_for(membership, user)
+    queue = labeling.queue_for(membership.workspace, user)
     item = queue.first()
     transcript = (
         item.conversation.messages.filter(seq__lte=item.message.seq).order_by("seq") if item else []
@@ -142,28 +95,14 @@ def label_queue(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "transcript": transcript,
         "labels": LABELS,
         "error": error,
-        "pairs": pair_agreement(membership.workspace),
-        "queue_kappa": queue_agreement(membership.workspace),
+        "pairs": labeling.pair_agreement(membership.workspace),
+        "queue_kappa": labeling.queue_agreement(membership.workspace),
         "done_today": CtaLabel.objects.filter(user=user, workspace=membership.workspace).count(),
     }
     return render(request, "labels.html", context, status=422 if error else 200)
 
 
 # -- models ------------------------------------------------------------------------------------
-
-
-def shadow_disagreement(workspace_id: int) -> dict | None:
-    """How often the shadow model decided differently from the active one."""
-    shadow = ModelVersion.objects.shadow("cta", workspace_id)
-    if shadow is None:
-        return None
-    shown = CtaDecision.objects.filter(message=OuterRef("message"), is_shadow=False)
-    pairs = CtaDecision.objects.filter(
-        workspace_id=workspace_id, model_version=shadow, is_shadow=True
-    ).annotate(shown_decision=Subquery(shown.values("decision")[:1]))
-    total = pairs.count()
-    differ = pairs.exclude(decision=F("shown_decision")).count()
-    return {"version": shadow.version, "decisions": total, "disagreements": differ}
 
 
 def models_context(membership: Membership) -> dict:
@@ -178,7 +117,7 @@ def models_context(membership: Membership) -> dict:
         "jobs": TrainingJob.objects.filter(workspace_id=membership.workspace_id)[:5],
         "can_manage": membership.role in MODEL_OWNERS,
         "labels": CtaLabel.objects.filter(workspace=membership.workspace).count(),
-        "shadow": shadow_disagreement(membership.workspace_id),
+        "shadow": labeling.shadow_disagreement(membership.workspace_id),
     }
 
 

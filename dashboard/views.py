@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from analytics import conversion_rates as analytics
-from conversations import decisions, journeys, risk
+from conversations import decisions, history, journeys, risk
 from conversations.history import journey_history
 from conversations.models import (
     PRIORITY_CHOICES,
@@ -155,24 +155,18 @@ TREND_WIDTH, TREND_HEIGHT = 260, 60
 
 def sentiment_trend(conversation: Conversation) -> dict:
     """Effective sentiment per inbound message as an SVG polyline (-1 bottom, +1 top)."""
-    analyses = list(
-        conversation.messages.filter(direction=Message.Direction.IN)
-        .order_by("-seq")
-        .values_list("analysis", flat=True)[:TREND_POINTS]
-    )
-    scores = [float(a["context"]["effective_score"]) for a in reversed(analyses) if "context" in a]
+    scores, guidance = history.sentiment_over_time(conversation, TREND_POINTS)
     step = TREND_WIDTH / max(1, len(scores) - 1)
     points = " ".join(
         f"{round(i * step, 1)},{round((1 - score) / 2 * TREND_HEIGHT, 1)}"
         for i, score in enumerate(scores)
     )
-    latest: dict = next((a for a in analyses if "guidance" in a), {})
     return {
         "trend_points": points,
         "trend_count": len(scores),
         "trend_width": TREND_WIDTH,
         "trend_height": TREND_HEIGHT,
-        "latest_guidance": latest.get("guidance", ""),
+        "latest_guidance": guidance,
     }
 
 
@@ -217,40 +211,6 @@ def conversation_context(
     }
 
 
-def decision_log(conversation: Conversation) -> list[dict]:
-    """What was suggested and decided, by people and models, in order: the audit trail."""
-    entries = [
-        {
-            "at": d.created_at,
-            "kind": "reply",
-            "action": d.get_action_display(),
-            "who": d.operator.get_username() if d.operator else "",
-            "shown": d.shown_text,
-            "final": d.final_text,
-            "detail": d.reason
-            or (f"edit distance {d.edit_distance}" if d.edit_distance is not None else ""),
-            "latency_ms": d.latency_ms,
-        }
-        for d in conversation.decisions.select_related("operator")
-    ]
-    ctas = conversation.cta_decisions.filter(is_shadow=False).select_related("model_version")
-    for cta in ctas.prefetch_related("labels__user"):
-        verdicts = ", ".join(f"{v.user.get_username()}: {v.label}" for v in cta.labels.all())
-        entries.append(
-            {
-                "at": cta.created_at,
-                "kind": "cta",
-                "action": f"CTA {cta.decision}",
-                "who": f"model v{cta.model_version.version}",
-                "shown": "",
-                "final": "",
-                "detail": verdicts or "no verdict yet",
-                "latency_ms": None,
-            }
-        )
-    return sorted(entries, key=lambda entry: entry["at"])
-
-
 @require_GET
 @login_required
 def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int) -> HttpResponse:
@@ -260,7 +220,7 @@ def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int)
     context["messages_list"] = sorted(newest, key=lambda m: m.seq)
     context.update(suggestions_context(conversation, request.user))
     context.update(journey_panel_context(conversation))
-    context["decision_log"] = decision_log(conversation)
+    context["decision_log"] = history.decision_log(conversation)
     return render(request, "conversation.html", context)
 
 
