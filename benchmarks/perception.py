@@ -11,7 +11,7 @@ import statistics
 import sys
 import time
 
-from conversations.simulator import small_talk_pool
+from conversations.simulated_contacts import small_talk_pool
 from mlops.bad_actor import detect_bad_actor
 from mlops.context import context_sentiment
 from mlops.perception import PerceptionInput, perceive_batch

@@ -11,7 +11,8 @@ from django.conf import settings
 
 from conversations import decisions
 from conversations.models import Conversation, Message
-from conversations.simulator import SCRIPTS, BuyerType, Simulator, script_for, small_talk_pool
+from conversations.simulated_contacts import SCRIPTS, BuyerType, script_for, small_talk_pool
+from conversations.simulator import Simulator
 from tests.conftest import wait_until
 
 RED_FLAGS = {

@@ -1,0 +1,227 @@
+"""Our server under load: the benchmark's workspace, operators and sessions, the uvicorn
+process it starts, and the sender that posts the traffic to its API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import httpx
+
+from benchmarks.loadkit.config import (
+    CONNECTIONS,
+    HTTP_TIMEOUT,
+    PERSONA,
+    ROOT,
+    SCRATCH_BROKER_OFFSET,
+    SLUG,
+    USER_PREFIX,
+    WEB_LOG,
+)
+from benchmarks.loadkit.measure import Fanout, close_all, drain, open_sockets, paced, stop
+from stack import free_port, wait_for_port, web_server_command
+
+if TYPE_CHECKING:
+    from core.models import Workspace
+
+# -- ours: uvicorn + Django + Channels over Redis ------------------------------------------
+
+
+@dataclass
+class Bench:
+    workspace: Workspace
+    api_key: str
+    cookies: list[str]
+    session_keys: list[str]
+
+
+def remove_leftovers() -> None:
+    from django.contrib.auth import get_user_model
+
+    from core.models import Workspace
+
+    Workspace.objects.filter(slug=SLUG).delete()
+    get_user_model().objects.filter(username__startswith=USER_PREFIX).delete()
+
+
+def session_for(user) -> str:
+    """A session as django.contrib.auth.login() writes it, in the configured store."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def prepare(clients: int) -> Bench:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from core.models import ApiKey, Membership, Role, Workspace
+    from personas.models import Persona
+
+    remove_leftovers()
+    workspace = Workspace.objects.create(name="Load benchmark", slug=SLUG)
+    Persona.objects.create(workspace=workspace, name=PERSONA)
+    api_key = ApiKey.issue(workspace, "load benchmark")
+    session_keys = []
+    for n in range(clients):
+        # No password: nobody can log in as these users, only hold their sessions.
+        user = get_user_model().objects.create_user(f"{USER_PREFIX}{n:03d}")
+        Membership.objects.create(user=user, workspace=workspace, role=Role.OPERATOR)
+        session_keys.append(session_for(user))
+    cookies = [f"{settings.SESSION_COOKIE_NAME}={key}" for key in session_keys]
+    return Bench(workspace, api_key, cookies, session_keys)
+
+
+def clean_up(bench: Bench) -> None:
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    for key in bench.session_keys:
+        store.delete(key)
+    remove_leftovers()
+
+
+def scratch_broker_url() -> str:
+    from django.conf import settings
+
+    from dashboard.env import redis_database
+
+    return redis_database(settings.REDIS_URL, SCRATCH_BROKER_OFFSET)
+
+
+def empty_scratch_broker() -> None:
+    import redis
+
+    redis.Redis.from_url(scratch_broker_url()).flushdb()
+
+
+def web_env(rate_limit: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CELERY_BROKER_URL": scratch_broker_url(),
+        "API_RATE_PER_MINUTE": str(rate_limit),
+        # channels_redis reports events it drops for a full channel at INFO only.
+        "LOG_LEVEL": "INFO",
+    }
+
+
+def committed_at(bench: Bench) -> dict[int, float]:
+    from conversations.models import Message
+
+    rows = Message.objects.filter(workspace=bench.workspace, direction=Message.Direction.IN)
+    return {pk: created.timestamp() for pk, created in rows.values_list("pk", "created_at")}
+
+
+@dataclass
+class ApiCalls:
+    answered_at: dict[int, float] = field(default_factory=dict)  # message id -> response
+    seconds: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def fail(self, why: str) -> None:
+        self.failures[why] = self.failures.get(why, 0) + 1
+
+
+async def post_message(
+    http: httpx.AsyncClient, calls: ApiCalls, external_id: str, contact: str, text: str
+) -> int | None:
+    body = {
+        "channel": "api",
+        "external_id": external_id,
+        "contact": {"external_id": contact, "name": contact},
+        "persona": PERSONA,
+        "text": text,
+    }
+    started = time.perf_counter()
+    try:
+        response = await http.post("/api/messages", json=body)
+    except httpx.HTTPError as exc:
+        calls.fail(type(exc).__name__)
+        return None
+    answered = time.time()
+    calls.seconds.append((time.perf_counter() - started) * 1000)
+    if response.status_code != 201:
+        calls.fail(f"HTTP {response.status_code}")
+        return None
+    message_id = int(response.json()["message_id"])
+    calls.answered_at[message_id] = answered
+    return message_id
+
+
+async def run_ours(
+    bench: Bench, traffic: list[tuple[str, str]], rate: float, drain_seconds: float
+) -> tuple[Fanout, ApiCalls]:
+    port = free_port()
+    WEB_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with WEB_LOG.open("wb") as log:
+        server = subprocess.Popen(
+            web_server_command(port),
+            cwd=ROOT,
+            env=web_env(rate_limit=max(1200, 2 * len(traffic) + 100)),
+            stdout=log,
+            stderr=log,
+        )
+    try:
+        await asyncio.to_thread(wait_for_port, port, "uvicorn")
+        origin = f"http://127.0.0.1:{port}"
+        url = f"ws://127.0.0.1:{port}/ws/w/{SLUG}/inbox/"
+        fanout = Fanout(await open_sockets(url, origin, bench.cookies))
+        listeners = [asyncio.create_task(r.listen(fanout.stamps)) for r in fanout.receivers]
+        calls = ApiCalls()
+        # A sender with CONNECTIONS deliveries in flight; a message waits for a free one
+        # here (httpx's own pool queue costs O(queued) per event and starved the clients).
+        slots = asyncio.Semaphore(CONNECTIONS)
+        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+        async with httpx.AsyncClient(
+            base_url=origin,
+            headers={"X-API-Key": bench.api_key},
+            timeout=HTTP_TIMEOUT,
+            limits=limits,
+            trust_env=False,
+        ) as http:
+            # Warm-up (imports, first connections), its event awaited, then left out.
+            warm_up = await post_message(http, calls, "warm-up", "warm-up", "hello")
+            if warm_up is None:
+                raise SystemExit(f"the warm-up POST failed: {calls.failures}; see {WEB_LOG}")
+            fanout.ignored.add(warm_up)
+            await drain(fanout, 1, drain_seconds)
+            calls = ApiCalls()
+
+            async def send(i: int) -> None:
+                contact, text = traffic[i]
+                try:
+                    async with asyncio.timeout(HTTP_TIMEOUT):
+                        await slots.acquire()
+                except TimeoutError:
+                    calls.fail(f"not sent, no free connection within {HTTP_TIMEOUT} s")
+                    return
+                try:
+                    await post_message(http, calls, f"load-{i}", contact, text)
+                finally:
+                    slots.release()
+
+            async def load() -> None:
+                fanout.attempted = len(traffic)
+                fanout.send_seconds = await paced(len(traffic), rate, send)
+                stored = len(calls.answered_at) + 1  # with the warm-up
+                await drain(fanout, stored, drain_seconds)
+
+            await fanout.measure(server.pid, load())
+        await close_all(fanout, listeners)
+        return fanout, calls
+    finally:
+        stop(server)
