@@ -1,20 +1,18 @@
 """The message pipeline as one readable chain; Celery tasks (tasks.py) only call these.
 
-An inbound message goes through the stages below, each a module of its own:
+DESIGN.md's stages, each a module of its own (docs/architecture.md has the table):
 
-    1. ingest     conversations.ingestion   store it, announce it, queue perceive
-    2. perceive   conversations.perception  sentiment, emotion, sarcasm, intent, triage
-    3. remember   conversations.memory      facts, embeddings, summaries
-    4. steer      conversations.risk, conversations.steering
-                                            risk score, the journey's next state
-    5. decide     conversations.cta         CTA NOW / WAIT / NEVER
-    6. suggest    conversations.suggestions retrieval, drafts, the persona's style
-    7. show       conversations.show        store the options, broadcast after commit
-    8. act        conversations.decisions, conversations.autonomy
-                                            the operator's decision, or an autosend
+    1. In              conversations.ingestion, conversations.messages
+    2. Perceive        conversations.perception, then conversations.memory
+    3. Steer           conversations.risk, conversations.steering
+    4. Decide CTA      conversations.cta
+    5. Suggest         conversations.suggestions
+    6. Show            conversations.show
+    7. Decide (human)  conversations.decisions, or conversations.autonomy
+    8. Learn           conversations.reply_datasets, mlops.training, mlops.lora_training
 
-`perceive` runs stages 2-5 on the ml queue, `suggest` runs 6-8 on the llm queue; the
-task that runs `perceive` queues `suggest` (core.dispatch).
+`perceive` runs stages 2-4 on the ml queue; its task then queues `suggest` (stages 5-6,
+and 7 when the persona is autonomous) on the llm queue through core.dispatch.
 """
 
 from __future__ import annotations
