@@ -52,20 +52,74 @@
     return box.contains(document.activeElement) || box.querySelector("details[open]") !== null;
   }
 
-  async function getPartial(url) {
-    const response = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
-    if (!response.ok) throw new Error(url + " answered " + response.status);
-    return response.text();
+  // Every fragment comes through htmx: htmx sends the request (HX-Request and the page's
+  // hx-headers) and swaps the answer into `target` as `swap` says, processing it as it
+  // goes. `source` is the element htmx files the request under: htmx keeps one request in
+  // flight per source and queues only the latest one behind it, so each kind of refresh
+  // has a source of its own. One kind never drops another, and the answers for one box
+  // land in the order they were asked for: the latest wins. The promise resolves once the
+  // answer was handled (an error status included: htmx then swaps nothing) and rejects
+  // when none came. `event`, when given, is what the beforeSwap hooks below see as the
+  // request's triggering event.
+  function htmxGet(url, source, target, swap, event) {
+    return window.htmx.ajax("GET", url, { source: source, target: target, swap: swap, event: event });
   }
+
+  // As innerHTML did: the fragment never sets the page's title.
+  const REPLACE = "innerHTML ignoreTitle:true";
 
   function conversationPage(root) {
     const list = document.getElementById("messages");
+    const suggestionsBox = document.getElementById("suggestions");
+    const journeyBox = document.getElementById("journey");
     const messagesUrl = root.dataset.messagesUrl;
     const suggestionsUrl = root.dataset.suggestionsUrl;
     let lastSeq = 0;
     list.querySelectorAll("[data-seq]").forEach((li) => { lastSeq = Math.max(lastSeq, +li.dataset.seq); });
     let inFlight = false;
     let again = false;
+    let caughtUp = null; // what the catch-up's beforeSwap saw of the answer: {count, upTo}
+
+    // htmx swaps only what these hooks leave in the answer: of a catch-up page, the messages
+    // after lastSeq that are not shown yet, in order (a late or repeated answer never
+    // doubles or reorders a message); of a re-rendered message, that one message, or
+    // nothing when the answer lacks it. Anything else in a messages answer (out-of-band
+    // elements included) is dropped: the list only ever takes messages.
+    list.addEventListener("htmx:beforeSwap", (e) => {
+      const detail = e.detail;
+      if (!detail.shouldSwap) { // an error answer (htmx swaps nothing), or a 204
+        if (e.target === list && !detail.isError) caughtUp = { count: 0, upTo: lastSeq };
+        return;
+      }
+      const template = document.createElement("template"); // parsed here, never shown
+      template.innerHTML = detail.serverResponse;
+      if (e.target === list) {
+        const items = template.content.querySelectorAll("[data-seq]");
+        const fresh = [];
+        let upTo = lastSeq;
+        items.forEach((li) => {
+          const seq = +li.dataset.seq;
+          if (seq <= upTo || list.querySelector('[data-seq="' + seq + '"]')) return;
+          fresh.push(li.outerHTML);
+          upTo = seq;
+        });
+        caughtUp = { count: items.length, upTo: upTo };
+        detail.serverResponse = fresh.join("");
+      } else if (e.target.parentElement === list && e.target.dataset.seq) {
+        const fresh = template.content.querySelector('[data-seq="' + e.target.dataset.seq + '"]');
+        if (fresh) detail.serverResponse = fresh.outerHTML;
+        else detail.shouldSwap = false; // the page still shows the message as it was
+      }
+    });
+
+    // A resync leaves the box alone while the operator is using it, checked when it is
+    // asked for and again when its answer arrives.
+    suggestionsBox.addEventListener("htmx:beforeSwap", (e) => {
+      const asked = e.detail.requestConfig && e.detail.requestConfig.triggeringEvent;
+      if (e.target === suggestionsBox && asked && asked.type === "live:resync" && busy(suggestionsBox)) {
+        e.detail.shouldSwap = false;
+      }
+    });
 
     async function catchUp() {
       if (inFlight) { again = true; return; }
@@ -73,16 +127,13 @@
       try {
         do {
           again = false;
-          const template = document.createElement("template");
-          template.innerHTML = await getPartial(messagesUrl + "?after=" + lastSeq);
-          const items = template.content.querySelectorAll("[data-seq]");
-          items.forEach((li) => {
-            const seq = +li.dataset.seq;
-            if (seq <= lastSeq || list.querySelector('[data-seq="' + seq + '"]')) return;
-            list.appendChild(li);
-            lastSeq = seq;
-          });
-          if (items.length >= 200) again = true; // a long gap comes in pages
+          caughtUp = null;
+          // Only catch-up uses the list as its source and never two at once, so htmx
+          // never queues it: the promise settles with this very answer.
+          await htmxGet(messagesUrl + "?after=" + lastSeq, list, list, "beforeend");
+          if (!caughtUp) throw new Error(messagesUrl + " answered with an error");
+          lastSeq = caughtUp.upTo;
+          if (caughtUp.count >= 200) again = true; // a long gap comes in pages
         } while (again);
         list.scrollTop = list.scrollHeight;
       } catch (err) {
@@ -98,27 +149,21 @@
       const shown = list.querySelector('[data-seq="' + seq + '"]');
       if (!shown) { catchUp(); return; }
       try {
-        const template = document.createElement("template");
-        template.innerHTML = await getPartial(messagesUrl + "?after=" + (seq - 1) + "&limit=1");
-        const fresh = template.content.querySelector('[data-seq="' + seq + '"]');
-        if (fresh) shown.replaceWith(fresh);
+        await htmxGet(messagesUrl + "?after=" + (seq - 1) + "&limit=1", shown, shown, "outerHTML");
       } catch (err) { /* the page still shows the message, without its badges */ }
     }
 
     async function refreshJourney() {
-      const box = document.getElementById("journey");
       try {
-        box.innerHTML = await getPartial(root.dataset.journeyUrl);
-        if (window.htmx) window.htmx.process(box);
+        await htmxGet(root.dataset.journeyUrl, journeyBox, journeyBox, REPLACE);
       } catch (err) { /* the next event refreshes again */ }
     }
 
     async function refreshSuggestions(unlessBusy) {
-      const box = document.getElementById("suggestions");
-      if (unlessBusy && busy(box)) return;
+      if (unlessBusy && busy(suggestionsBox)) return;
       try {
-        box.innerHTML = await getPartial(suggestionsUrl);
-        if (window.htmx) window.htmx.process(box);
+        await htmxGet(suggestionsUrl, suggestionsBox, suggestionsBox, REPLACE,
+          unlessBusy ? new CustomEvent("live:resync") : undefined);
       } catch (err) { /* the next event or reconnect refreshes again */ }
     }
 
@@ -171,7 +216,7 @@
     function refresh() {
       clearTimeout(timer);
       timer = setTimeout(async () => {
-        try { box.innerHTML = await getPartial(root.dataset.refreshUrl); } catch (err) { /* next event */ }
+        try { await htmxGet(root.dataset.refreshUrl, box, box, REPLACE); } catch (err) { /* next event */ }
       }, 100);
     }
     liveSocket(root.dataset.wsPath, refresh, refresh);
