@@ -52,10 +52,16 @@ def perceive(message: Message) -> dict:
     return analysis
 
 
-def suggest(message: Message, request_key: str, use_cache: bool = True) -> SuggestionSet | None:
+def suggest(
+    message: Message, request_key: str, use_cache: bool = True, latest_only: bool = False
+) -> SuggestionSet | None:
     """Draft, store and show reply options (idempotent per request key); then, for the
-    pipeline's own set only (never a regeneration), let autonomy send the top one."""
-    stored = suggestions.suggest(message, request_key, use_cache)
+    pipeline's own set only (never a regeneration), let autonomy send the top one.
+
+    `latest_only` is the queue's rule (latest wins): a message the customer has already
+    written past gets no drafts. A caller waiting on this very message (/api/chat) leaves
+    it off."""
+    stored = suggestions.suggest(message, request_key, use_cache, latest_only)
     if stored is not None and request_key == dispatch.auto_request_key(message.pk):
         # Safe to repeat: autosend re-checks under a row lock that nothing answered yet.
         autonomy.maybe_autosend(stored)

@@ -30,10 +30,24 @@ from personas.style import StyleProfile, apply_style
 logger = logging.getLogger(__name__)
 
 
-def suggest(message: Message, request_key: str, use_cache: bool = True) -> SuggestionSet | None:
+def superseded(message: Message) -> bool:
+    """The customer wrote again since: a draft for this message answers a turn they have
+    moved past, so the newer message's drafts are the only ones worth making."""
+    return Message.objects.filter(
+        conversation_id=message.conversation_id,
+        direction=Message.Direction.IN,
+        seq__gt=message.seq,
+    ).exists()
+
+
+def suggest(
+    message: Message, request_key: str, use_cache: bool = True, latest_only: bool = False
+) -> SuggestionSet | None:
     """Generate and store reply options for an inbound message (idempotent per request_key).
 
-    None when the conversation is muted or blocked: nobody should be drafting replies to it.
+    None when the conversation is muted or blocked (nobody should be drafting replies to
+    it), or, with `latest_only`, when a newer customer message superseded this one before
+    or while its drafts were made: the work is dropped and nothing is stored.
     """
     existing = SuggestionSet.objects.filter(request_key=request_key).first()
     if existing:
@@ -43,6 +57,9 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
     )
     if conversation.moderation != "none":
         return None  # muted or blocked: nobody should be drafting replies to it
+    if latest_only and superseded(message):
+        logger.info("message %s was superseded before drafting; skipped", message.pk)
+        return None
     started = time.perf_counter()
     found = retrieve_or_nothing(conversation, message)
     retrieval_ms = elapsed_ms(started)
@@ -80,6 +97,11 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
         "suggest_ms": elapsed_ms(started),
         **{k: v for k, v in notes.items() if k == "llm_ms"},
     }
+    if latest_only and superseded(message):
+        # Checked again once the drafts are made: the generation took seconds, and a
+        # newer message that arrived meanwhile gets its own drafts.
+        logger.info("message %s was superseded while drafting; its drafts are dropped", message.pk)
+        return None
     try:
         stored = store_suggestions(
             conversation,
@@ -96,7 +118,9 @@ def suggest(message: Message, request_key: str, use_cache: bool = True) -> Sugge
         # The same request ran twice at once (a worker and /api/chat); the first one won.
         return SuggestionSet.objects.get(request_key=request_key)
     if streaming and not is_fallback:
-        add_remaining_options(stored, conversation, message, found, context, use_cache, deadline)
+        add_remaining_options(
+            stored, conversation, message, found, context, use_cache, deadline, latest_only
+        )
     return stored
 
 
@@ -112,6 +136,7 @@ def add_remaining_options(
     context: ReplyContext,
     use_cache: bool,
     deadline: float,
+    latest_only: bool = False,
 ) -> None:
     """The options after the first, appended to the set the operator already sees.
 
@@ -119,12 +144,13 @@ def add_remaining_options(
     a failure here is logged and counted by the circuit breaker but not as a conversation
     error. Samples lost to the guardrails or to de-duplication are asked for again, a
     bounded number of times and within the same deadline, so the set reaches N options.
+    With `latest_only`, a newer customer message stops them: its own drafts come next.
     """
     # Deterministic mode repeats itself: asking again would only bring the same duplicates.
     attempts = 1 if settings.LLM_DETERMINISTIC else MORE_ATTEMPTS
     for attempt in range(1, attempts + 1):
         wanted = settings.LLM_SUGGESTIONS - suggestion_set.suggestions.count()
-        if wanted <= 0:
+        if wanted <= 0 or (latest_only and superseded(message)):
             return
         try:
             more = replies_for(

@@ -80,10 +80,11 @@ def unperceived() -> QuerySet[Message]:
 
 
 def unsuggested() -> QuerySet[Message]:
-    """Analysed messages without the pipeline's own drafts, that nobody has answered yet."""
-    answered_later = Message.objects.filter(
+    """Analysed messages without the pipeline's own drafts, that nobody has answered yet
+    and the customer has not written past (latest wins: only the newest gets drafts)."""
+    # Anything after it, an operator's reply or the customer writing again, settles it.
+    followed = Message.objects.filter(
         conversation_id=OuterRef("conversation_id"),
-        direction=Message.Direction.OUT,
         seq__gt=OuterRef("seq"),
     )
     # The pipeline's own set has the request key "auto:<message id>" (regenerations and
@@ -94,7 +95,7 @@ def unsuggested() -> QuerySet[Message]:
     return (
         inbound()
         .filter(analysis__has_key="triage")
-        .exclude(Exists(answered_later))
+        .exclude(Exists(followed))
         .exclude(Exists(drafted))
     )
 

@@ -40,7 +40,13 @@ def suggest_replies(message_id: int, request_key: str) -> None:
     if message is None:
         return
     # A regeneration asks for new samples, not the cached ones.
-    pipeline.suggest(message, request_key, use_cache=not request_key.startswith("regenerate:"))
+    # Latest wins: work queued for a message the customer has written past is dropped.
+    pipeline.suggest(
+        message,
+        request_key,
+        use_cache=not request_key.startswith("regenerate:"),
+        latest_only=True,
+    )
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5)

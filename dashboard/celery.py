@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_init, worker_process_init
+from celery.signals import worker_init, worker_process_init, worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 
@@ -82,3 +83,42 @@ def warm_single_process_worker(sender: Any, **kwargs: Any) -> None:
 def warm_pool_process(**kwargs: Any) -> None:
     if consumes_model_queues(app):
         warm_models()
+
+
+# hostname -> the event that stops its heartbeat thread
+HEARTBEATS: dict[str, threading.Event] = {}
+
+
+@worker_ready.connect
+def start_heartbeat(sender: Any, **kwargs: Any) -> None:
+    """Tell /api/health this worker is alive and which queues it serves, every few
+    seconds, from a thread of its own: a long task does not stop the beat."""
+    from dashboard import health
+
+    hostname = sender.hostname
+    queues = sorted(app.amqp.queues.consume_from or ())
+    stopped = HEARTBEATS.setdefault(hostname, threading.Event())
+
+    def beat_until_stopped() -> None:
+        while True:
+            try:
+                health.beat(hostname, queues)
+            except Exception as exc:  # Redis away: health reports that itself
+                logger.warning("worker heartbeat failed: %s", exc)
+            if stopped.wait(health.HEARTBEAT_SECONDS):
+                return
+
+    threading.Thread(target=beat_until_stopped, name="health-heartbeat", daemon=True).start()
+
+
+@worker_shutdown.connect
+def stop_heartbeat(sender: Any = None, **kwargs: Any) -> None:
+    """A worker that stops cleanly leaves the count at once, not when its key expires."""
+    from dashboard import health
+
+    for hostname, stopped in list(HEARTBEATS.items()):
+        stopped.set()
+        try:
+            health.stop_beating(hostname)
+        except Exception as exc:
+            logger.warning("could not clear the worker heartbeat: %s", exc)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import redis
 from django.conf import settings
 from django.db import connection
 
+from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION
 
 QUEUES = ("default", "ml", "llm", "train")
@@ -30,19 +32,35 @@ def queue_lengths() -> dict[str, int] | None:
         return None
 
 
-def workers_per_queue(timeout: float = 1.0) -> dict[str, int]:
-    """Ask live workers which queues they consume (a broadcast, answered within timeout)."""
-    from dashboard.celery import app
+# Each worker writes the queues it consumes under its own key every few seconds; the key
+# outlives a few missed beats, then a dead worker drops out of the count by itself.
+HEARTBEAT_KEY = "health:worker:{hostname}"
+HEARTBEAT_SECONDS = 5
+HEARTBEAT_TTL_SECONDS = 20
 
+
+def beat(hostname: str, queues: list[str]) -> None:
+    redis_client().set(
+        HEARTBEAT_KEY.format(hostname=hostname), json.dumps(queues), ex=HEARTBEAT_TTL_SECONDS
+    )
+
+
+def stop_beating(hostname: str) -> None:
+    redis_client().delete(HEARTBEAT_KEY.format(hostname=hostname))
+
+
+def workers_per_queue() -> dict[str, int]:
+    """Live workers per queue, from their heartbeats in Redis: one read, instead of a
+    broadcast that waits a second for every worker to answer."""
     counts = dict.fromkeys(QUEUES, 0)
-    try:
-        replies = app.control.inspect(timeout=timeout).active_queues() or {}
-    except Exception:
-        return counts
-    for queues in replies.values():
-        for queue in queues:
-            if queue["name"] in counts:
-                counts[queue["name"]] += 1
+    client = redis_client()
+    keys = list(client.scan_iter(match=HEARTBEAT_KEY.format(hostname="*"), count=100))
+    for raw in client.mget(keys) if keys else []:
+        if raw is None:
+            continue  # expired between the scan and the read
+        for queue in json.loads(raw):
+            if queue in counts:
+                counts[queue] += 1
     return counts
 
 

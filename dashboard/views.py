@@ -131,6 +131,19 @@ def cta_context(suggestion_set: SuggestionSet | None, user) -> dict:
     return {"cta_decision": decision, "cta_verdict": verdict, "cta_labels": CTA_LABELS}
 
 
+def awaiting_drafts(conversation: Conversation, shown: SuggestionSet | None) -> Message | None:
+    """The customer's newest message when its drafts are still on the way: nobody has
+    answered it and the suggestions on screen (if any) are for an earlier message."""
+    if conversation.moderation != "none":
+        return None  # muted or blocked: nothing is drafted for it
+    newest = conversation.messages.order_by("-seq").first()
+    if newest is None or newest.direction != Message.Direction.IN:
+        return None
+    if shown is not None and shown.message_id == newest.pk:
+        return None
+    return newest
+
+
 def suggestions_context(conversation: Conversation, user=None) -> dict:
     suggestion_set = latest_open_suggestions(conversation)
     mark_shown(suggestion_set)
@@ -143,6 +156,7 @@ def suggestions_context(conversation: Conversation, user=None) -> dict:
         )
     return {
         "suggestion_set": suggestion_set,
+        "awaiting": awaiting_drafts(conversation, suggestion_set),
         "rejected_ids": rejected,
         **cta_context(suggestion_set, user),
     }

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from conversations.models import Contact, Conversation, Message
 from core.models import ApiKey, hash_api_key
+from core.redis import redis_client
+from dashboard import health
 from personas.models import Persona
-from tests.conftest import message_body
+from tests.conftest import message_body, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +240,30 @@ def test_health_reports_the_stack(db):
     assert health["redis_connected"] is True
     assert isinstance(health["queue_length"], int)
     assert set(health["workers"]) == {"default", "ml", "llm", "train"}
+
+
+def live_workers() -> dict[str, int]:
+    return Client().get("/api/health").json()["workers"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
+def test_health_counts_workers_from_their_heartbeats_and_forgets_a_stopped_one(
+    workspace, celery_worker
+):
+    served = wait_until(lambda: all(live_workers().values()) and live_workers(), timeout=30)
+    assert served == {"default": 1, "ml": 1, "llm": 1, "train": 1}
+    hostname = f"test-{os.getpid()}@{socket.gethostname()}"
+    ttl = redis_client().ttl(health.HEARTBEAT_KEY.format(hostname=hostname))
+    assert 0 < ttl <= health.HEARTBEAT_TTL_SECONDS  # a killed worker drops out by itself
+
+
+def test_a_heartbeat_counts_for_its_queues_until_it_stops(db):
+    before = live_workers()
+    health.beat("gone@host", ["ml", "not-a-queue"])
+    assert live_workers() == {**before, "ml": before["ml"] + 1}
+    health.stop_beating("gone@host")
+    assert live_workers() == before
 
 
 def test_the_docs_page_is_served(db):

@@ -9,6 +9,7 @@ JSON per the schema, length, themes, no AI wording, no prompt leaks), never word
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
 import os
 import socket
@@ -24,10 +25,18 @@ import httpx
 import pytest
 import redis
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
-from conversations import autonomy, pipeline, retrieval
-from conversations.models import Conversation, Message, OperatorDecision, Suggestion, Turn
+from conversations import autonomy, ingestion, pipeline, retrieval
+from conversations.models import (
+    Conversation,
+    Message,
+    OperatorDecision,
+    Suggestion,
+    SuggestionSet,
+    Turn,
+)
 from conversations.replies import circuit, prompt_inputs
 from core import dispatch
 from core.models import ApiKey
@@ -836,3 +845,76 @@ def test_style_apply_falls_back_to_the_rules_when_the_model_is_down(api, dead_ll
     assert body["method"] == "rules"
     assert "unreachable" in body["llm_error"]
     assert body["styled_response"] and body["styled_response"] != FORMAL
+
+
+# -- latest wins while the model is drafting -----------------------------------------------
+
+
+class RelayServer:
+    """A loopback HTTP relay to the real model server that runs `on_request` (here: the
+    customer writing again) when the first generation request arrives, then forwards it."""
+
+    def __init__(self, upstream: str, on_request: Any) -> None:
+        relay = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with relay.lock:
+                    relay.requests += 1
+                    if relay.requests == 1:
+                        on_request()
+                answer = httpx.post(
+                    upstream + self.path,
+                    content=body,
+                    headers={"Content-Type": "application/json"},
+                    timeout=60,
+                )
+                self.send_response(answer.status_code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_drafts_made_while_the_customer_wrote_again_are_never_stored(
+    workspace, persona, llm, settings
+):
+    message = receive(workspace, "hey, how are you?", "m-1")
+
+    def customer_writes_again() -> None:
+        try:
+            ingestion.ingest(
+                workspace,
+                ingestion.InboundMessage("api", "m-2", "c-1", "Sam", "Mia", "hello?? you there"),
+            )
+        finally:
+            connection.close()  # this relay thread's own database connection
+
+    relay = RelayServer(llm, customer_writes_again)
+    settings.LLM_BASE_URL = relay.url
+    try:
+        drafted = pipeline.suggest(message, dispatch.auto_request_key(message.pk), latest_only=True)
+    finally:
+        relay.close()
+
+    assert relay.requests >= 1  # the model was asked, and answered
+    assert drafted is None
+    assert message.conversation.messages.filter(direction=Message.Direction.IN).count() == 2
+    assert not SuggestionSet.objects.filter(conversation=message.conversation).exists()
+    assert not Suggestion.objects.filter(suggestion_set__conversation=message.conversation).exists()
