@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from conversations import events
+from conversations import events, presence
 from conversations.models import Conversation
 from core import ratelimit
 from core.models import Membership
@@ -95,8 +95,23 @@ class InboxConsumer(LiveConsumer):
 
 
 class ConversationConsumer(LiveConsumer):
+    """An open conversation page: its events, and its drafts made first (presence)."""
+
+    watching: int | None = None
+
     async def groups_for(self, workspace_id: int) -> list[str] | None:
         conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
         if not await conversation_visible(workspace_id, conversation_id):
             return None
+        await sync_to_async(presence.watch, thread_sensitive=False)(
+            conversation_id, self.channel_name
+        )
+        self.watching = conversation_id
         return [events.conversation_group(conversation_id)]
+
+    async def disconnect(self, code: int) -> None:
+        if self.watching is not None:
+            await sync_to_async(presence.unwatch, thread_sensitive=False)(
+                self.watching, self.channel_name
+            )
+        await super().disconnect(code)

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from conversations import connectors, generation_jobs, pipeline, sweeper
+from conversations import connectors, generation_jobs, pipeline, presence, sweeper
 from conversations.generation import GenerateIn, generate
 from conversations.models import Message
 from core import dispatch
@@ -30,8 +30,9 @@ def perceive_message(message_id: int) -> None:
     message = load_message(message_id)
     if message is None or message.direction != Message.Direction.IN:
         return
-    pipeline.perceive(message)
-    dispatch.suggest(message_id)
+    analysis = pipeline.perceive(message)
+    priority = presence.draft_priority(message.conversation_id, analysis["triage"]["priority"])
+    dispatch.suggest(message_id, priority)
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)

@@ -46,8 +46,9 @@ def auto_request_key(message_id: int) -> str:
     return f"auto:{message_id}"
 
 
-def send(task: str, *args: Any) -> None:
-    current_app.send_task(task, args=args)
+def send(task: str, *args: Any, priority: int | None = None) -> None:
+    """Queue `task`; a lower `priority` runs first (Celery's Redis transport: 0, 3, 6, 9)."""
+    current_app.send_task(task, args=args, priority=priority)
 
 
 def publish_or_leave_to_sweeper(publish: Callable[[], object], what: str) -> None:
@@ -74,9 +75,11 @@ STAGES = {
 }
 
 
-def queue_stage(stage: str, message_id: int, what: str) -> None:
+def queue_stage(stage: str, message_id: int, what: str, priority: int | None = None) -> None:
     task, *args = STAGES[stage](message_id)
-    after_commit(lambda: publish_or_leave_to_sweeper(lambda: send(task, *args), what))
+    after_commit(
+        lambda: publish_or_leave_to_sweeper(lambda: send(task, *args, priority=priority), what)
+    )
 
 
 def perceive(message_id: int) -> None:
@@ -84,9 +87,10 @@ def perceive(message_id: int) -> None:
     queue_stage("perceive", message_id, f"message {message_id} to perception")
 
 
-def suggest(message_id: int) -> None:
-    """The pipeline's own drafts for an inbound message, once it is perceived."""
-    queue_stage("suggest", message_id, f"message {message_id} to drafting")
+def suggest(message_id: int, priority: int | None = None) -> None:
+    """The pipeline's own drafts for an inbound message, once it is perceived; `priority`
+    orders them on the llm queue (conversations.presence.draft_priority)."""
+    queue_stage("suggest", message_id, f"message {message_id} to drafting", priority)
 
 
 def deliver(message_id: int) -> None:
@@ -96,9 +100,11 @@ def deliver(message_id: int) -> None:
 
 def requeue(stage: str, message_id: int) -> None:
     """The sweeper's second try: the rows were committed long ago, so it is sent at once,
-    and a broker still down fails the sweep (beat runs it again)."""
+    and a broker still down fails the sweep (beat runs it again). It goes to the front of
+    its queue: it has waited the whole grace period already, and this is what bounds how
+    long a low-priority message waits behind busier conversations."""
     task, *args = STAGES[stage](message_id)
-    send(task, *args)
+    send(task, *args, priority=0)
 
 
 # -- jobs someone waits on: a lost publish is an error the caller reports -------------------

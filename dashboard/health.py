@@ -9,6 +9,7 @@ from typing import Any
 import redis
 from django.conf import settings
 from django.db import connection
+from kombu.transport.redis import Channel as KombuChannel
 
 from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION
@@ -25,10 +26,17 @@ def database_ok() -> bool:
         return False
 
 
+def queue_keys(queue: str) -> list[str]:
+    """The Redis lists behind one Celery queue: one per priority step (kombu's transport
+    names the top step after the queue itself and the others with a separator)."""
+    steps = settings.BROKER_PRIORITY_STEPS
+    return [queue, *(f"{queue}{KombuChannel.sep}{step}" for step in steps[1:])]
+
+
 def queue_lengths() -> dict[str, int] | None:
     try:
         client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1)
-        return {queue: int(client.llen(queue)) for queue in QUEUES}
+        return {queue: sum(int(client.llen(key)) for key in queue_keys(queue)) for queue in QUEUES}
     except redis.RedisError:
         return None
 

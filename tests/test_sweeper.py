@@ -14,7 +14,7 @@ from django.utils import timezone
 from conversations import ingestion, messages, pipeline, sweeper
 from conversations.models import Contact, Conversation, Message, SuggestionSet
 from core import dispatch
-from dashboard.health import QUEUES
+from dashboard.health import QUEUES, queue_keys
 from personas.models import Persona
 from tests.conftest import wait_until
 
@@ -48,7 +48,7 @@ def age(message: Message, seconds: float) -> None:
 
 def queued() -> int:
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    return sum(int(broker.llen(queue)) for queue in QUEUES)
+    return sum(int(broker.llen(key)) for queue in QUEUES for key in queue_keys(queue))
 
 
 @pytest.fixture

@@ -1,0 +1,53 @@
+"""Who is looking at a conversation right now, and how soon its drafts are made.
+
+A conversation page's websocket marks the conversation watched while it is open (a
+sorted set of the sockets' channel names, scored by when they connected). The llm queue
+drafts in this order: conversations an operator has open, then by the triage priority of
+the message. Within one priority, first come first served. Nothing waits forever: the
+sweeper sends a message that is still undrafted after the grace period again at the top
+priority (conversations.sweeper), which bounds how long a low-priority one waits.
+"""
+
+from __future__ import annotations
+
+import time
+
+from conversations.models import PRIORITY_RANK
+from core.redis import redis_client
+
+# Celery's Redis transport keeps one list per priority step (settings: 0 to 9) and takes
+# from the lowest first. The top is for pages an operator has open and for the sweeper's
+# second tries; the triage priorities (urgent to low) follow at 2, 4, 6 and 8.
+TOP_PRIORITY = 0
+FIRST_TRIAGE_PRIORITY = 2
+PRIORITY_STEP = 2
+# A socket that vanished without closing (a killed web process) stops counting after this.
+WATCH_TTL_SECONDS = 30 * 60
+
+
+def watchers_key(conversation_id: int) -> str:
+    return f"watching:{conversation_id}"
+
+
+def watch(conversation_id: int, channel_name: str) -> None:
+    key = watchers_key(conversation_id)
+    client = redis_client()
+    client.zadd(key, {channel_name: time.time()})
+    client.expire(key, WATCH_TTL_SECONDS)
+
+
+def unwatch(conversation_id: int, channel_name: str) -> None:
+    redis_client().zrem(watchers_key(conversation_id), channel_name)
+
+
+def is_watched(conversation_id: int) -> bool:
+    since = time.time() - WATCH_TTL_SECONDS
+    return bool(redis_client().zcount(watchers_key(conversation_id), since, "+inf"))
+
+
+def draft_priority(conversation_id: int, triage_priority: str) -> int:
+    """The Celery priority of a message's drafts (lower runs first)."""
+    if is_watched(conversation_id):
+        return TOP_PRIORITY
+    rank = PRIORITY_RANK.get(triage_priority, len(PRIORITY_RANK) - 1)
+    return FIRST_TRIAGE_PRIORITY + rank * PRIORITY_STEP

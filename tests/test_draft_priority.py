@@ -1,0 +1,120 @@
+"""The llm queue's order: conversations an operator has open first, then by the message's
+triage priority, first come first served within one; a message that waited out the grace
+period jumps the queue (the starvation bound). Real Redis, real Celery worker, real
+websockets for presence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.utils import timezone
+
+from conversations import ingestion, pipeline, presence, sweeper
+from conversations.models import Message, SuggestionSet
+from core import dispatch
+from core.redis import redis_client
+from tests.conftest import running_worker, wait_until
+from tests.test_tenancy import connect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def perceived(workspace, contact: str, text: str) -> Message:
+    result = ingestion.ingest(
+        workspace, ingestion.InboundMessage("api", f"m-{contact}", contact, contact, "Mia", text)
+    )
+    message = Message.objects.get(pk=result.message_id)
+    pipeline.perceive(message)
+    return message
+
+
+def drafting_order(messages: list[Message]) -> list[str]:
+    """Start a worker on what is queued and read back the order the drafts were stored."""
+    with running_worker():
+        wait_until(
+            lambda: SuggestionSet.objects.filter(message__in=messages).count() == len(messages),
+            timeout=90,
+            interval=0.2,
+        )
+    drafted = SuggestionSet.objects.filter(message__in=messages).order_by("created_at", "pk")
+    return [s.message.conversation.contact.external_id for s in drafted]
+
+
+@pytest.mark.worker
+def test_open_conversations_then_urgent_then_routine_then_low(workspace, persona):
+    queued = [
+        ("low", "low"),
+        ("routine", "routine"),
+        ("urgent", "urgent"),
+        ("watched", "routine"),  # routine, but an operator has its page open
+    ]
+    messages = [perceived(workspace, contact, "hey") for contact, _ in queued]
+    watched = messages[-1].conversation_id
+    presence.watch(watched, "test-socket")
+    try:
+        # Sent in arrival order, before any worker runs: the broker decides the order.
+        for message, (_, triage_priority) in zip(messages, queued, strict=True):
+            dispatch.suggest(
+                message.pk, presence.draft_priority(message.conversation_id, triage_priority)
+            )
+        assert drafting_order(messages) == ["watched", "urgent", "routine", "low"]
+    finally:
+        presence.unwatch(watched, "test-socket")
+
+
+@pytest.mark.worker
+def test_a_message_past_the_grace_period_jumps_the_queue(workspace, persona, settings):
+    settings.PENDING_WORK_GRACE_SECONDS = 60
+    settings.PENDING_WORK_LOOKBACK_SECONDS = 3600
+    waited, busy = perceived(workspace, "waited", "hey"), perceived(workspace, "busy", "hi")
+    dispatch.suggest(waited.pk, presence.draft_priority(waited.conversation_id, "low"))
+    dispatch.suggest(busy.pk, presence.draft_priority(busy.conversation_id, "routine"))
+    Message.objects.filter(pk=waited.pk).update(created_at=timezone.now() - timedelta(seconds=61))
+
+    assert sweeper.sweep().suggest == 1  # sent again, at the front
+    assert drafting_order([waited, busy]) == ["waited", "busy"]
+    # The low-priority copy still queued found its drafts already made: one set each.
+    assert SuggestionSet.objects.filter(message=waited).count() == 1
+
+
+async def test_an_open_conversation_page_marks_the_conversation_watched(
+    operator, workspace, persona
+):
+    result = await ingestion_ingest(workspace)
+    assert not await is_watched(result.conversation_id)
+    communicator, connected, _ = await connect(operator, f"/ws/w/acme/c/{result.conversation_id}/")
+    assert connected
+    assert await is_watched(result.conversation_id)
+    assert await draft_priority(result.conversation_id, "low") == presence.TOP_PRIORITY
+    await communicator.disconnect()
+    assert not await is_watched(result.conversation_id)
+    assert await draft_priority(result.conversation_id, "low") == 8
+
+
+def test_a_socket_that_vanished_stops_counting_after_the_watch_ttl(workspace, persona):
+    message = perceived(workspace, "c-1", "hey")
+    key = presence.watchers_key(message.conversation_id)
+    presence.watch(message.conversation_id, "gone-socket")
+    stale = timezone.now().timestamp() - presence.WATCH_TTL_SECONDS - 1
+    redis_client().zadd(key, {"gone-socket": stale})
+    assert not presence.is_watched(message.conversation_id)
+    redis_client().delete(key)
+
+
+# -- async wrappers for the websocket test ----------------------------------------------------
+
+
+async def ingestion_ingest(workspace):
+    return await sync_to_async(ingestion.ingest)(
+        workspace, ingestion.InboundMessage("api", "m-ws", "c-ws", "Sam", "Mia", "hey")
+    )
+
+
+async def is_watched(conversation_id: int) -> bool:
+    return await sync_to_async(presence.is_watched)(conversation_id)
+
+
+async def draft_priority(conversation_id: int, triage_priority: str) -> int:
+    return await sync_to_async(presence.draft_priority)(conversation_id, triage_priority)
