@@ -22,6 +22,9 @@ NOT_AUTHENTICATED = 4401
 NOT_FOUND = 4404
 ACCESS_CHANGED = 4403
 TOO_MANY_CONNECTIONS = 4429
+MESSAGE_TOO_BIG = 1009
+# The pages send nothing but keep-alives; anything larger is refused unread.
+MAX_CLIENT_FRAME = 4096
 
 
 @database_sync_to_async
@@ -77,6 +80,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.event_forward(message)
             return
         await super().dispatch(message)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """The pages only listen: a frame from the client is dropped unparsed, and one over
+        MAX_CLIENT_FRAME closes the socket (1009, message too big) before anything reads it."""
+        size = len(text_data or "") + len(bytes_data or b"")
+        if size > MAX_CLIENT_FRAME:
+            await self.close(code=MESSAGE_TOO_BIG)
 
     async def disconnect(self, code: int) -> None:
         for group in self.groups_joined:

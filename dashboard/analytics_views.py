@@ -173,6 +173,18 @@ def analytics_conversations(request: HtmxHttpRequest, membership: Membership) ->
     return render(request, "analytics_conversations.html", context)
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets: a
+# contact who calls themselves "=HYPERLINK(...)" must reach the manager's sheet as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run is prefixed with a quote (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 @analyst_view
 def analytics_csv(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
     """One row per conversation of the selection (all of the cohort by default)."""
@@ -185,12 +197,11 @@ def analytics_csv(request: HtmxHttpRequest, membership: Membership) -> HttpRespo
          "started_at", "state", "outcome", "ended_at", "turns", "ctas"]
     )  # fmt: skip
     for c in conversations.iterator(chunk_size=2000):
-        writer.writerow(
-            [c.pk, str(c.contact), c.persona.name, getattr(c.campaign, "name", ""), c.channel,
-             getattr(c.assigned_operator, "username", ""), c.created_at.isoformat(),
-             c.journey_state, c.outcome, c.ended_at.isoformat() if c.ended_at else "",
-             c.turn_count, c.cta_count]
-        )  # fmt: skip
+        row = [c.pk, str(c.contact), c.persona.name, getattr(c.campaign, "name", ""), c.channel,
+               getattr(c.assigned_operator, "username", ""), c.created_at.isoformat(),
+               c.journey_state, c.outcome, c.ended_at.isoformat() if c.ended_at else "",
+               c.turn_count, c.cta_count]  # fmt: skip
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response
 
 

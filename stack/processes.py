@@ -87,6 +87,9 @@ def web_server_command(port: int) -> list[str]:
         "warning",
         "--ws",
         "auto",
+        # The pages only listen; uvicorn refuses bigger client frames before any app code.
+        "--ws-max-size",
+        "65536",
     ]
 
 

@@ -128,7 +128,9 @@ def make_dir(path: Path) -> Path:
 def dev_secret_key(var_dir: Path) -> str:
     path = var_dir / "secret_key"
     if not path.exists():
+        path.touch(mode=0o600)  # only its owner may read what signs every session
         path.write_text(secrets.token_urlsafe(48))
+    path.chmod(0o600)  # also a key written before this was done
     return path.read_text().strip()
 
 

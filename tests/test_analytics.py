@@ -134,6 +134,17 @@ def test_csv_has_one_row_per_conversation(manager, planted):
     assert len(rows) == 1 + 9
 
 
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x.test","hi")', "+1+1", "-2", "@SUM(A1)", "\tx"]
+)
+def test_csv_cells_a_spreadsheet_would_run_reach_it_as_text(manager, workspace, persona, name):
+    journey(workspace, name, ["deepening"])
+    response = manager.get("/w/acme/analytics/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    contacts = [row[1] for row in rows[1:]]
+    assert contacts == ["'" + name]  # the quote makes it text; nothing else changes
+
+
 def test_copilot_metrics_per_operator(manager, workspace, persona, operator):
     conversation = ingestion.start_conversation(workspace, "u", "U", "hi", "creator-dm")
     for action, distance in [("accept", 0), ("accept", 0), ("edit", 10), ("reject", None)]:

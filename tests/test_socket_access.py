@@ -8,6 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.signals import user_logged_out
 
+from conversations.consumers import MAX_CLIENT_FRAME, MESSAGE_TOO_BIG
 from core.models import Membership, Role
 from tests.test_tenancy import connect, ingest
 
@@ -94,4 +95,17 @@ async def test_joining_another_workspace_leaves_open_sockets_alone(
     )
 
     assert await socket.receive_nothing(timeout=0.5)
+    await socket.disconnect()
+
+
+async def test_a_client_frame_over_the_limit_closes_the_socket_unread(operator, conversation):
+    (socket,) = (await open_sockets(operator, conversation))[:1]
+    await socket.send_to(text_data="x" * (MAX_CLIENT_FRAME + 1))
+    assert await closed_with(socket) == MESSAGE_TOO_BIG
+
+
+async def test_small_client_frames_are_ignored_and_the_socket_stays_open(operator, conversation):
+    (socket,) = (await open_sockets(operator, conversation))[:1]
+    await socket.send_to(text_data="not json at all {")
+    assert await socket.receive_nothing(timeout=0.5)  # no error, no close
     await socket.disconnect()

@@ -105,6 +105,9 @@ class Command(BaseCommand):
         # The shared CTA model every workspace starts from (trained once, ~2 s).
         ensure_bootstrap_model()
         out.parent.mkdir(parents=True, exist_ok=True)
+        # Passwords, an API key and the webhook secret: readable by their owner only.
+        out.touch(mode=0o600)
+        out.chmod(0o600)
         out.write_text(json.dumps(credentials, indent=2))
         self.stdout.write(f"demo workspace ready; credentials in {out}")
 
