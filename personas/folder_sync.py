@@ -13,6 +13,8 @@ conversation picks an edit up on its next message without a restart (hot swap).
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,19 +58,66 @@ def parse_profile(text: str) -> dict[str, str]:
     return profile
 
 
+class SkippedFile(ValueError):
+    """Not synced: not a regular file, or past MAX_FILE_BYTES (checked while reading, so
+    a file that grows after the listing is caught too)."""
+
+
+def is_regular(path: Path) -> bool:
+    """A plain file, not a link to one: a symlink in a shared folder could point at any
+    file the worker can read, another workspace's folder included."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
 def read_text(path: Path) -> str:
+    """At most MAX_FILE_BYTES of a regular file, opened without following a link (a file
+    swapped for a link after the listing is refused by the open itself)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise SkippedFile(f"{path} is not a regular file")
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SkippedFile(f"{path} is larger than {MAX_FILE_BYTES} bytes")
     # Collaborators save from every editor there is; undecodable bytes must not stop a sync.
-    return path.read_text(encoding="utf-8", errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+def readable(path: Path) -> str | None:
+    """The text of a profile or phrases file; None when absent, linked or too large."""
+    if not is_regular(path):
+        return None
+    try:
+        return read_text(path)
+    except (SkippedFile, OSError) as exc:
+        logger.warning("skipping %s: %s", path, exc)
+        return None
 
 
 def knowledge_files(folder: Path) -> list[Path]:
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and path.name not in (PROFILE_FILE, PHRASES_FILE)
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+    """Regular files under the persona's folder, never through a link (os.walk does not
+    follow linked directories; linked files are left out), hidden ones skipped."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(root) / name
+            if name.startswith(".") or not is_regular(path):
+                continue
+            if path.parent == folder and name in (PROFILE_FILE, PHRASES_FILE):
+                continue
+            found.append(path)
+    return sorted(found)
 
 
 def sync_persona_folder(workspace: Workspace, folder: Path) -> FolderReport:
@@ -78,12 +127,14 @@ def sync_persona_folder(workspace: Workspace, folder: Path) -> FolderReport:
     seen: set[str] = set()
     for path in knowledge_files(folder):
         name = path.relative_to(folder).as_posix()
-        if path.stat().st_size > MAX_FILE_BYTES:
+        try:
+            text = read_text(path)
+        except (SkippedFile, OSError) as exc:
             report.skipped.append(name)
-            logger.warning("skipping %s: larger than %d bytes", path, MAX_FILE_BYTES)
+            logger.warning("skipping %s: %s", path, exc)
             continue
         seen.add(name)
-        result = store_document(persona, name, read_text(path), KnowledgeDocument.Source.FOLDER)
+        result = store_document(persona, name, text, KnowledgeDocument.Source.FOLDER)
         (report.embedded if result.changed else report.unchanged).append(name)
     report.deleted = drop_missing_documents(persona, seen)
     Persona.objects.filter(pk=persona.pk).update(folder_synced_at=timezone.now())
@@ -94,12 +145,13 @@ def sync_profile(persona: Persona, folder: Path) -> bool:
     """Take profile.txt and common_phrases.txt when present; True when either changed."""
     updates: dict[str, object] = {}
     profile_path, phrases_path = folder / PROFILE_FILE, folder / PHRASES_FILE
-    if profile_path.is_file():
-        profile = parse_profile(read_text(profile_path))
+    profile_text, phrases_text = readable(profile_path), readable(phrases_path)
+    if profile_text is not None:
+        profile = parse_profile(profile_text)
         if profile != persona.profile:
             updates["profile"] = profile
-    if phrases_path.is_file():
-        phrases = read_text(phrases_path).strip()
+    if phrases_text is not None:
+        phrases = phrases_text.strip()
         if phrases != persona.common_phrases:
             updates["common_phrases"] = phrases
     if updates:
@@ -123,12 +175,14 @@ def sync_root(root: Path) -> list[FolderReport]:
     reports: list[FolderReport] = []
     if not root.is_dir():
         return reports
-    for workspace_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+    # Linked directories are skipped at both levels: `acme -> ../other-agency` must not
+    # map one workspace's folder into another's.
+    for workspace_dir in sorted(p for p in root.iterdir() if is_real_dir(p)):
         workspace = Workspace.objects.filter(slug=workspace_dir.name).first()
         if workspace is None:
             logger.warning("persona folder %s names no workspace", workspace_dir)
             continue
-        for persona_dir in sorted(p for p in workspace_dir.iterdir() if p.is_dir()):
+        for persona_dir in sorted(p for p in workspace_dir.iterdir() if is_real_dir(p)):
             if not persona_dir.name.startswith("."):
                 reports.append(sync_persona_folder(workspace, persona_dir))
     return reports

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conversations import ingestion, memory, pipeline, retrieval
 from conversations.models import ContactFact, Conversation, FactCorrection, Memory, Message
-from personas import knowledge
+from personas import folder_sync, knowledge
 from personas.folder_sync import parse_profile, sync_root
 from personas.models import KnowledgeChunk, KnowledgeDocument, Persona
 from tests.conftest import receive
@@ -209,6 +209,37 @@ def test_folders_of_unknown_workspaces_are_ignored(tmp_path, other_workspace):
     write(tmp_path / "no-such-workspace" / "Mia" / "a.txt", "text")
     assert sync_root(tmp_path) == []
     assert not Persona.objects.filter(name="Mia").exists()
+
+
+def test_links_in_the_folder_are_never_followed(folder, workspace, other_workspace, tmp_path):
+    secret = tmp_path / "outside" / "secret.txt"
+    write(secret, "the other agency's price list")
+    mia = folder / workspace.slug / "Mia"
+    (mia / "linked.txt").symlink_to(secret)  # a file link
+    (mia / "linked-dir").symlink_to(secret.parent, target_is_directory=True)  # a folder link
+    (mia / "profile.txt").unlink()
+    (mia / "profile.txt").symlink_to(secret)  # even the profile
+    # A workspace folder that is a link to another workspace's folder maps nothing.
+    write(tmp_path / "elsewhere" / "Zoe" / "a.txt", "someone else's persona")
+    (folder / other_workspace.slug).symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+
+    reports = sync_root(folder)
+
+    assert [r.persona for r in reports] == ["Mia"]  # nothing synced for the linked workspace
+    persona = Persona.objects.get(workspace=workspace, name="Mia")
+    assert set(persona.documents.values_list("name", flat=True)) == {"about.txt", "notes/food.md"}
+    assert persona.profile == {}
+    assert not KnowledgeChunk.objects.filter(text__contains="price list").exists()
+    assert not Persona.objects.filter(workspace=other_workspace).exists()
+
+
+def test_a_file_is_size_checked_while_it_is_read(folder, workspace, monkeypatch):
+    monkeypatch.setattr(folder_sync, "MAX_FILE_BYTES", 64)
+    write(folder / workspace.slug / "Mia" / "big.txt", "x" * 65)
+    [report] = sync_root(folder)
+    assert "big.txt" in report.skipped
+    persona = Persona.objects.get(workspace=workspace, name="Mia")
+    assert "big.txt" not in set(persona.documents.values_list("name", flat=True))
 
 
 def test_an_edit_reaches_the_next_suggestion_without_a_restart(folder, workspace):
