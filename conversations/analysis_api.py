@@ -71,8 +71,16 @@ def triage_batch(request: HttpRequest, payload: TriageBatchIn):
 def bad_actor(request: HttpRequest, payload: BadActorIn):
     rules = tuple(p.as_rule() for p in RedFlagPattern.objects.rules_for(request.auth))  # type: ignore[attr-defined]
     incoming = [m.content for m in payload.messages if m.from_contact]
+    # No stored vectors here: the contact's messages are embedded in one batched call.
     report = detect_bad_actor(incoming, rules).as_dict()
     report.pop("manipulation_score")  # not in the seed's response; kept in the pipeline
+    # A regex flag keeps the seed's five fields; a match by meaning adds its evidence
+    # (match, example, similarity, evidence).
+    seed_fields = ("pattern_name", "matched_text", "severity", "weight", "category")
+    report["red_flags"] = [
+        flag if flag["match"] == "semantic" else {key: flag[key] for key in seed_fields}
+        for flag in report["red_flags"]
+    ]
     return {"conversation_id": payload.conversation_id, **report}
 
 

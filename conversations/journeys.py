@@ -37,6 +37,8 @@ LLM_ERROR = "llm_error"
 SIGNALS = (LLM_ERROR, MAX_TURNS, MAX_OBJECTIONS)
 INTENTS = (*(intent for intent, _ in INTENT_PATTERNS), OTHER)
 TRIGGERS = INTENTS + SIGNALS
+# The intents a playbook may fall back on when the model abstains: both move nothing rash.
+ABSTAIN_INTENTS = (OTHER, "uncertain")
 # Two failed generations end the conversation (seed 003: LLM_ERROR x2 -> GOODBYE, error).
 LLM_ERRORS_TO_END = 2
 
@@ -89,6 +91,8 @@ class Playbook:
     transitions: tuple[TransitionSpec, ...]
     max_turns: int
     max_objections: int
+    # What a message is read as when the intent model is not sure enough (docs/intents.md).
+    abstain_to: str = OTHER
     _index: dict[tuple[str, str], TransitionSpec] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -153,6 +157,9 @@ def parse_playbook(data: dict[str, Any]) -> Playbook:
         limits = {}
     max_turns = positive_int(limits, MAX_TURNS, 30, problems)
     max_objections = positive_int(limits, MAX_OBJECTIONS, 3, problems)
+    abstain_to = data.get("abstain_to", OTHER)
+    if abstain_to not in ABSTAIN_INTENTS:
+        problems.append(f"abstain_to must be one of {', '.join(ABSTAIN_INTENTS)}")
     entry = data.get("entry")
     slug = data.get("slug")
     if not isinstance(slug, str) or not slug.strip():
@@ -169,6 +176,7 @@ def parse_playbook(data: dict[str, Any]) -> Playbook:
         transitions=tuple(transitions),
         max_turns=max_turns,
         max_objections=max_objections,
+        abstain_to=str(abstain_to),
     )
     check_graph(playbook, problems)
     if problems:

@@ -30,19 +30,23 @@ def sync_builtin_red_flags(**_signal_kwargs: Any) -> None:
                 "severity": rule.severity,
                 "weight": rule.weight,
                 "pattern": rule.pattern,
+                "examples": list(rule.examples),
             },
         )
 
 
 def assess(conversation: Conversation) -> dict[str, Any]:
     """Score the contact's messages in this conversation and apply the workspace policy."""
-    texts = list(
+    rows = list(
         Message.objects.filter(conversation=conversation, direction=Message.Direction.IN)
         .order_by("-seq")
-        .values_list("text", flat=True)[:RISK_WINDOW]
-    )
+        .values_list("text", "embedding")[:RISK_WINDOW]
+    )[::-1]
     rules = tuple(p.as_rule() for p in RedFlagPattern.objects.rules_for(conversation.workspace))
-    report = detect_bad_actor(list(reversed(texts)), rules).as_dict()
+    # The memory stage has embedded each message already: match by meaning on its vector.
+    texts = [text for text, _ in rows]
+    vectors = [vector for _, vector in rows]  # pgvector's numpy arrays, or None
+    report = detect_bad_actor(texts, rules, vectors).as_dict()
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         locked.risk = report

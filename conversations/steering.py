@@ -10,9 +10,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import events, journeys
+from conversations import events, journeys, understanding
 from conversations.models import Conversation, Message, PhaseOverride, Turn
-from mlops.intents import detect_intent
 
 
 class OverrideError(ValueError):
@@ -48,15 +47,16 @@ def steer(message: Message) -> Turn:
         return existing
     playbook = conversation.playbook.spec
     counters = conversation.counters
-    intent = detect_intent(message.text)
+    reading = understanding.read_intent(message, playbook)
+    intent = reading["intent"]
     state = conversation.journey_state
     if conversation.outcome:
         step = journeys.Step(state, state, None)  # ended: recorded, but nothing moves
     elif is_opener(message):
-        journeys.count_intent(counters, intent.intent)
+        journeys.count_intent(counters, intent)
         step = journeys.Step(state, state, None)
     else:
-        step = journeys.advance(playbook, state, counters, intent.intent)
+        step = journeys.advance(playbook, state, counters, intent)
     turn = Turn.objects.create(
         workspace_id=conversation.workspace_id,
         conversation=conversation,
@@ -64,7 +64,7 @@ def steer(message: Message) -> Turn:
         state_before=step.state_before,
         state_after=step.state_after,
         trigger=step.trigger or "",
-        intent_analysis=intent.as_dict(),
+        intent_analysis=reading,
     )
     apply_step(conversation, step, counters)
     return turn
@@ -167,6 +167,8 @@ def override_phase(
         outcome=outcome,
         reason=reason[:500],
     )
+    # The override is also a label on what the customer's last message meant.
+    understanding.label_from_override(label, playbook)
     conversation.journey_state = to_state
     conversation.visit(to_state)
     if outcome:

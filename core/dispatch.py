@@ -35,6 +35,7 @@ DELIVER = "conversations.tasks.deliver_reply"
 GENERATE = "conversations.tasks.run_generation_job"
 TRAIN_CTA = "mlops.tasks.train_cta"
 TRAIN_LORA = "mlops.tasks.train_lora"
+TRAIN_INTENT = "mlops.tasks.train_intent"
 
 # What a publish raises while Redis (broker or channel layer) is down or restarting.
 BROKER_DOWN = (redis.exceptions.RedisError, kombu.exceptions.OperationalError, OSError)
@@ -122,6 +123,10 @@ def generate(workspace_id: int, job_id: str, request: dict) -> None:
 
 def train_cta(job_pk: int) -> None:
     after_commit(lambda: send(TRAIN_CTA, job_pk))
+
+
+def train_intent(job_pk: int) -> None:
+    after_commit(lambda: send(TRAIN_INTENT, job_pk))
 
 
 def train_lora(job_pk: int) -> None:

@@ -17,6 +17,7 @@ from conversations.models import CtaDecision, CtaLabel
 from core import dispatch
 from core.access import member_or_404
 from core.models import Membership, Role
+from dashboard.intent_views import intent_context
 from dashboard.views import (
     HtmxHttpRequest,
     sending_context,
@@ -118,6 +119,7 @@ def models_context(membership: Membership) -> dict:
         "can_manage": membership.role in MODEL_OWNERS,
         "labels": CtaLabel.objects.filter(workspace=membership.workspace).count(),
         "shadow": labeling.shadow_disagreement(membership.workspace_id),
+        **intent_context(membership),
     }
 
 

@@ -193,6 +193,7 @@ CELERY_TASK_ROUTES = {
     "conversations.tasks.deliver_reply": {"queue": "default"},
     "conversations.tasks.run_generation_job": {"queue": "llm"},
     "mlops.tasks.train_cta": {"queue": "ml"},
+    "mlops.tasks.train_intent": {"queue": "ml"},
     "mlops.tasks.train_lora": {"queue": "train"},
     # Embedding is model work: it runs where the embedding model is already loaded.
     "personas.tasks.sync_persona_folders": {"queue": "ml"},

@@ -6,6 +6,7 @@ from dashboard import (
     analytics_views,
     cta_views,
     finetune_views,
+    intent_views,
     journey_views,
     memory_views,
     persona_views,
@@ -29,6 +30,13 @@ urlpatterns = [
     path("w/<slug:slug>/", views.inbox, name="inbox"),
     path("w/<slug:slug>/journeys/", journey_views.journeys_page, name="journeys"),
     path("w/<slug:slug>/labels/", cta_views.label_queue, name="label_queue"),
+    path("w/<slug:slug>/labels/intents/", intent_views.intent_queue, name="intent_queue"),
+    path(
+        "w/<slug:slug>/models/intents/retrain/",
+        intent_views.retrain_intents,
+        name="retrain_intents",
+    ),
+    path("w/<slug:slug>/models/intents/phrasings/", intent_views.add_phrasing, name="add_phrasing"),
     path("w/<slug:slug>/analytics/", analytics_views.analytics_page, name="analytics"),
     path(
         "w/<slug:slug>/analytics/conversations/",

@@ -3,17 +3,24 @@
 Patterns are data (see red_flags.yaml; workspaces keep editable copies in the database):
 this module takes them as RedFlagRule values and returns scores per category, the flags
 with the text that matched, a recommendation and whether to block.
+
+A pattern matches a message in two ways: its regular expression, or, where the regex
+misses, the message's meaning being close to one of the pattern's example phrasings
+(mlops/semantic_flags.py); such a flag carries the example and the similarity as evidence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from mlops import semantic_flags
 
 CATEGORIES = ("scam", "freeloader", "time_waste", "emotional_manipulation", "payment_scam")
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
@@ -30,6 +37,8 @@ BLOCK_AT = 0.7
 NO_INTENT_AFTER = 12
 PURCHASE_WORDS = re.compile(r"\b(buy|price|pay|paid|how much|link|subscribe|cost)\b", re.I)
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
+MAX_EXAMPLES = 50
+MAX_EXAMPLE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class RedFlagRule:
     severity: str
     weight: float
     pattern: str
+    examples: tuple[str, ...] = ()
 
     def compiled(self) -> re.Pattern[str]:
         return compile_pattern(self.pattern)
@@ -51,6 +61,10 @@ class RedFlag:
     severity: str
     weight: float
     category: str
+    match: str = "regex"  # or "semantic": close in meaning to one of the rule's examples
+    example: str = ""  # the example phrasing a semantic match was closest to
+    similarity: float | None = None  # its cosine similarity to the message
+    evidence: str = ""  # for people: what matched, and for a semantic match, like what
 
 
 @dataclass(frozen=True)
@@ -86,12 +100,22 @@ def rule_problems(rule: RedFlagRule) -> list[str]:
         re.compile(rule.pattern)
     except re.error as exc:
         problems.append(f"pattern is not a valid regular expression: {exc}")
+    examples = rule.examples
+    if not isinstance(examples, list | tuple) or not all(isinstance(e, str) for e in examples):
+        problems.append("examples must be a list of phrasings (strings)")
+    elif len(examples) > MAX_EXAMPLES:
+        problems.append(f"at most {MAX_EXAMPLES} examples")
+    elif any(not e.strip() or len(e) > MAX_EXAMPLE_CHARS for e in examples):
+        problems.append(f"each example must be 1 to {MAX_EXAMPLE_CHARS} characters")
     return problems
 
 
 @lru_cache(maxsize=1)
 def default_rules() -> tuple[RedFlagRule, ...]:
-    return tuple(RedFlagRule(**item) for item in yaml.safe_load(RULES_FILE.read_text()))
+    return tuple(
+        RedFlagRule(**{**item, "examples": tuple(item.get("examples", ()))})
+        for item in yaml.safe_load(RULES_FILE.read_text())
+    )
 
 
 def combine(weights: list[float]) -> float:
@@ -102,21 +126,64 @@ def combine(weights: list[float]) -> float:
     return round(1 - remaining, 3)
 
 
-def find_flags(messages: list[str], rules: tuple[RedFlagRule, ...]) -> list[RedFlag]:
+def find_flags(
+    messages: list[str],
+    rules: tuple[RedFlagRule, ...],
+    vectors: Sequence[Sequence[float] | None] | None = None,
+) -> list[RedFlag]:
+    """Each pattern counts once: by its regex, else by meaning (see semantic_flags)."""
     flags, seen = [], set()
     for text in messages:
         for rule in rules:
             match = rule.compiled().search(text)
-            if match and rule.pattern_name not in seen:  # each pattern counts once
+            if match and rule.pattern_name not in seen:
                 seen.add(rule.pattern_name)
                 flags.append(
                     RedFlag(
-                        rule.pattern_name, match.group(0), rule.severity, rule.weight, rule.category
+                        rule.pattern_name,
+                        match.group(0),
+                        rule.severity,
+                        rule.weight,
+                        rule.category,
+                        evidence=match.group(0),
                     )
                 )
+    flags.extend(semantic(messages, [r for r in rules if r.pattern_name not in seen], vectors))
     if len(messages) >= NO_INTENT_AFTER and not any(PURCHASE_WORDS.search(m) for m in messages):
         flags.append(
             RedFlag("no_purchase_intent", f"{len(messages)} messages", "LOW", 0.4, "time_waste")
+        )
+    return flags
+
+
+def semantic(
+    messages: list[str],
+    rules: list[RedFlagRule],
+    vectors: Sequence[Sequence[float] | None] | None,
+) -> list[RedFlag]:
+    """Flags for the rules whose examples a message is close to. Stored message vectors
+    are used as they are; only messages without one are embedded (in one call)."""
+    example_sets = [tuple(e for e in rule.examples if e.strip()) for rule in rules]
+    rules = [rule for rule, examples in zip(rules, example_sets, strict=True) if examples]
+    example_sets = [examples for examples in example_sets if examples]
+    if not rules or not any(text.strip() for text in messages):
+        return []
+    matrix = semantic_flags.message_matrix(messages, vectors)
+    flags = []
+    for found in semantic_flags.best_matches(example_sets, matrix):
+        rule = rules[found.rule]
+        flags.append(
+            RedFlag(
+                rule.pattern_name,
+                messages[found.message],
+                rule.severity,
+                rule.weight,
+                rule.category,
+                match="semantic",
+                example=found.example,
+                similarity=found.similarity,
+                evidence=f"close to “{found.example}” (similarity {found.similarity:.2f})",
+            )
         )
     return flags
 
@@ -134,10 +201,15 @@ def recommendation_for(combined: float, flags: list[RedFlag]) -> str:
 
 
 def detect_bad_actor(
-    messages: list[str], rules: tuple[RedFlagRule, ...] | None = None
+    messages: list[str],
+    rules: tuple[RedFlagRule, ...] | None = None,
+    vectors: Sequence[Sequence[float] | None] | None = None,
 ) -> BadActorReport:
-    """Score the contact's messages (incoming only) for scams, freeloading and the rest."""
-    flags = find_flags(messages, rules if rules is not None else default_rules())
+    """Score the contact's messages (incoming only) for scams, freeloading and the rest.
+
+    `vectors`, one per message where known (the stored Message.embedding), spare embedding
+    those messages again; without them the messages are embedded here, in one call."""
+    flags = find_flags(messages, rules if rules is not None else default_rules(), vectors)
     by_category = {
         category: combine([f.weight for f in flags if f.category == category])
         for category in CATEGORIES

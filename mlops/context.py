@@ -3,9 +3,11 @@ the persona (seed 000: "User is anxious — be reassuring, skip promos")."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from statistics import mean, pstdev
 from typing import Any
+
+from mlops.chat_lexicon import emotion_agrees
 
 # How many earlier turns are read, and what counts as a real change of mood.
 CONTEXT_TURNS = 5
@@ -18,6 +20,7 @@ class ContextSentiment:
     effective_score: float  # the score once sarcasm is read for what it means
     trend: float  # effective score minus the mean of the earlier turns
     guidance: str
+    drivers: list[dict[str, Any]] = field(default_factory=list)  # why this label and guidance
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,46 +56,80 @@ def effective(score: float, sarcastic: bool) -> float:
 def classify_context(
     text: str, score: float, sarcastic: bool, history: list[float]
 ) -> tuple[str, float, float]:
+    label, current, trend, _ = classify_with_reason(text, score, sarcastic, history)
+    return label, current, trend
+
+
+def classify_with_reason(
+    text: str, score: float, sarcastic: bool, history: list[float]
+) -> tuple[str, float, float, str]:
     current = effective(score, sarcastic)
     earlier = history[-CONTEXT_TURNS:]
     trend = current - mean(earlier) if earlier else 0.0
     lowered = text.lower()
     if sarcastic and score > 0:
-        return "sarcastic_positive", current, trend
+        return "sarcastic_positive", current, trend, "praise in a sarcastic message"
     if (
         0 < score < 0.5
         and earlier
         and mean(earlier) < -0.2
         and any(marker in lowered for marker in FORCED_MARKERS)
     ):
-        return "forced_positive", current, trend
+        marker = next(m for m in FORCED_MARKERS if m in lowered)
+        return "forced_positive", current, trend, f"mild praise with '{marker}' after bad turns"
     if earlier and trend <= -SHIFT and pstdev(earlier) < SHIFT:
-        return "declining", current, trend
+        return "declining", current, trend, f"down {-trend:.2f} from steady earlier turns"
     if earlier and trend >= SHIFT and mean(earlier) < 0 and pstdev(earlier) < SHIFT:
-        return "recovering", current, trend
+        return "recovering", current, trend, f"up {trend:.2f} from negative earlier turns"
     if len(earlier) >= 2 and pstdev([*earlier, current]) > 0.5:
-        return "volatile", current, trend  # swinging back and forth, no clear direction
+        # swinging back and forth, no clear direction
+        return "volatile", current, trend, "earlier turns swing both ways"
     if current >= 0.05:
-        return "steady_positive", current, trend
+        return "steady_positive", current, trend, "positive score, no change of mood"
     if current <= -0.05:
-        return "steady_negative", current, trend
-    return "steady", current, trend
+        return "steady_negative", current, trend, "negative score, no change of mood"
+    return "steady", current, trend, "neutral score, no change of mood"
 
 
 def guidance_for(label: str, top_emotion: str | None, current: float) -> str:
+    return guidance_with_source(label, top_emotion, current)[0]
+
+
+def guidance_with_source(label: str, top_emotion: str | None, current: float) -> tuple[str, str]:
+    """The guidance line, and what it came from. An emotion only speaks when the score
+    agrees with it: no "frustrated" for a neutral or happy message."""
     if label in GUIDANCE:
-        return GUIDANCE[label]
-    if top_emotion in EMOTION_GUIDANCE:
-        return EMOTION_GUIDANCE[top_emotion]
+        return GUIDANCE[label], f"guidance from the mood '{label}'"
+    agrees = top_emotion is not None and emotion_agrees(top_emotion, current)
+    if top_emotion in EMOTION_GUIDANCE and agrees:
+        return EMOTION_GUIDANCE[top_emotion], f"guidance from the emotion '{top_emotion}'"
+    ignored = (
+        f"; emotion '{top_emotion}' ignored: the score {current:+.2f} disagrees"
+        if top_emotion in EMOTION_GUIDANCE
+        else ""
+    )
     if current <= -0.05:
-        return "User is unhappy — listen first, no promos"
-    return "Neutral mood — keep it friendly and move the conversation forward"
+        return "User is unhappy — listen first, no promos", f"guidance from the score{ignored}"
+    neutral = "Neutral mood — keep it friendly and move the conversation forward"
+    return neutral, f"guidance from the score{ignored}"
 
 
 def context_sentiment(
     text: str, score: float, sarcastic: bool, top_emotion: str | None, history: list[float]
 ) -> ContextSentiment:
-    label, current, trend = classify_context(text, score, sarcastic, history)
+    label, current, trend, reason = classify_with_reason(text, score, sarcastic, history)
+    guidance, source = guidance_with_source(label, top_emotion, current)
+    drivers = [f"effective score {current:+.2f}"]
+    if current != score:
+        drivers[0] += f" (sarcasm turns the words' {score:+.2f} negative)"
+    earlier = history[-CONTEXT_TURNS:]
+    if earlier:
+        drivers.append(f"trend {trend:+.2f} against {len(earlier)} earlier turns")
+    drivers += [f"{label}: {reason}", source]
     return ContextSentiment(
-        label, round(current, 4), round(trend, 4), guidance_for(label, top_emotion, current)
+        label,
+        round(current, 4),
+        round(trend, 4),
+        guidance,
+        [{"why": line, "text": line} for line in drivers],
     )

@@ -60,6 +60,15 @@ def save_model(model: Any, kind: str, workspace_id: int | None, version: int) ->
     return str(stem.with_suffix(".json"))
 
 
+def save_json_model(data: dict[str, Any], kind: str, workspace_id: int | None, version: int) -> str:
+    """A model whose weights are plain arrays (the intent head): one JSON file."""
+    folder = ARTIFACTS / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}-{workspace_id or 'shared'}-v{version}-{uuid.uuid4().hex[:8]}.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
 @lru_cache(maxsize=16)
 def load_fast_forest(version_pk: int, artifact: str) -> Any:
     from mlops.cta import FastForest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from mlops import lora_training, training
+from mlops import intent_training, lora_training, training
 from mlops.models import TrainingJob
 
 
@@ -13,6 +13,15 @@ def train_cta(job_pk: int) -> None:
     job = TrainingJob.objects.filter(pk=job_pk, status=TrainingJob.Status.QUEUED).first()
     if job is not None:  # gone, cancelled or already run by a redelivery: nothing to do
         training.run(job)
+
+
+@shared_task(acks_late=True)
+def train_intent(job_pk: int) -> None:
+    job = TrainingJob.objects.filter(
+        pk=job_pk, kind="intent", status=TrainingJob.Status.QUEUED
+    ).first()
+    if job is not None:
+        intent_training.run(job)
 
 
 # A CPU run takes minutes; a GPU run on a large dataset, hours. Below the broker's

@@ -8,6 +8,7 @@
 - moderation: RedFlagPattern and ModerationAction.
 - cta: CtaDecision and CtaLabel.
 - memory: ContactFact, FactCorrection and Memory.
+- intent: IntentLabel, people's verdicts on what a message meant.
 
 Everything is re-exported here, so `from conversations.models import X` keeps working;
 the imports below keep the order the models registered in as one module, so they are
@@ -35,6 +36,7 @@ from conversations.models.moderation import (
 )
 from conversations.models.cta import CtaDecision, CtaLabel
 from conversations.models.memory import ContactFact, FactCorrection, Memory
+from conversations.models.intent import IntentLabel
 # isort: on
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "CtaDecision",
     "CtaLabel",
     "FactCorrection",
+    "IntentLabel",
     "Memory",
     "Message",
     "ModerationAction",

@@ -38,6 +38,12 @@ class RedFlagPattern(models.Model):
     severity = models.CharField(max_length=10)
     weight = models.FloatField()
     pattern = models.CharField(max_length=500, help_text="Regular expression, case-insensitive")
+    examples = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other phrasings of the same red flag (a list of strings); a message close "
+        "in meaning to one of them matches too",
+    )
     active = models.BooleanField(default=True)
 
     objects = RedFlagPatternQuerySet.as_manager()
@@ -60,11 +66,22 @@ class RedFlagPattern(models.Model):
 
     def as_rule(self) -> RedFlagRule:
         return RedFlagRule(
-            self.pattern_name, self.category, self.severity, self.weight, self.pattern
+            self.pattern_name,
+            self.category,
+            self.severity,
+            self.weight,
+            self.pattern,
+            tuple(e for e in self.examples if isinstance(e, str))
+            if isinstance(self.examples, list)
+            else (),
         )
 
     def clean(self) -> None:
         problems = rule_problems(self.as_rule())
+        if not isinstance(self.examples, list) or not all(
+            isinstance(e, str) for e in self.examples
+        ):
+            problems.append("examples must be a list of phrasings (strings)")
         if problems:
             raise ValidationError(problems)
 

@@ -1,0 +1,158 @@
+"""How well the product reads customers, on held-out sets no model or rule was tuned on.
+
+Run: ./dev bench understanding. Prints, side by side with the hand-written rules:
+- intents (mlops/data/intent_heldout.jsonl): accuracy, macro-F1, per-intent F1, the
+  confusion matrix, negated utterances read as the opposite polarity, and both head
+  families (the one with the better held-out macro-F1 is the one the product trains);
+- red flags (mlops/data/red_flags_heldout.jsonl): recall per category, regex alone and
+  with the semantic examples; false alarms on the hard negatives and on 3,000 chitchat
+  lines from the 30% of chitchat-dataset conversations the corpus never draws from, both
+  per line and per conversation (combined_risk >= 0.5 or should_block);
+- sentiment (mlops/data/sentiment_heldout.jsonl): label accuracy;
+- cost per message: the intent head (single and batched) over the stored embedding,
+  against the rules, and the whole perceive read (embedding + head) against the rules.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
+django.setup()
+
+import numpy as np  # noqa: E402
+
+from benchmarks import understanding_risk  # noqa: E402
+from mlops import intent_model, intent_training  # noqa: E402
+from mlops.embeddings import embed  # noqa: E402
+from mlops.intents import detect_intent  # noqa: E402
+
+
+def table(title: str, rows: list[tuple]) -> None:
+    print(f"\n== {title}")
+    for row in rows:
+        print(
+            "  "
+            + "".join(f"{cell!s:<18}" if i == 0 else f"{cell!s:>12}" for i, cell in enumerate(row))
+        )
+
+
+def intents() -> intent_model.IntentHead:
+    heldout = intent_training.heldout_rows()
+    truth = [row["intent"] for row in heldout]
+    matrix = intent_training.rows_matrix(heldout)
+    rules = intent_training.rules_predictions(heldout)
+    corpus = intent_training.corpus_rows()
+    print(f"held-out intents: {len(heldout)} utterances; training corpus: {len(corpus)}")
+    families = {}
+    for family in intent_model.MODEL_FAMILIES:
+        intent_training.FAMILY = family
+        started = time.perf_counter()
+        head = intent_training.fit_head(corpus, f"bench-{family}")
+        seconds = time.perf_counter() - started
+        families[family] = (head, intent_training.evaluate(head, matrix, heldout), seconds)
+    intent_training.FAMILY = "logistic"
+    rule_scores = intent_model.scores(truth, rules)
+    rule_flips = intent_training.polarity_flips(heldout, rules)
+    rows: list[tuple] = [("", "rules", *families)]
+    rows.append(
+        ("accuracy", rule_scores["accuracy"], *(m["accuracy"] for _, m, _ in families.values()))
+    )
+    rows.append(
+        ("macro-F1", rule_scores["macro_f1"], *(m["macro_f1"] for _, m, _ in families.values()))
+    )
+    rows.append(
+        ("negations flipped", rule_flips, *(m["polarity_flips"] for _, m, _ in families.values()))
+    )
+    rows.append(("training s", "-", *(f"{s:.1f}" for _, _, s in families.values())))
+    for intent in intent_model.INTENTS:
+        rows.append(
+            (
+                f"F1 {intent}",
+                rule_scores["per_class"][intent]["f1"],
+                *(m["per_class"][intent]["f1"] for _, m, _ in families.values()),
+            )
+        )
+    table("intents on the held-out set", rows)
+    best = max(families, key=lambda f: families[f][1]["macro_f1"])
+    head, metrics, _ = families[best]
+    print(
+        f"\nbest family by held-out macro-F1: {best} (the product trains {intent_training.FAMILY})"
+    )
+    print(f"{best}: abstains below confidence {head.threshold}, temperature {head.temperature:.2f}")
+    abstained = sum(r.abstained for r in head.read_rows(matrix))
+    print(f"{best}: abstains on {abstained} of {len(heldout)} held-out utterances")
+    confusion(metrics["confusion_matrix"])
+    misread = [
+        (row["text"], row["intent"], guess)
+        for row, guess in zip(heldout, head.predict(matrix), strict=True)
+        if guess != row["intent"]
+    ]
+    print(f"\n{len(misread)} misread by the {best} head; the first 15:")
+    for text, truth_intent, guess in misread[:15]:
+        print(f"  {truth_intent:>13} read as {guess:<13} {text[:70]!r}")
+    return families[intent_training.FAMILY][0]
+
+
+def confusion(matrix: dict) -> None:
+    labels = matrix["labels"]
+    short = [label[:6] for label in labels]
+    print("\nconfusion matrix (rows: truth, columns: predicted)")
+    print("  " + " " * 14 + "".join(f"{s:>7}" for s in short))
+    for label, row in zip(labels, matrix["rows"], strict=True):
+        print(f"  {label:<14}" + "".join(f"{v:>7}" for v in row))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def cost(head: intent_model.IntentHead) -> None:
+    texts = [row["text"] for row in intent_training.heldout_rows()][:400]
+    vectors = embed(texts)
+    head.read(vectors[0], texts[0])  # warm up
+    single, rules, whole = [], [], []
+    for text, vector in zip(texts, vectors, strict=True):
+        started = time.perf_counter()
+        head.read(vector, text)
+        single.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        detect_intent(text)
+        rules.append((time.perf_counter() - started) * 1000)
+    for text in texts[:100]:
+        started = time.perf_counter()
+        head.read(embed([text])[0], text)
+        whole.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    head.read_rows(intent_model.feature_matrix(vectors, texts))
+    batched = (time.perf_counter() - started) * 1000 / len(texts)
+    p50 = statistics.median
+    print("\n== cost per message (ms)")
+    lines = [
+        ("rules", rules, 3),
+        ("intent head, single", single, 3),
+        ("embedding + head, no stored vector", whole, 2),
+    ]
+    for name, values, digits in lines:
+        print(
+            f"  {name:<36} p50 {p50(values):.{digits}f}  p95 {percentile(values, 0.95):.{digits}f}"
+        )
+    print(f"  intent head, batched ({len(texts)}), per message {batched:.3f}")
+    print(f"  head over stored embedding / rules: {p50(single) / max(p50(rules), 1e-6):.1f}x")
+
+
+def main() -> None:
+    np.set_printoptions(precision=3)
+    head = intents()
+    understanding_risk.report()
+    cost(head)
+
+
+if __name__ == "__main__":
+    main() if len(sys.argv) == 1 else print("usage: ./dev bench understanding")

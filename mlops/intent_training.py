@@ -1,0 +1,325 @@
+"""Training intent models: the bootstrap head every workspace starts from, and retraining
+with a workspace's own labels, judged on the held-out set against the active head and
+the rules.
+
+Data:
+- the bootstrap corpus (mlops.intent_corpus: generated from written phrasings, plus
+  chitchat-dataset lines for `other`), versioned as a Dataset with its sha256;
+- a workspace's labels (operators' overrides and corrections, labelers' verdicts, the
+  phrasings a manager adds), stored as an `intent-labels` Dataset by the conversations
+  side when the retrain is asked for, each repeated LABEL_WEIGHT times;
+- the held-out set (mlops/data/intent_heldout.jsonl), written by hand before any training
+  by someone who never saw the corpus, and never trained on.
+
+The gate (GATE): a new head is promoted only if, on the held-out set, its macro-F1 beats
+the rules' by GATE_OVER_RULES, it loses no more than GATE_MAX_REGRESSION against the
+active head, and, where the workspace has labels, it does at least as well as the active
+head on the fifth of them kept out of training (the workspace's own slice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from mlops import intent_corpus, intent_model, registry
+from mlops.embeddings import embed
+from mlops.intents import detect_intent
+from mlops.models import Dataset, ModelVersion, TrainingJob
+from mlops.training import Cancelled, progress
+
+KIND = "intent"
+LABELS_KIND = "intent-labels"
+HELDOUT_FILE = Path(__file__).resolve().parent / "data" / "intent_heldout.jsonl"
+# The family chosen by held-out macro-F1 (./dev bench understanding prints both).
+FAMILY = "logistic"
+LABEL_WEIGHT = 25
+VALIDATION_SHARE = 0.1
+GATE_OVER_RULES = 0.05
+GATE_MAX_REGRESSION = 0.01
+
+
+# -- data ---------------------------------------------------------------------------------
+
+
+def heldout_rows() -> list[dict[str, Any]]:
+    lines = HELDOUT_FILE.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def embed_cached(texts: list[str]) -> np.ndarray:
+    """Embeddings of a fixed list of texts, cached on disk by the list's digest: the corpus
+    and the held-out set are embedded once per machine, not once per retrain."""
+    if not texts:
+        return np.zeros((0, intent_model.EMBEDDING_DIMENSIONS), dtype=np.float32)
+    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:24]
+    path = registry.ARTIFACTS / "embedding-cache" / f"{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = np.asarray(embed(texts), dtype=np.float32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{random.getrandbits(32)}.tmp.npy")
+    np.save(temporary, vectors)
+    temporary.replace(path)  # atomic: two workers may build the same cache
+    return vectors
+
+
+def rows_matrix(rows: list[dict[str, Any]]) -> np.ndarray:
+    """Feature rows; a row that carries its message's stored embedding is not re-encoded."""
+    missing = [row["text"] for row in rows if not row.get("vector")]
+    encoded = iter(embed_cached(missing)) if missing else iter(())
+    vectors = [row["vector"] if row.get("vector") else next(encoded) for row in rows]
+    return intent_model.feature_matrix(vectors, [row["text"] for row in rows])
+
+
+def split_validation(rows: list[dict[str, Any]], seed: int = 0) -> tuple[list, list]:
+    """A stratified tenth for calibration (temperature and abstention threshold)."""
+    by_intent: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_intent.setdefault(row["intent"], []).append(row)
+    rng = random.Random(seed)
+    train, validation = [], []
+    for group in by_intent.values():
+        group = group[:]
+        rng.shuffle(group)
+        cut = int(len(group) * VALIDATION_SHARE)
+        validation += group[:cut]
+        train += group[cut:]
+    return train, validation
+
+
+def in_label_slice(row: dict[str, Any]) -> bool:
+    """A fifth of a workspace's labels, chosen by a hash of the text, is kept out of
+    training to show whether the new head learned the workspace's own language."""
+    return int(hashlib.sha256(row["text"].encode()).hexdigest(), 16) % 5 == 0
+
+
+# -- evaluation ---------------------------------------------------------------------------
+
+
+def rules_predictions(rows: list[dict[str, Any]]) -> list[str]:
+    return [detect_intent(row["text"]).intent for row in rows]
+
+
+def evaluate(head: intent_model.IntentHead, matrix: np.ndarray, rows: list[dict]) -> dict:
+    truth = [row["intent"] for row in rows]
+    predicted = head.predict(matrix) if len(rows) else []
+    metrics = intent_model.scores(truth, predicted) if rows else {}
+    metrics["polarity_flips"] = polarity_flips(rows, predicted)
+    return metrics
+
+
+def polarity_flips(rows: list[dict[str, Any]], predicted: list[str]) -> int:
+    """Negated utterances read as the opposite polarity (a no read as yes, or back)."""
+    opposite = {"yes": "no", "no": "yes"}
+    return sum(
+        1
+        for row, guess in zip(rows, predicted, strict=True)
+        if row.get("negated") and opposite.get(row["intent"]) == guess
+    )
+
+
+def accuracy(truth: list[str], predicted: list[str]) -> float | None:
+    if not truth:
+        return None
+    return round(sum(a == b for a, b in zip(truth, predicted, strict=True)) / len(truth), 4)
+
+
+def gate(new: dict, active: dict | None, rules: dict, slice_new, slice_active) -> dict:
+    beats_rules = new["macro_f1"] >= rules["macro_f1"] + GATE_OVER_RULES
+    keeps_up = active is None or new["macro_f1"] >= active["macro_f1"] - GATE_MAX_REGRESSION
+    slice_ok = slice_new is None or slice_active is None or slice_new >= slice_active
+    return {
+        "passed": beats_rules and keeps_up and slice_ok,
+        "new_macro_f1": new["macro_f1"],
+        "active_macro_f1": active["macro_f1"] if active else None,
+        "rules_macro_f1": rules["macro_f1"],
+        "slice_accuracy_new": slice_new,
+        "slice_accuracy_active": slice_active,
+        "over_rules": GATE_OVER_RULES,
+        "max_regression": GATE_MAX_REGRESSION,
+    }
+
+
+# -- the job ------------------------------------------------------------------------------
+
+
+def corpus_rows() -> list[dict[str, Any]]:
+    return intent_corpus.generate()
+
+
+def fit_head(rows: list[dict[str, Any]], name: str, shuffle_labels: bool = False):
+    train_rows, validation_rows = split_validation(rows)
+    labels = [row["intent"] for row in train_rows]
+    if shuffle_labels:  # a deliberately broken head, to show the gate refusing it
+        random.Random(1).shuffle(labels)
+    weights = np.array([float(row.get("weight", 1.0)) for row in train_rows])
+    return intent_model.train(
+        rows_matrix(train_rows),
+        labels,
+        rows_matrix(validation_rows),
+        [row["intent"] for row in validation_rows],
+        family=FAMILY,
+        weights=weights,
+        name=name,
+    )
+
+
+def run(job: TrainingJob, shuffle_labels: bool = False) -> TrainingJob:
+    """Train, evaluate on the held-out set and maybe promote; the job row shows progress."""
+    job.status = TrainingJob.Status.PROCESSING
+    job.save(update_fields=["status"])
+    try:
+        progress(job, 5, "building the dataset")
+        labelled = registry.load_rows(job.dataset) if job.dataset else []
+        slice_rows = [row for row in labelled if in_label_slice(row)]
+        taught = [{**row, "weight": LABEL_WEIGHT} for row in labelled if not in_label_slice(row)]
+        rows = corpus_rows() + taught
+        version = registry.next_version(KIND, job.workspace_id)
+        dataset = store_corpus_dataset(rows, len(taught), version, job.workspace_id)
+        progress(job, 20, f"embedding and training on {len(rows)} utterances")
+        head = fit_head(rows, f"intent-v{version}", shuffle_labels)
+        progress(job, 70, "evaluating on the held-out set")
+        metrics, verdict = judge(head, job.workspace_id, slice_rows)
+        progress(job, 90, "saving")
+        finish(job, head, version, dataset, metrics, verdict)
+    except Cancelled:
+        job.refresh_from_db()
+    except Exception as exc:
+        job.status, job.error = TrainingJob.Status.FAILED, repr(exc)[:2000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        raise
+    return job
+
+
+def store_corpus_dataset(rows: list[dict], labels: int, version: int, workspace_id) -> Dataset:
+    plain = [{k: v for k, v in row.items() if k != "vector"} for row in rows]
+    sources = {
+        "bootstrap": sum(1 for row in rows if row.get("source") == "bootstrap"),
+        "chitchat": sum(1 for row in rows if row.get("source") == "chitchat"),
+        "labels": labels,
+        "corpus_version": intent_corpus.CORPUS_VERSION,
+    }
+    return registry.store_dataset(KIND, f"v{version}", workspace_id, plain, sources)
+
+
+def judge(head, workspace_id: int | None, slice_rows: list[dict]) -> tuple[dict, dict]:
+    heldout = heldout_rows()
+    matrix = rows_matrix(heldout)
+    metrics = evaluate(head, matrix, heldout)
+    rules = intent_model.scores([r["intent"] for r in heldout], rules_predictions(heldout))
+    rules["polarity_flips"] = polarity_flips(heldout, rules_predictions(heldout))
+    active_version = ModelVersion.objects.active(KIND, workspace_id)
+    active_head = load_head(active_version) if active_version else None
+    active = evaluate(active_head, matrix, heldout) if active_head else None
+    slice_matrix = rows_matrix(slice_rows)
+    slice_truth = [row["intent"] for row in slice_rows]
+    slice_new = accuracy(slice_truth, head.predict(slice_matrix)) if slice_rows else None
+    slice_active = (
+        accuracy(slice_truth, active_head.predict(slice_matrix))
+        if slice_rows and active_head
+        else None
+    )
+    verdict = gate(metrics, active, rules, slice_new, slice_active)
+    print(
+        f"intent training: held-out macro-F1 {metrics['macro_f1']} vs rules "
+        f"{rules['macro_f1']} vs active {active['macro_f1'] if active else '-'}; "
+        f"{'promote' if verdict['passed'] else 'keep the active model'}",
+        flush=True,
+    )
+    metrics = {
+        **metrics,
+        "baseline": rules,
+        "active_before": active,
+        "slice": {"rows": len(slice_rows), "new": slice_new, "active": slice_active},
+        "threshold": head.threshold,
+        "temperature": head.temperature,
+        "family": head.family,
+    }
+    return metrics, verdict
+
+
+@transaction.atomic
+def finish(job, head, version, dataset, metrics, verdict) -> None:
+    artifact = registry.save_json_model(head.to_dict(), KIND, job.workspace_id, version)
+    registered = ModelVersion.objects.create(
+        kind=KIND,
+        version=version,
+        workspace_id=job.workspace_id,
+        dataset=dataset,
+        hyperparameters={"family": head.family, "label_weight": LABEL_WEIGHT},
+        metrics=metrics,
+        artifact=artifact,
+        created_by=job.created_by,
+    )
+    if verdict["passed"]:
+        registered.set_status(ModelVersion.Status.ACTIVE)
+    job.result, job.promoted, job.gate = registered, verdict["passed"], verdict
+    job.status, job.progress, job.finished_at = TrainingJob.Status.COMPLETED, 100, timezone.now()
+    job.stage = "promoted" if verdict["passed"] else "kept the active model (gate not passed)"
+    job.save()
+
+
+# -- loading ------------------------------------------------------------------------------
+
+
+def load_head(version: ModelVersion) -> intent_model.IntentHead:
+    return cached_head(version.pk, version.artifact)
+
+
+@lru_cache(maxsize=16)
+def cached_head(version_pk: int, artifact: str) -> intent_model.IntentHead:
+    return intent_model.IntentHead.from_dict(json.loads(Path(artifact).read_text()))
+
+
+def bootstrap_path() -> Path:
+    """Where the corpus-only head lives, named by the corpus's content and the head's
+    layout, so a changed corpus is trained again and an old file is never read by mistake."""
+    corpus = [(row["text"], row["intent"]) for row in corpus_rows()]
+    digest = hashlib.sha256(
+        json.dumps([corpus, FAMILY, intent_model.LEXICAL_BUCKETS]).encode()
+    ).hexdigest()[:16]
+    return registry.ARTIFACTS / "models" / f"intent-bootstrap-{digest}.json"
+
+
+@lru_cache(maxsize=1)
+def bootstrap_head() -> intent_model.IntentHead:
+    """The head trained on the corpus alone: what a workspace reads with before any
+    version is registered (trained once per machine, about a minute on two cores)."""
+    path = bootstrap_path()
+    if not path.exists():
+        head = fit_head(corpus_rows(), "intent-bootstrap")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{random.getrandbits(32)}.tmp")
+        temporary.write_text(json.dumps(head.to_dict()))
+        temporary.replace(path)
+    return intent_model.IntentHead.from_dict(json.loads(path.read_text()))
+
+
+def active_head(workspace_id: int | None) -> tuple[intent_model.IntentHead, ModelVersion | None]:
+    """The workspace's active head (its own, else the shared one), else the bootstrap."""
+    version = ModelVersion.objects.active(KIND, workspace_id)
+    if version is not None:
+        return load_head(version), version
+    return bootstrap_head(), None
+
+
+def ensure_bootstrap_model() -> ModelVersion:
+    """Register the corpus-only head as the shared v1, with its held-out figures."""
+    active = ModelVersion.objects.active(KIND, None)
+    if active is not None:
+        return active
+    job = TrainingJob.objects.create(kind=KIND, workspace_id=None)
+    run(job)
+    job.refresh_from_db()
+    assert job.result is not None
+    return job.result
