@@ -26,6 +26,8 @@ class BuyerType(StrEnum):
     HESITANT = "hesitant"
     PRICE_OBJECTOR = "price_objector"
     CALLBACK_LATER = "callback_later"
+    DECLINER = "decliner"
+    WANTS_A_PERSON = "wants_a_person"
     TIME_WASTER = "time_waster"
     SCAMMER = "scammer"
 
@@ -78,9 +80,36 @@ SCRIPTS: dict[BuyerType, Script] = {
             "can you call me back tomorrow?",
             "I'm driving, text you later ok?",
             "remind me next week when I get paid",
+            "catch me later this week?",
             "sorry, what were we talking about?",
         ),
         ("gotta run, talk tomorrow!", "ttyl 👋"),
+    ),
+    # Two kinds of caller the journey must let go of, said the ways people say it, not the
+    # way a keyword rule would want it.
+    BuyerType.DECLINER: Script(
+        ("hey, got your message", "hi, saw your post earlier"),
+        (
+            "no thanks, not for me",
+            "definitely not",
+            "Nope. Not interested.",
+            "I'd rather not, thanks",
+        ),
+        ("take care", "bye"),
+        shuffle=True,
+        min_follow_ups=1,
+    ),
+    BuyerType.WANTS_A_PERSON: Script(
+        ("hello? quick question about my order", "hi, anyone there?"),
+        (
+            "is this a bot? I want a real agent",
+            "get me a human please",
+            "connect me with a representative",
+            "can a live agent take over?",
+        ),
+        ("ok thanks", "fine, bye"),
+        shuffle=True,
+        min_follow_ups=1,
     ),
     BuyerType.TIME_WASTER: Script(
         ("hey beautiful", "hi, you seem really nice"),

@@ -123,7 +123,6 @@ GRIEVANCES: dict[str, tuple[float, tuple[str, ...]]] = {
     "scammed": (-2.7, ("anger", "disgust")),
     "scammer": (-2.7, ("anger", "disgust")),
     "ignored": (-1.3, ("anger",)),
-    "ignore": (-1.5, ("anger",)),
     "ignoring": (-1.5, ("anger",)),
     "ghosted": (-1.8, ("anger", "sadness")),
     "ghosting": (-1.8, ("anger", "sadness")),

@@ -18,7 +18,17 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-from mlops import intent_phrases_a, intent_phrases_b, intent_phrases_c, intent_phrases_d
+from mlops import (
+    intent_phrases_a,
+    intent_phrases_b,
+    intent_phrases_c,
+    intent_phrases_d,
+    intent_phrases_e,
+    intent_phrases_f,
+    intent_phrases_g,
+    intent_phrases_h,
+    intent_phrases_i,
+)
 
 CORPUS_VERSION = "intent-bootstrap-v1"
 INTENTS = (
@@ -49,18 +59,22 @@ PRECEDENCE = (
     "greeting",
     "other",
 )
-CORES = {
-    "yes": intent_phrases_a.YES,
-    "no": intent_phrases_a.NO,
-    "uncertain": intent_phrases_a.UNCERTAIN,
-    "objection": intent_phrases_b.OBJECTION,
-    "price": intent_phrases_b.PRICE,
-    "callback": intent_phrases_b.CALLBACK,
-    "request_human": intent_phrases_c.REQUEST_HUMAN,
-    "greeting": intent_phrases_c.GREETING,
-    "confirmed": intent_phrases_c.CONFIRMED,
-    "goodbye": intent_phrases_c.GOODBYE,
-    "other": intent_phrases_d.OTHER,
+CORES = {  # the first modules' cores, then the later ones' (short, spoken, slang, typos)
+    "yes": intent_phrases_a.YES + intent_phrases_e.YES + intent_phrases_i.YES,
+    "no": intent_phrases_a.NO + intent_phrases_e.NO + intent_phrases_i.NO,
+    "uncertain": intent_phrases_a.UNCERTAIN
+    + intent_phrases_e.UNCERTAIN
+    + intent_phrases_i.UNCERTAIN,
+    "objection": intent_phrases_b.OBJECTION
+    + intent_phrases_f.OBJECTION
+    + intent_phrases_i.OBJECTION,
+    "price": intent_phrases_b.PRICE + intent_phrases_f.PRICE,
+    "callback": intent_phrases_b.CALLBACK + intent_phrases_f.CALLBACK,
+    "request_human": intent_phrases_c.REQUEST_HUMAN + intent_phrases_g.REQUEST_HUMAN,
+    "greeting": intent_phrases_c.GREETING + intent_phrases_g.GREETING,
+    "confirmed": intent_phrases_c.CONFIRMED + intent_phrases_g.CONFIRMED,
+    "goodbye": intent_phrases_c.GOODBYE + intent_phrases_h.GOODBYE,
+    "other": intent_phrases_d.OTHER + intent_phrases_h.OTHER,
 }
 
 # Clauses of a lower-ranked intent that read naturally with a core, and whether they come
@@ -110,6 +124,10 @@ SLOT = re.compile(r"\{(\w+)\}")
 PAIR_SHARE = 0.3
 NEUTRAL_SHARE = 0.2
 FILLER_SHARE = 0.55
+# A short reply ("bet", "👍", "no ty") is most often sent alone: half of its rows are the
+# core with only the register's restyling, so short replies stay short in the corpus.
+SHORT_CORE_WORDS = 3
+SHORT_ALONE_SHARE = 0.5
 MAX_TRIES_PER_ROW = 80
 
 CHITCHAT_TRAIN_SHARE = 0.7  # the rest of the conversations is kept for false-alarm checks
@@ -151,15 +169,19 @@ def parse_phrases(block: str) -> tuple[str, ...]:
 
 @cache
 def phrases(intent: str) -> tuple[str, ...]:
-    """The distinct core phrasings of one intent, in the order they are written."""
-    return tuple(dict.fromkeys(parse_phrases(CORES[intent])))
+    """The distinct core phrasings of one intent, in the order they are written; a neutral
+    clause sent alone ("just got home", "thanks for the reply") is small talk."""
+    written = parse_phrases(CORES[intent])
+    if intent == OTHER:
+        written += neutral_clauses(OTHER)
+    return tuple(dict.fromkeys(written))
 
 
 @cache
 def neutral_clauses(intent: str) -> tuple[str, ...]:
     """Small-talk clauses to put beside a core; next to a greeting or small talk, none that
     mention the offer ("hey! I looked at the offer" is half a question)."""
-    clauses = parse_phrases(intent_phrases_d.NEUTRAL)
+    clauses = parse_phrases(intent_phrases_d.NEUTRAL + intent_phrases_h.NEUTRAL)
     if intent in LIGHT_INTENTS:
         clauses = tuple(c for c in clauses if "{" not in c and "offer" not in c)
     return clauses
@@ -219,6 +241,8 @@ def attach_fillers(text: str, intent: str, register: str, rng: random.Random) ->
 def compose(intent: str, core: str, register: str, rng: random.Random) -> str:
     """One core, alone or with a neutral clause or a lower-ranked intent's clause."""
     text = fill_slots(core, rng)
+    if len(core.split()) <= SHORT_CORE_WORDS and rng.random() < SHORT_ALONE_SHARE:
+        return restyle(text, intent, register, rng)
     roll = rng.random()
     pairs = [(s, True) for s in BEFORE.get(intent, ())] + [
         (s, False) for s in AFTER.get(intent, ())

@@ -46,7 +46,7 @@ OTHER = "other"
 EMBEDDING_DIMENSIONS = 384
 # Hashed word features: enough buckets that the few hundred words that matter for polarity
 # rarely share one, few enough that a row stays cheap.
-LEXICAL_BUCKETS = 512
+LEXICAL_BUCKETS = 2048
 # An answer right less often than this (on the validation split) is not worth acting on.
 ABSTAIN_BELOW_ACCURACY = 0.5
 WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9']", re.IGNORECASE)

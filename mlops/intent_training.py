@@ -72,11 +72,27 @@ def embed_cached(texts: list[str]) -> np.ndarray:
     return vectors
 
 
+@lru_cache(maxsize=1)
+def corpus_vectors() -> dict[str, np.ndarray]:
+    """The corpus's texts and their embeddings, from the disk cache after the first time."""
+    texts = list(dict.fromkeys(row["text"] for row in corpus_rows()))
+    return dict(zip(texts, embed_cached(texts), strict=True))
+
+
 def rows_matrix(rows: list[dict[str, Any]]) -> np.ndarray:
-    """Feature rows; a row that carries its message's stored embedding is not re-encoded."""
-    missing = [row["text"] for row in rows if not row.get("vector")]
-    encoded = iter(embed_cached(missing)) if missing else iter(())
-    vectors = [row["vector"] if row.get("vector") else next(encoded) for row in rows]
+    """Feature rows. A row that carries its message's stored embedding, or whose text is in
+    the corpus, is not encoded again; the rest are encoded in one batch."""
+    known = corpus_vectors()
+    missing = list(
+        dict.fromkeys(
+            row["text"] for row in rows if not row.get("vector") and row["text"] not in known
+        )
+    )
+    encoded = dict(zip(missing, embed_cached(missing), strict=True)) if missing else {}
+    vectors = [
+        row["vector"] if row.get("vector") else known.get(row["text"], encoded.get(row["text"]))
+        for row in rows
+    ]
     return intent_model.feature_matrix(vectors, [row["text"] for row in rows])
 
 
@@ -152,8 +168,14 @@ def gate(new: dict, active: dict | None, rules: dict, slice_new, slice_active) -
 # -- the job ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def cached_corpus() -> tuple[dict[str, Any], ...]:
+    return tuple(intent_corpus.generate())
+
+
 def corpus_rows() -> list[dict[str, Any]]:
-    return intent_corpus.generate()
+    """The bootstrap corpus (generated once per process: it is the same every time)."""
+    return list(cached_corpus())
 
 
 def fit_head(rows: list[dict[str, Any]], name: str, shuffle_labels: bool = False):

@@ -30,6 +30,7 @@ from mlops.embeddings import DIMENSIONS, embed
 THRESHOLD = 0.5
 MARGIN = 0.03
 SPREAD = 0.05
+MIN_WORDS = 3
 ORDINARY_FILE = Path(__file__).resolve().parent / "red_flags_ordinary.yaml"
 # Distinct example sets kept embedded: the built-ins plus every workspace's edited copies.
 CACHE_SIZE = 512
@@ -83,14 +84,15 @@ def message_matrix(
     texts: Sequence[str], vectors: Sequence[Sequence[float] | None] | None = None
 ) -> np.ndarray:
     """The messages' vectors as rows: the stored ones as they are, the rest embedded in one
-    batched call. A blank message gets a zero row, which matches nothing."""
+    batched call. A message of fewer than MIN_WORDS words gets a zero row, which matches
+    nothing: "Leave" or "Catfish" carries a topic, not a meaning to match."""
     known = list(vectors) if vectors is not None else [None] * len(texts)
     if len(known) != len(texts):
         raise ValueError(f"{len(texts)} messages but {len(known)} vectors")
     matrix = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     todo = []
     for row, (text, vector) in enumerate(zip(texts, known, strict=True)):
-        if not text.strip():
+        if len(text.split()) < MIN_WORDS:
             continue
         if vector is None:
             todo.append(row)

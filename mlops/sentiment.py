@@ -11,6 +11,7 @@ chat reading still gives intensity and drivers.
 
 from __future__ import annotations
 
+import string
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -81,8 +82,9 @@ def chat_analyser_class() -> type:
         def known(self, word: str) -> bool:
             return word in self.lexicon or word in BOOSTER_DICT
 
-        def rewritten(self, token: ChatToken, reading: Reading | None) -> str:
-            """The token VADER scores: a booster, nothing, praise, or the word itself."""
+        def rewritten(self, token: ChatToken, reading: Reading | None, vader_token: str) -> str:
+            """The token VADER scores: a booster, nothing, praise, the word a lengthened
+            word stands for, or VADER's own token (emoticons such as ":)" kept)."""
             upper = token.raw.isupper()
             if reading and reading.kind == BOOSTER:
                 return "REALLY" if upper else "really"
@@ -90,14 +92,21 @@ def chat_analyser_class() -> type:
                 return ""
             if reading and reading.kind == PRAISE:
                 return PRAISE_TOKEN
-            return token.word.upper() if upper and not token.emoji else token.word
+            if token.emoji or token.word == token.raw.lower().strip(string.punctuation):
+                return vader_token
+            return token.word.upper() if upper else token.word  # "goooood" -> "good"
 
         def read(self, text: str) -> ChatReading:
             padded = pad_emoji(text, self.emojis)
             tokens = chat_tokens(padded, self.emojis, self.known)
             readings = chat_readings(tokens, self.lexicon, BOOSTER_DICT)
             sentitext = SentiText(padded)
-            words = [self.rewritten(t, readings.get(i)) for i, t in enumerate(tokens)]
+            words = [
+                self.rewritten(token, readings.get(i), vader_token)
+                for i, (token, vader_token) in enumerate(
+                    zip(tokens, sentitext.words_and_emoticons, strict=True)
+                )
+            ]
             sentitext.words_and_emoticons = words
             sentiments: list[float] = []
             for i, item in enumerate(words):
@@ -129,7 +138,7 @@ def chat_analyser_class() -> type:
                 why = reading.why if reading else self.modified(words[i], value)
                 if i in boosted_by:
                     why = f"boosted by '{boosted_by[i]}'"
-                drivers.append(driver(token.word, value, why))
+                drivers.append(driver(token.word or token.raw, value, why))
             total = sum(sentiments)
             emphasis = self._punctuation_emphasis(padded) if total else 0.0
             if emphasis:

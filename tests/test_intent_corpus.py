@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mlops import intent_corpus
 from mlops.intent_corpus import (
     AFTER,
     BEFORE,
@@ -15,6 +16,7 @@ from mlops.intent_corpus import (
     CORPUS_VERSION,
     INTENTS,
     PRECEDENCE,
+    SHORT_CORE_WORDS,
     chitchat_conversations,
     chitchat_other,
     chitchat_split,
@@ -47,9 +49,27 @@ DOC_EXAMPLES = {
 }
 # Polarity pairs: the same words, opposite intents.
 POLARITY = {
-    "yes": ("not a bad idea", "wouldn't say no", "can't wait to try it", "no doubt, I'm in"),
-    "no": ("definitely not", "not for me", "not interested", "I don't think so", "absolutely not"),
-    "uncertain": ("not sure", "I don't know yet"),
+    "yes": (
+        "not a bad idea",
+        "wouldn't say no",
+        "can't wait to try it",
+        "no doubt, I'm in",
+        "wouldn't mind",
+        "not opposed",
+        "I'm not saying no",
+        "no way I'm missing this",
+    ),
+    "no": (
+        "definitely not",
+        "not for me",
+        "not interested",
+        "I don't think so",
+        "absolutely not",
+        "not happening",
+        "I'd rather not",
+        "can't see it happening",
+    ),
+    "uncertain": ("not sure", "I don't know yet", "not convinced either way"),
     "other": ("no way that's so funny", "yes the weather was great today"),
 }
 NEGATION = re.compile(r"\b(not|no|never|nothing)\b|n'?t\b", re.IGNORECASE)
@@ -121,6 +141,38 @@ def test_the_default_corpus_is_full_and_distinct() -> None:
 def test_each_intent_has_many_distinct_cores() -> None:
     for intent in INTENTS:
         assert len(core_keys(intent)) >= 60, intent
+
+
+def test_the_default_corpus_draws_every_core(monkeypatch) -> None:
+    """The generator cycles through the cores, so none is written and never used."""
+    drawn: dict[str, set[str]] = {intent: set() for intent in INTENTS}
+    compose = intent_corpus.compose
+
+    def recording(intent: str, core: str, register: str, rng) -> str:
+        drawn[intent].add(core)
+        return compose(intent, core, register, rng)
+
+    monkeypatch.setattr(intent_corpus, "compose", recording)
+    generate()
+    for intent in INTENTS:
+        assert drawn[intent] == set(phrases(intent)), intent
+
+
+def test_short_replies_stay_short(rows: list[dict[str, Any]]) -> None:
+    """Short cores ("bet", "no ty", "👍") are often sent alone, so many rows stay short."""
+    for intent in ("yes", "no", "uncertain", "greeting", "goodbye"):
+        short = [
+            row
+            for row in rows
+            if row["intent"] == intent and len(row["text"].split()) <= SHORT_CORE_WORDS
+        ]
+        assert len(short) >= PER_INTENT // 5, intent
+
+
+def test_emoji_only_replies_are_cores() -> None:
+    letters = re.compile(r"[a-zA-Z]")
+    for intent in ("yes", "no", "greeting", "goodbye", "other"):
+        assert any(not letters.search(core) for core in phrases(intent)), intent
 
 
 def test_no_core_is_written_under_two_intents() -> None:

@@ -16,6 +16,7 @@ from core.models import Role
 from mlops import intent_model, intent_training
 from mlops.embeddings import embed
 from mlops.models import ModelVersion, TrainingJob
+from personas.models import Persona
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +161,11 @@ def test_the_intent_queue_shows_corrections_first_and_takes_a_verdict(
 
     assert response.status_code == 302
     assert IntentLabel.objects.filter(source="labeler", message=corrected).count() == 1
-    assert (
-        f'data-intent-item="{plain.pk}"' in client.get("/w/acme/labels/intents/").content.decode()
+    after = client.get("/w/acme/labels/intents/").content.decode()
+    assert f'data-intent-item="{corrected.pk}"' not in after
+    assert "data-intent-item=" in after  # the opener and the plain message are still to do
+    assert plain.pk in understanding.review_queue(workspace, labeler).values_list(
+        "message_id", flat=True
     )
 
 
@@ -191,7 +195,8 @@ def test_bad_input_to_the_intent_pages_is_refused_and_loses_nothing(
 
 
 def test_another_workspaces_message_cannot_be_labelled(workspace, other_workspace, labeler):
-    other = ingestion.start_conversation(other_workspace, "u9", "Zed", "hi", "call-outcome", "")
+    Persona.objects.create(workspace=other_workspace, name="Zoe")
+    other = ingestion.start_conversation(other_workspace, "u9", "Zed", "hi", "call-outcome", "Zoe")
     message = other.messages.get()
 
     response = client_for(labeler).post(

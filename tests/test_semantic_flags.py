@@ -79,14 +79,14 @@ def test_the_regex_path_still_matches_first():
 
 
 def test_stored_vectors_are_used_as_they_are(monkeypatch):
-    vectors = semantic_flags.message_matrix(CHITCHAT + [PARAPHRASE])
+    vectors = semantic_flags.message_matrix([*CHITCHAT, PARAPHRASE])
     semantic_flags.example_matrices([r.examples for r in bad_actor.default_rules()])
 
     def no_embedding(texts):
         raise AssertionError(f"embedded again: {texts}")
 
     monkeypatch.setattr(semantic_flags, "embed", no_embedding)
-    report = bad_actor.detect_bad_actor(CHITCHAT + [PARAPHRASE], None, list(vectors))
+    report = bad_actor.detect_bad_actor([*CHITCHAT, PARAPHRASE], None, list(vectors))
     assert report.scam_risk >= 0.7
 
 
