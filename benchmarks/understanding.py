@@ -50,13 +50,14 @@ def intents() -> intent_model.IntentHead:
     corpus = intent_training.corpus_rows()
     print(f"held-out intents: {len(heldout)} utterances; training corpus: {len(corpus)}")
     families = {}
+    chosen = intent_training.FAMILY
     for family in intent_model.MODEL_FAMILIES:
         intent_training.FAMILY = family
         started = time.perf_counter()
         head = intent_training.fit_head(corpus, f"bench-{family}")
         seconds = time.perf_counter() - started
         families[family] = (head, intent_training.evaluate(head, matrix, heldout), seconds)
-    intent_training.FAMILY = "logistic"
+    intent_training.FAMILY = chosen
     rule_scores = intent_model.scores(truth, rules)
     rule_flips = intent_training.polarity_flips(heldout, rules)
     rows: list[tuple] = [("", "rules", *families)]

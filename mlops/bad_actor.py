@@ -59,7 +59,7 @@ class RedFlag:
     pattern_name: str
     matched_text: str
     severity: str
-    weight: float
+    weight: float  # what the flag counted with: a faint semantic match counts for less
     category: str
     match: str = "regex"  # or "semantic": close in meaning to one of the rule's examples
     example: str = ""  # the example phrasing a semantic match was closest to
@@ -177,7 +177,7 @@ def semantic(
                 rule.pattern_name,
                 messages[found.message],
                 rule.severity,
-                rule.weight,
+                round(rule.weight * semantic_flags.weight_share(found.similarity), 3),
                 rule.category,
                 match="semantic",
                 example=found.example,
@@ -186,6 +186,11 @@ def semantic(
             )
         )
     return flags
+
+
+def weak(flag: RedFlag) -> bool:
+    """A semantic match short of FULL_AT: it counts, but too faintly to block by itself."""
+    return flag.similarity is not None and flag.similarity < semantic_flags.FULL_AT
 
 
 def recommendation_for(combined: float, flags: list[RedFlag]) -> str:
@@ -216,7 +221,7 @@ def detect_bad_actor(
     }
     scam_risk = combine([by_category["scam"], by_category["payment_scam"]])
     combined = combine([score * CATEGORY_FACTOR[c] for c, score in by_category.items()])
-    critical = any(f.severity == "CRITICAL" for f in flags)
+    critical = any(f.severity == "CRITICAL" and not weak(f) for f in flags)
     return BadActorReport(
         freeloader_score=by_category["freeloader"],
         scam_risk=scam_risk,

@@ -47,10 +47,13 @@ EMBEDDING_DIMENSIONS = 384
 # Hashed word features: enough buckets that the few hundred words that matter for polarity
 # rarely share one, few enough that a row stays cheap.
 LEXICAL_BUCKETS = 2048
-# An answer right less often than this (on the validation split) is not worth acting on.
+# An answer right less often than this is not worth acting on (see fit_threshold).
 ABSTAIN_BELOW_ACCURACY = 0.5
 WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9']", re.IGNORECASE)
 MODEL_FAMILIES = ("logistic", "mlp")
+# Names how a head is built and calibrated; a stored bootstrap head of another recipe is
+# trained again rather than read.
+RECIPE = "lexical-2048/temperature/floor-0.5"
 
 
 def words(text: str) -> list[str]:
@@ -199,14 +202,14 @@ class IntentHead:
 
 
 def fit(
-    rows: np.ndarray, labels: Sequence[str], family: str = "logistic", seed: int = 0, weights=None
+    rows: np.ndarray, labels: Sequence[str], family: str = "logistic", seed: int = 0
 ) -> IntentHead:
     """Fit the head's weights (no calibration yet)."""
     if family == "logistic":
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=1.0, max_iter=500, random_state=seed)
-        model.fit(rows, list(labels), sample_weight=weights)
+        model.fit(rows, list(labels))
         layers = [(model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32))]
     elif family == "mlp":
         from sklearn.neural_network import MLPClassifier
@@ -214,7 +217,7 @@ def fit(
         model = MLPClassifier(
             hidden_layer_sizes=(128,), alpha=1e-3, max_iter=300, random_state=seed
         )
-        model.fit(rows, list(labels))  # MLPClassifier takes no sample weights
+        model.fit(rows, list(labels))
         layers = [
             (w.astype(np.float32), b.astype(np.float32))
             for w, b in zip(model.coefs_, model.intercepts_, strict=True)
@@ -243,20 +246,23 @@ def fit_temperature(head: IntentHead, rows: np.ndarray, labels: Sequence[str]) -
 
 
 def fit_threshold(head: IntentHead, rows: np.ndarray, labels: Sequence[str]) -> float:
-    """The lowest confidence from which the head's answers are right at least
-    ABSTAIN_BELOW_ACCURACY of the time, read from confidence bins of the validation split;
-    0 when every bin is good enough."""
+    """The confidence below which the head abstains.
+
+    A calibrated probability is the accuracy to expect, so below ABSTAIN_BELOW_ACCURACY an
+    answer is more likely wrong than right: that is the floor. Above it, the threshold
+    rises to the top of any confidence band (of at least 5 validation rows) in which the
+    head was in fact right less often than that."""
+    threshold = ABSTAIN_BELOW_ACCURACY
     if not len(labels):
-        return 0.0
+        return threshold
     probabilities = head.probabilities(rows)
     confidence = probabilities.max(axis=1)
     right = np.array([head.classes[i] for i in probabilities.argmax(axis=1)]) == np.array(labels)
     edges = np.linspace(0.0, 1.0, 11)
-    threshold = 0.0
     for low, high in pairwise(edges):
         in_bin = (confidence >= low) & (confidence < high)
         if in_bin.sum() >= 5 and right[in_bin].mean() < ABSTAIN_BELOW_ACCURACY:
-            threshold = float(high)
+            threshold = max(threshold, float(high))
     return round(threshold, 2)
 
 
@@ -266,10 +272,9 @@ def train(
     validation_rows: np.ndarray,
     validation_labels: Sequence[str],
     family: str = "logistic",
-    weights=None,
     name: str = "intent-head",
 ) -> IntentHead:
-    head = fit(rows, labels, family, weights=weights)
+    head = fit(rows, labels, family)
     head.temperature = fit_temperature(head, validation_rows, validation_labels)
     head.threshold = fit_threshold(head, validation_rows, validation_labels)
     head.name = name

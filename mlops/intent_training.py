@@ -39,8 +39,10 @@ from mlops.training import Cancelled, progress
 KIND = "intent"
 LABELS_KIND = "intent-labels"
 HELDOUT_FILE = Path(__file__).resolve().parent / "data" / "intent_heldout.jsonl"
-# The family chosen by held-out macro-F1 (./dev bench understanding prints both).
-FAMILY = "logistic"
+# The family chosen by held-out macro-F1 (./dev bench understanding prints both): the
+# one-layer MLP read 0.925 against the logistic regression's 0.917 on the corpus of
+# 2026-12-06.
+FAMILY = "mlp"
 LABEL_WEIGHT = 25
 VALIDATION_SHARE = 0.1
 GATE_OVER_RULES = 0.05
@@ -178,19 +180,22 @@ def corpus_rows() -> list[dict[str, Any]]:
     return list(cached_corpus())
 
 
-def fit_head(rows: list[dict[str, Any]], name: str, shuffle_labels: bool = False):
+def fit_head(
+    rows: list[dict[str, Any]], name: str, shuffle_labels: bool = False, taught: list | None = None
+):
+    """Fit on the corpus rows (a tenth kept for calibration) plus people's labels, each
+    repeated LABEL_WEIGHT times so a few dozen corrections can move the head."""
     train_rows, validation_rows = split_validation(rows)
+    train_rows += [row for row in taught or [] for _ in range(LABEL_WEIGHT)]
     labels = [row["intent"] for row in train_rows]
     if shuffle_labels:  # a deliberately broken head, to show the gate refusing it
         random.Random(1).shuffle(labels)
-    weights = np.array([float(row.get("weight", 1.0)) for row in train_rows])
     return intent_model.train(
         rows_matrix(train_rows),
         labels,
         rows_matrix(validation_rows),
         [row["intent"] for row in validation_rows],
         family=FAMILY,
-        weights=weights,
         name=name,
     )
 
@@ -203,12 +208,12 @@ def run(job: TrainingJob, shuffle_labels: bool = False) -> TrainingJob:
         progress(job, 5, "building the dataset")
         labelled = registry.load_rows(job.dataset) if job.dataset else []
         slice_rows = [row for row in labelled if in_label_slice(row)]
-        taught = [{**row, "weight": LABEL_WEIGHT} for row in labelled if not in_label_slice(row)]
-        rows = corpus_rows() + taught
+        taught = [row for row in labelled if not in_label_slice(row)]
+        rows = corpus_rows()
         version = registry.next_version(KIND, job.workspace_id)
-        dataset = store_corpus_dataset(rows, len(taught), version, job.workspace_id)
+        dataset = store_corpus_dataset(rows + taught, len(taught), version, job.workspace_id)
         progress(job, 20, f"embedding and training on {len(rows)} utterances")
-        head = fit_head(rows, f"intent-v{version}", shuffle_labels)
+        head = fit_head(rows, f"intent-v{version}", shuffle_labels, taught)
         progress(job, 70, "evaluating on the held-out set")
         metrics, verdict = judge(head, job.workspace_id, slice_rows)
         progress(job, 90, "saving")
@@ -308,7 +313,7 @@ def bootstrap_path() -> Path:
     layout, so a changed corpus is trained again and an old file is never read by mistake."""
     corpus = [(row["text"], row["intent"]) for row in corpus_rows()]
     digest = hashlib.sha256(
-        json.dumps([corpus, FAMILY, intent_model.LEXICAL_BUCKETS]).encode()
+        json.dumps([corpus, FAMILY, intent_model.LEXICAL_BUCKETS, intent_model.RECIPE]).encode()
     ).hexdigest()[:16]
     return registry.ARTIFACTS / "models" / f"intent-bootstrap-{digest}.json"
 

@@ -21,7 +21,7 @@ RIVAL_EXAMPLES = [
     "not buying, only researching your prices for my own account",
     "I'm a creator too, want to see how you price your sets",
 ]
-RIVAL_PARAPHRASE = "i have a similar account and i'm just looking at your prices lol"
+RIVAL_PARAPHRASE = "just scoping out your prices for my own page"
 
 
 def detect(api, messages: list[str]) -> dict:
@@ -104,6 +104,15 @@ def test_examples_are_embedded_once_per_content(monkeypatch):
     semantic_flags.example_matrices([fresh])
     semantic_flags.example_matrices([(*fresh, "edited")])
     assert calls == [list(fresh), [*fresh, "edited"]]
+
+
+def test_a_faint_match_counts_for_less_and_does_not_block_alone():
+    assert semantic_flags.weight_share(semantic_flags.THRESHOLD) == semantic_flags.WEAK_SHARE
+    assert semantic_flags.weight_share(semantic_flags.FULL_AT) == 1.0
+    faint = bad_actor.RedFlag("x", "t", "CRITICAL", 0.3, "scam", "semantic", "e", 0.55)
+    strong = bad_actor.RedFlag("x", "t", "CRITICAL", 1.0, "scam", "semantic", "e", 0.75)
+    assert bad_actor.weak(faint)
+    assert not bad_actor.weak(strong)
 
 
 def test_examples_are_checked_like_the_rest_of_a_rule():

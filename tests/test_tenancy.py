@@ -17,6 +17,7 @@ from conversations import events, ingestion
 from conversations.models import (
     ContactFact,
     Conversation,
+    IntentLabel,
     Message,
     OperatorDecision,
     PhaseOverride,
@@ -83,7 +84,10 @@ PAGES = [
     ("moderate_conversation", "post"),
     ("cta_verdict", "post"),
     ("label_queue", "get"),
+    ("intent_queue", "get"),
     ("models", "get"),
+    ("retrain_intents", "post"),
+    ("add_phrasing", "post"),
     ("retrain", "post"),
     ("set_model_status", "post"),
     ("analytics", "get"),
@@ -123,8 +127,11 @@ WORKSPACE_PAGES = {
     "import_playbook",
     "export_playbook",
     "label_queue",
+    "intent_queue",
     "models",
     "retrain",
+    "retrain_intents",
+    "add_phrasing",
     "set_model_status",
     "analytics",
     "analytics_conversations",
@@ -231,11 +238,13 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
                 "action": "block",
                 "name": "intruder.txt",
                 "value": "hacked",
+                "intent": "yes",
             },
             headers={"HX-Request": "true"},
         )
 
     assert response.status_code == 404
+    assert not IntentLabel.objects.exists()
     assert Message.objects.count() == messages
     assert OperatorDecision.objects.count() == decisions
     assert not PhaseOverride.objects.exists()
