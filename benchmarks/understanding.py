@@ -31,6 +31,7 @@ from benchmarks import understanding_risk  # noqa: E402
 from mlops import intent_model, intent_training  # noqa: E402
 from mlops.embeddings import embed  # noqa: E402
 from mlops.intents import detect_intent  # noqa: E402
+from mlops.sarcasm import analyse_sarcasm  # noqa: E402
 
 
 def table(title: str, rows: list[tuple]) -> None:
@@ -88,6 +89,7 @@ def intents() -> intent_model.IntentHead:
     print(f"{best}: abstains below confidence {head.threshold}, temperature {head.temperature:.2f}")
     abstained = sum(r.abstained for r in head.read_rows(matrix))
     print(f"{best}: abstains on {abstained} of {len(heldout)} held-out utterances")
+    acted_on(head, matrix, heldout)
     confusion(metrics["confusion_matrix"])
     misread = [
         (row["text"], row["intent"], guess)
@@ -98,6 +100,24 @@ def intents() -> intent_model.IntentHead:
     for text, truth_intent, guess in misread[:15]:
         print(f"  {truth_intent:>13} read as {guess:<13} {text[:70]!r}")
     return families[intent_training.FAMILY][0]
+
+
+def acted_on(head: intent_model.IntentHead, matrix, heldout: list[dict]) -> None:
+    """Accuracy as the journey acts on it: abstentions become `other`, and the sarcasm
+    override (a sarcastic yes/confirmed is not taken at its word) is applied."""
+    readings = head.read_rows(matrix)
+    sarcastic = [s.is_sarcastic for s in analyse_sarcasm([row["text"] for row in heldout])]
+    truth = [row["intent"] for row in heldout]
+    plain = [r.intent for r in readings]
+    overridden = [
+        "other" if flag and r.intent in ("yes", "confirmed") else r.intent
+        for r, flag in zip(readings, sarcastic, strict=True)
+    ]
+    changed = sum(a != b for a, b in zip(plain, overridden, strict=True))
+    for name, guesses in (("with abstention", plain), ("+ sarcasm override", overridden)):
+        right = sum(t == g for t, g in zip(truth, guesses, strict=True)) / len(truth)
+        print(f"accuracy as acted on, {name}: {right:.4f}")
+    print(f"the sarcasm override changed {changed} held-out readings")
 
 
 def confusion(matrix: dict) -> None:

@@ -35,6 +35,10 @@ OUTCOME_INTENTS = {
 }
 
 
+# Agreement and a purchase are the readings a sarcastic message turns upside down.
+TAKEN_AT_WORD = ("yes", "confirmed")
+
+
 class LabelError(ValueError):
     """A label that cannot be stored; the message names the field."""
 
@@ -52,6 +56,12 @@ def read_intent(message: Message, playbook: journeys.Playbook) -> dict:
     vector = message_vector(message)
     head, version = intent_training.active_head(message.workspace_id)
     record = head.read(vector, message.text, playbook.abstain_to).as_dict()
+    if record["intent"] in TAKEN_AT_WORD and message.analysis.get("sarcasm", {}).get(
+        "is_sarcastic"
+    ):
+        # "Oh great, just what I needed" reads as agreement word for word; the sarcasm
+        # reading (perception ran first) says not to act on it.
+        record.update(intent=playbook.abstain_to, abstained=True, override="sarcastic")
     if version is not None:
         record["model"] = f"intent-v{version.version}"
     shadow = ModelVersion.objects.shadow(intent_training.KIND, message.workspace_id)

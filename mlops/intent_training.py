@@ -84,17 +84,14 @@ def corpus_vectors() -> dict[str, np.ndarray]:
 def rows_matrix(rows: list[dict[str, Any]]) -> np.ndarray:
     """Feature rows. A row that carries its message's stored embedding, or whose text is in
     the corpus, is not encoded again; the rest are encoded in one batch."""
-    known = corpus_vectors()
+    known: dict[str, Any] = corpus_vectors()
     missing = list(
         dict.fromkeys(
             row["text"] for row in rows if not row.get("vector") and row["text"] not in known
         )
     )
-    encoded = dict(zip(missing, embed_cached(missing), strict=True)) if missing else {}
-    vectors = [
-        row["vector"] if row.get("vector") else known.get(row["text"], encoded.get(row["text"]))
-        for row in rows
-    ]
+    known = {**known, **(dict(zip(missing, embed_cached(missing), strict=True)) if missing else {})}
+    vectors = [row["vector"] if row.get("vector") else known[row["text"]] for row in rows]
     return intent_model.feature_matrix(vectors, [row["text"] for row in rows])
 
 

@@ -96,7 +96,7 @@ def test_a_turn_records_the_probabilities_and_the_confidence(api, persona):
     assert reading["abstained"] is False
     assert reading["model"] == "intent-bootstrap"
     # the message's embedding was computed once and stored for the memory stage
-    assert Message.objects.get(pk=turn.message_id).embedding is not None
+    assert Message.objects.get(turn=turn).embedding is not None
 
 
 def test_an_unsure_head_abstains_to_the_playbooks_choice():

@@ -122,7 +122,9 @@ def test_get_reports_state_history_counters_and_no_outcome_while_open(api, perso
     assert [entry["seq"] for entry in history] == [1, 2, 3]
     assert history[1]["trigger"] == "yes"
     assert history[2]["trigger"] == ""
-    assert history[2]["intent"]["evidence"] == "too expensive"
+    # The model's reading is stored with its probabilities and computed confidence.
+    reading = history[2]["intent"]
+    assert reading["probabilities"]["objection"] == reading["confidence"] > 0.5
 
 
 def test_the_opening_message_never_moves_the_conversation(api, persona):

@@ -308,7 +308,7 @@ def test_sentiment_history_keeps_the_last_twenty(workspace, persona, settings):
     contact = Contact.objects.get()
     contact.refresh_from_db()
     assert len(contact.sentiment_history) == settings.SENTIMENT_HISTORY_SIZE == 20
-    last_ids = list(Message.objects.order_by("-seq").values_list("pk", flat=True)[:20])
+    last_ids = list(Message.objects.order_by("-pk").values_list("pk", flat=True)[:20])
     assert [s["message_id"] for s in contact.sentiment_history] == sorted(last_ids)
 
 

@@ -513,7 +513,9 @@ def test_a_prompt_injection_only_ever_produces_drafts(workspace, persona, llm, s
 
     suggestion_set = suggest(message)
 
-    require_llm_options(suggestion_set)
+    # Drafted or, when the small model's samples all fail the guardrails, the state's
+    # fallback: either way only drafts.
+    assert suggestion_set is not None
     conversation = Conversation.objects.get(pk=message.conversation_id)
     # Drafts only: nothing was sent, nothing was decided.
     assert not Message.objects.filter(workspace=workspace, direction=Message.Direction.OUT)
