@@ -522,7 +522,9 @@ def test_a_prompt_injection_only_ever_produces_drafts(workspace, persona, llm, s
     assert list(conversation.messages.values_list("pk", flat=True)) == [message.pk]
     assert not OperatorDecision.objects.filter(conversation=conversation).exists()
     assert Suggestion.objects.filter(suggestion_set=suggestion_set).exists()
-    assert autonomy.why_not(suggestion_set) == "the message tries to instruct the model"
+    assert autonomy.recent_injection(conversation, message)
+    if not suggestion_set.is_fallback:
+        assert autonomy.why_not(suggestion_set) == "the message tries to instruct the model"
     prompt = system_prompt(prompt_inputs(conversation, message, retrieval.RetrievedContext()))
     for text in texts_of(suggestion_set):
         assert_guarded(text)
