@@ -258,7 +258,10 @@ def test_thirty_operator_corrections_teach_a_workspaces_own_yes(workspace, conve
         message = ingestion.add_customer_message(conversation, text)
         understanding.label_message(message, operator, "yes", "override", "means yes here")
 
-    job = understanding.start_retraining(workspace.pk, operator)
+    manager = client_for(make_user("maya", workspace, Role.MANAGER))
+    assert manager.post("/w/acme/models/intents/retrain/").status_code == 302
+    job = TrainingJob.objects.get(kind="intent", status="queued")
+    assert job.dataset is not None and job.dataset.rows == len(SCOTS_TAUGHT)
     intent_training.run(job)
 
     job.refresh_from_db()
@@ -270,3 +273,8 @@ def test_thirty_operator_corrections_teach_a_workspaces_own_yes(workspace, conve
     # and the rest of the held-out set did not suffer for it
     assert version.metrics["macro_f1"] >= version.metrics["baseline"]["macro_f1"] + 0.05
     assert job.promoted and ModelVersion.objects.active("intent", workspace.pk) == version
+    # the models page shows the run and the new version's figures beside the rules'
+    page = manager.get("/w/acme/models/").content.decode()
+    assert "Training the intent model" in page and "promoted" in page
+    assert f'data-intent-version="{version.version}"' in page
+    assert str(version.metrics["baseline"]["macro_f1"]) in page
