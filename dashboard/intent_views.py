@@ -97,7 +97,9 @@ def queue_context(membership: Membership, user: User, error: str) -> dict:
         "error": error,
         "pairs": understanding.pair_agreement(workspace),
         "queue_kappa": understanding.queue_agreement(workspace),
-        "done": IntentLabel.objects.filter(user=user, workspace=workspace).count(),
+        "done": IntentLabel.objects.filter(
+            user=user, workspace=workspace, message__isnull=False
+        ).count(),
     }
 
 
