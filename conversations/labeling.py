@@ -40,6 +40,12 @@ def pair_agreement(workspace: Workspace) -> list[dict]:
     rows = CtaLabel.objects.filter(workspace=workspace, source=CtaLabel.Source.LABELER)
     for row in rows.select_related("user"):
         by_user.setdefault(row.user.username, {})[row.decision_id] = row.label
+    return pair_kappas(by_user)
+
+
+def pair_kappas(by_user: dict[str, dict[int, str]]) -> list[dict]:
+    """Cohen's kappa for every pair of labelers over the items both judged; `by_user` is
+    labeler -> {item id: label} (CTA decisions here, messages for intents)."""
     pairs = []
     for first, second in combinations(sorted(by_user), 2):
         shared = sorted(by_user[first].keys() & by_user[second].keys())

@@ -8,15 +8,13 @@ embedded here and the vector stored, so the memory stage finds it and never enco
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
-from conversations import journeys
+from conversations import journeys, labeling
 from conversations.models import IntentLabel, Message, PhaseOverride, Turn
 from core import dispatch
 from core.models import Workspace
@@ -246,14 +244,7 @@ def pair_agreement(workspace: Workspace) -> list[dict]:
     for message_id, verdicts in labeler_verdicts(workspace).items():
         for name, intent in verdicts.items():
             by_user.setdefault(name, {})[message_id] = intent
-    pairs = []
-    for first, second in combinations(sorted(by_user), 2):
-        shared = sorted(by_user[first].keys() & by_user[second].keys())
-        kappa = agreement.cohen_kappa(
-            [by_user[first][m] for m in shared], [by_user[second][m] for m in shared]
-        )
-        pairs.append({"pair": f"{first} / {second}", "items": len(shared), "kappa": kappa})
-    return pairs
+    return labeling.pair_kappas(by_user)
 
 
 def queue_agreement(workspace: Workspace) -> float | None:

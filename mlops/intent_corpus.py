@@ -29,22 +29,9 @@ from mlops import (
     intent_phrases_h,
     intent_phrases_i,
 )
+from mlops.intent_model import INTENTS, OTHER
 
 CORPUS_VERSION = "intent-bootstrap-v1"
-INTENTS = (
-    "yes",
-    "no",
-    "uncertain",
-    "objection",
-    "price",
-    "callback",
-    "request_human",
-    "greeting",
-    "confirmed",
-    "goodbye",
-    "other",
-)
-OTHER = "other"
 # docs/intents.md: when a message carries two intents, the first of these wins.
 PRECEDENCE = (
     "request_human",

@@ -34,7 +34,7 @@ from mlops import intent_corpus, intent_model, registry
 from mlops.embeddings import embed
 from mlops.intents import detect_intent
 from mlops.models import Dataset, ModelVersion, TrainingJob
-from mlops.training import Cancelled, progress
+from mlops.training import Cancelled, ensure_shared_model, progress
 
 KIND = "intent"
 LABELS_KIND = "intent-labels"
@@ -339,11 +339,4 @@ def active_head(workspace_id: int | None) -> tuple[intent_model.IntentHead, Mode
 
 def ensure_bootstrap_model() -> ModelVersion:
     """Register the corpus-only head as the shared v1, with its held-out figures."""
-    active = ModelVersion.objects.active(KIND, None)
-    if active is not None:
-        return active
-    job = TrainingJob.objects.create(kind=KIND, workspace_id=None)
-    run(job)
-    job.refresh_from_db()
-    assert job.result is not None
-    return job.result
+    return ensure_shared_model(KIND, run)

@@ -122,11 +122,16 @@ def finish(job, model, version, dataset, metrics, active_metrics, baseline, verd
 
 def ensure_bootstrap_model() -> ModelVersion:
     """The shared model every workspace starts from, trained once on bootstrap rows."""
-    active = ModelVersion.objects.active(KIND, None)
+    return ensure_shared_model(KIND, run)
+
+
+def ensure_shared_model(kind: str, train) -> ModelVersion:
+    """The shared active version of `kind`, trained by `train(job)` if there is none."""
+    active = ModelVersion.objects.active(kind, None)
     if active is not None:
         return active
-    job = TrainingJob.objects.create(kind=KIND, workspace_id=None)
-    run(job)
+    job = TrainingJob.objects.create(kind=kind, workspace_id=None)
+    train(job)
     job.refresh_from_db()
     assert job.result is not None
     return job.result
