@@ -194,6 +194,7 @@ def store_reply(
     # A person has answered: the bot must never talk over them afterwards.
     Conversation.objects.filter(pk=conversation.pk).update(human_took_over=True)
     after_reply_commit(message)
+    dispatch.learn_reply(decision.pk)  # the sent reply joins the persona's reply library
     return decision
 
 
@@ -232,7 +233,7 @@ def reject_suggestion(
         raise DecisionError("say why the suggestion is rejected")
     suggestion = find_suggestion(conversation, suggestion_id)
     assert suggestion is not None
-    return OperatorDecision.objects.create(
+    decision = OperatorDecision.objects.create(
         workspace_id=conversation.workspace_id,
         conversation=conversation,
         suggestion_set=suggestion.suggestion_set,
@@ -243,3 +244,5 @@ def reject_suggestion(
         latency_ms=latency_ms(suggestion),
         operator=operator,
     )
+    dispatch.learn_reply(decision.pk)  # a rejected library reply counts against its entry
+    return decision

@@ -43,6 +43,9 @@ def perceive(message: Message) -> dict:
     cta.decide(message)
     timings["cta_ms"] = elapsed_ms(started)
     Message.objects.filter(pk=message.pk).update(analysis={**analysis, "timings": timings})
+    message.analysis = {**analysis, "timings": timings}
+    # The library's replies are ready now; the drafts wait their turn on the llm queue.
+    suggestions.offer_library_now(message)
     events.publish(
         message.workspace_id,
         events.MessageAnalysed(

@@ -78,6 +78,9 @@ def add_options(
             quality_score=option.quality_score,
             model_version=model_version[:120],
             prompt_version=prompt_version[:60],
+            source=option.source,
+            library_entry_id=option.entry_id,
+            features=option.features,
         )
         for offset, option in enumerate(options)
     )

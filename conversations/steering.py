@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import events, journeys, understanding
+from conversations import events, journeys, library, understanding
 from conversations.models import Conversation, Message, PhaseOverride, Turn
 
 
@@ -87,6 +87,8 @@ def end(conversation: Conversation, outcome: str, reason: str) -> None:
     conversation.outcome_reason = reason[:200]
     conversation.ended_at = timezone.now()
     conversation.status = Conversation.Status.CLOSED
+    if outcome == "success":
+        library.credit_outcome(conversation)
 
 
 def announce(conversation: Conversation) -> None:

@@ -1,10 +1,13 @@
 """Stage 5, suggest: reply options for an inbound message, drafted for the operator.
 
-Retrieval first (what the reply should know: conversations.retrieval), then the model's
-drafts (conversations.replies), the persona's learned style on each, and the options are
-stored and shown (conversations.show). With streaming on, the first option is stored
-alone and the rest are appended to the set the operator already sees. Generation trouble
-degrades to the state's fallback lines, never to no options.
+Retrieval first (what the reply should know: conversations.retrieval), then the persona's
+reply library (conversations.library): its best entries for this moment, ranked, guarded
+and shown at once (the perceive task calls `offer_library` as soon as the message is
+read, so they need no draft). Then the model's drafts (conversations.replies), ranked by
+the same ranker (conversations.ranking), the persona's learned style on each, appended to
+the set the operator already sees. With streaming on, the first draft is stored alone and
+the rest follow. Generation trouble degrades to the state's fallback lines, never to no
+options.
 """
 
 from __future__ import annotations
@@ -16,12 +19,22 @@ from dataclasses import replace
 from django.conf import settings
 from django.db import IntegrityError
 
-from conversations import retrieval, steering
+from conversations import library, ranking, retrieval, steering
 from conversations.models import Conversation, Message, SuggestionSet
 from conversations.perception import elapsed_ms
-from conversations.replies import Replies, replies_for, streams_options, suggestion_deadline
+from conversations.replies import (
+    Replies,
+    guard_rules,
+    prompt_inputs,
+    replies_for,
+    streams_options,
+    suggestion_deadline,
+)
 from conversations.show import append_suggestions, store_suggestions
+from core import dispatch
+from mlops import reply_ranker
 from mlops.generation import GENERIC_FALLBACKS, PROMPT_VERSION, ReplyContext, ReplyOption
+from mlops.guardrails import guard
 from mlops.llm_replies import NoValidReply
 from mlops.sentiment import label_for
 from personas.models import Persona
@@ -45,12 +58,14 @@ def suggest(
 ) -> SuggestionSet | None:
     """Generate and store reply options for an inbound message (idempotent per request_key).
 
-    None when the conversation is muted or blocked (nobody should be drafting replies to
-    it), or, with `latest_only`, when a newer customer message superseded this one before
-    or while its drafts were made: the work is dropped and nothing is stored.
+    A set the library already opened for this request (`offer_library`) gets the drafts
+    appended; a finished set is returned as it is. None when the conversation is muted or
+    blocked (nobody should be drafting replies to it), or, with `latest_only`, when a newer
+    customer message superseded this one before or while its drafts were made: the work is
+    dropped and no drafts are stored.
     """
     existing = SuggestionSet.objects.filter(request_key=request_key).first()
-    if existing:
+    if existing is not None and not existing.generation.get("drafting"):
         return existing
     conversation = Conversation.objects.select_related("contact", "persona", "playbook").get(
         pk=message.conversation_id
@@ -59,10 +74,27 @@ def suggest(
         return None  # muted or blocked: nobody should be drafting replies to it
     if latest_only and superseded(message):
         logger.info("message %s was superseded before drafting; skipped", message.pk)
+        finish_drafting(existing, {"superseded": True})
         return None
     started = time.perf_counter()
     found = retrieve_or_nothing(conversation, message)
     retrieval_ms = elapsed_ms(started)
+    if existing is None:
+        existing = offer_library(conversation, message, request_key, found, retrieval_ms)
+    return draft(conversation, message, request_key, found, existing, use_cache, latest_only)
+
+
+def draft(
+    conversation: Conversation,
+    message: Message,
+    request_key: str,
+    found: retrieval.RetrievedContext,
+    opened: SuggestionSet | None,
+    use_cache: bool,
+    latest_only: bool,
+) -> SuggestionSet | None:
+    """The model's drafts, ranked: a set of their own, or appended to the library's."""
+    started = time.perf_counter()
     context = ReplyContext(
         journey_state=conversation.journey_state,
         journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
@@ -81,7 +113,7 @@ def suggest(
         replies = first_replies(
             conversation, message, found, context, use_cache, streaming, deadline
         )
-        options, is_fallback = styled(replies.options, conversation.persona), False
+        options, is_fallback = ranked(replies, conversation, message), False
         versions = (replies.model_version, replies.prompt_version)
         notes = replies.notes
     except Exception as exc:
@@ -93,7 +125,7 @@ def suggest(
         steering.record_generation_error(conversation.pk)
     timings = {
         **message.analysis.get("timings", {}),
-        "retrieval_ms": retrieval_ms,
+        **(opened.timings if opened else {}),
         "suggest_ms": elapsed_ms(started),
         **{k: v for k, v in notes.items() if k == "llm_ms"},
     }
@@ -101,7 +133,80 @@ def suggest(
         # Checked again once the drafts are made: the generation took seconds, and a
         # newer message that arrived meanwhile gets its own drafts.
         logger.info("message %s was superseded while drafting; its drafts are dropped", message.pk)
+        finish_drafting(opened, {"superseded": True})
         return None
+    generation = {k: v for k, v in notes.items() if k != "llm_ms"}
+    if opened is not None:
+        if is_fallback:
+            options = []  # the library's options stand; the error is recorded
+        add_drafts(opened, options, versions, timings, generation)
+        stored = opened
+    else:
+        try:
+            stored = store_suggestions(
+                conversation,
+                message,
+                request_key,
+                options,
+                timings,
+                is_fallback,
+                found.as_json(),
+                versions,
+                generation,
+            )
+        except IntegrityError:
+            # The same request ran twice at once (a worker and /api/chat); the first one won.
+            return SuggestionSet.objects.get(request_key=request_key)
+    if streaming and not is_fallback:
+        add_remaining_options(
+            stored, conversation, message, found, context, use_cache, deadline, latest_only
+        )
+    return stored
+
+
+def ranked(replies: Replies, conversation: Conversation, message: Message) -> list[ReplyOption]:
+    """The drafts in the ranker's order, each with the ranker's confidence, styled."""
+    if not replies.options:
+        return []
+    source = draft_source(conversation, replies)
+    options = ranking.rank_drafts(
+        styled(replies.options, conversation.persona),
+        library.message_vector(message),
+        source,
+        conversation.workspace_id,
+    )
+    return options
+
+
+def draft_source(conversation: Conversation, replies: Replies) -> str:
+    if replies.model_version.startswith("template"):
+        return "template"
+    return "adapter" if conversation.persona.adapter_id else "model"
+
+
+def offer_library(
+    conversation: Conversation,
+    message: Message,
+    request_key: str,
+    found: retrieval.RetrievedContext,
+    retrieval_ms: int = 0,
+) -> SuggestionSet | None:
+    """The library's best replies for this message, shown at once; the set stays open
+    ("drafting") for the model's drafts. None when no entry is likely enough to be sent."""
+    started = time.perf_counter()
+    try:
+        options, dropped = library_options(conversation, message, found)
+    except Exception:
+        # The drafts still come; a library failure must not cost the operator them.
+        logger.exception("the reply library failed for message %s", message.pk)
+        return None
+    if not options:
+        return None
+    timings = {
+        **message.analysis.get("timings", {}),
+        "retrieval_ms": retrieval_ms,
+        "library_ms": elapsed_ms(started),
+    }
     try:
         stored = store_suggestions(
             conversation,
@@ -109,19 +214,76 @@ def suggest(
             request_key,
             options,
             timings,
-            is_fallback,
+            False,
             found.as_json(),
-            versions,
-            {k: v for k, v in notes.items() if k != "llm_ms"},
+            ("library", PROMPT_VERSION),
+            {"drafting": True, "dropped": dropped},
         )
     except IntegrityError:
-        # The same request ran twice at once (a worker and /api/chat); the first one won.
         return SuggestionSet.objects.get(request_key=request_key)
-    if streaming and not is_fallback:
-        add_remaining_options(
-            stored, conversation, message, found, context, use_cache, deadline, latest_only
-        )
+    library.count_shown([o.entry_id for o in options if o.entry_id])
     return stored
+
+
+def library_options(
+    conversation: Conversation, message: Message, found: retrieval.RetrievedContext
+) -> tuple[list[ReplyOption], list[str]]:
+    """The library's candidates, guarded (the invented-fact checks included) against this
+    conversation, ranked, and the best few that do not repeat one another."""
+    if settings.LIBRARY_OPTIONS <= 0:
+        return [], []
+    inputs = prompt_inputs(conversation, message, found)
+    rules = guard_rules(conversation.workspace, inputs)
+    offer = inputs.persona_profile.get("cta_concept", "")
+    kept, dropped = [], []
+    for candidate in library.candidates(conversation, message, library.intent_of(message), offer):
+        text, reason = guard(candidate.text, rules)
+        if reason:
+            dropped.append(f"library: {reason}")
+            continue
+        kept.append(replace(candidate, text=text))
+    ranker = ranking.active_ranker(conversation.workspace_id)
+    best = reply_ranker.diverse(reply_ranker.rank(kept, ranker), settings.LIBRARY_OPTIONS)
+    chosen = [r for r in best if r.probability >= settings.LIBRARY_MIN_CONFIDENCE]
+    return [ranking.as_option(r, ranker) for r in chosen], dropped
+
+
+def offer_library_now(message: Message) -> None:
+    """From the perceive task: the pipeline's own set opens with the library's replies,
+    before the message waits its turn on the llm queue for drafts."""
+    conversation = Conversation.objects.select_related("contact", "persona", "playbook").get(
+        pk=message.conversation_id
+    )
+    if conversation.moderation != "none" or superseded(message):
+        return
+    request_key = dispatch.auto_request_key(message.pk)
+    if SuggestionSet.objects.filter(request_key=request_key).exists():
+        return
+    offer_library(conversation, message, request_key, retrieve_or_nothing(conversation, message))
+
+
+def add_drafts(
+    opened: SuggestionSet,
+    options: list[ReplyOption],
+    versions: tuple[str, str],
+    timings: dict,
+    generation: dict,
+) -> None:
+    """The drafts after the library's options, and the set closed for drafting."""
+    shown = {s.lower() for s in opened.suggestions.values_list("text", flat=True)}
+    fresh = [o for o in options if o.text.lower() not in shown]
+    append_suggestions(opened, fresh, *versions)
+    dropped = [*opened.generation.get("dropped", []), *generation.get("dropped", [])]
+    opened.generation = {**opened.generation, **generation, "dropped": dropped, "drafting": False}
+    opened.model_version, opened.prompt_version = versions[0][:120], versions[1][:60]
+    opened.timings = timings
+    opened.save(update_fields=["generation", "model_version", "prompt_version", "timings"])
+
+
+def finish_drafting(opened: SuggestionSet | None, note: dict) -> None:
+    if opened is not None and opened.generation.get("drafting"):
+        opened.generation = {**opened.generation, **note, "drafting": False}
+        opened.save(update_fields=["generation"])
 
 
 # How many times the options after the first are asked for before the set stays short.
@@ -149,7 +311,8 @@ def add_remaining_options(
     # Deterministic mode repeats itself: asking again would only bring the same duplicates.
     attempts = 1 if settings.LLM_DETERMINISTIC else MORE_ATTEMPTS
     for attempt in range(1, attempts + 1):
-        wanted = settings.LLM_SUGGESTIONS - suggestion_set.suggestions.count()
+        drafted = suggestion_set.suggestions.exclude(source__in=ranking.LIBRARY_SOURCES)
+        wanted = settings.LLM_SUGGESTIONS - drafted.count()
         if wanted <= 0 or (latest_only and superseded(message)):
             return
         try:
@@ -161,9 +324,7 @@ def add_remaining_options(
             logger.warning("more options failed for message %s: %s", message.pk, exc)
             return
         shown = {s.lower() for s in suggestion_set.suggestions.values_list("text", flat=True)}
-        fresh = [
-            o for o in styled(more.options, conversation.persona) if o.text.lower() not in shown
-        ]
+        fresh = [o for o in ranked(more, conversation, message) if o.text.lower() not in shown]
         append_suggestions(suggestion_set, fresh[:wanted], more.model_version, more.prompt_version)
 
 
@@ -208,4 +369,4 @@ def styled(options: list[ReplyOption], persona: Persona) -> list[ReplyOption]:
 def fallback_replies(conversation: Conversation) -> list[ReplyOption]:
     state = conversation.state_spec
     lines = list(state.fallbacks) if state and state.fallbacks else list(GENERIC_FALLBACKS)
-    return [ReplyOption(line, "fallback", "Fallback", 0.0, 0.0) for line in lines]
+    return [ReplyOption(line, "fallback", "Fallback", 0.0, 0.0, "fallback") for line in lines]

@@ -89,9 +89,10 @@ def unsuggested() -> QuerySet[Message]:
     )
     # The pipeline's own set has the request key "auto:<message id>" (regenerations and
     # API calls have others, and do not count).
+    # A set the library opened is not drafted until the model's drafts closed it.
     drafted = SuggestionSet.objects.filter(
         message_id=OuterRef("pk"), request_key__startswith="auto:"
-    )
+    ).exclude(generation__drafting=True)
     return (
         inbound()
         .filter(analysis__has_key="triage")

@@ -6,10 +6,19 @@ import logging
 
 from celery import shared_task
 
-from conversations import connectors, generation_jobs, pipeline, presence, sweeper
+from conversations import (
+    connectors,
+    generation_jobs,
+    library,
+    pipeline,
+    presence,
+    ranking,
+    sweeper,
+)
 from conversations.generation import GenerateIn, generate
-from conversations.models import Message
+from conversations.models import Message, OperatorDecision
 from core import dispatch
+from mlops.models import TrainingJob
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +112,26 @@ def run_generation_job(workspace_id: int, job_id: str, request: dict) -> None:
         result=result,
         completed_at=generation_jobs.now_iso(),
     )
+
+
+@shared_task(acks_late=True)
+def learn_reply(decision_id: int) -> None:
+    """What an operator did with a suggestion (or typed), for the persona's reply library."""
+    decision = (
+        OperatorDecision.objects.select_related(
+            "conversation__contact", "conversation__persona", "suggestion", "suggestion_set"
+        )
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is not None:
+        library.learn(decision)
+
+
+@shared_task(acks_late=True)
+def train_ranker(job_pk: int) -> None:
+    job = TrainingJob.objects.filter(
+        pk=job_pk, kind=ranking.KIND, status=TrainingJob.Status.QUEUED
+    ).first()
+    if job is not None:
+        ranking.run(job)

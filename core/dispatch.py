@@ -36,6 +36,8 @@ GENERATE = "conversations.tasks.run_generation_job"
 TRAIN_CTA = "mlops.tasks.train_cta"
 TRAIN_LORA = "mlops.tasks.train_lora"
 TRAIN_INTENT = "mlops.tasks.train_intent"
+TRAIN_RANKER = "conversations.tasks.train_ranker"
+LEARN_REPLY = "conversations.tasks.learn_reply"
 
 # What a publish raises while Redis (broker or channel layer) is down or restarting.
 BROKER_DOWN = (redis.exceptions.RedisError, kombu.exceptions.OperationalError, OSError)
@@ -127,6 +129,19 @@ def train_cta(job_pk: int) -> None:
 
 def train_intent(job_pk: int) -> None:
     after_commit(lambda: send(TRAIN_INTENT, job_pk))
+
+
+def train_ranker(job_pk: int) -> None:
+    after_commit(lambda: send(TRAIN_RANKER, job_pk))
+
+
+def learn_reply(decision_pk: int) -> None:
+    """An operator's decision, for the persona's reply library (it needs the embedder)."""
+    after_commit(
+        lambda: publish_or_leave_to_sweeper(
+            lambda: send(LEARN_REPLY, decision_pk), f"decision {decision_pk} to the library"
+        )
+    )
 
 
 def train_lora(job_pk: int) -> None:

@@ -14,6 +14,7 @@ from conversations.analysis_api import router as analysis_router
 from conversations.api import journeys_router, webhook_router
 from conversations.api import router as messages_router
 from conversations.chat_api import router as chat_router
+from conversations.library_api import router as library_router
 from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
 from conversations.training_api import router as models_router
@@ -94,3 +95,4 @@ api.add_router("", memory_router)
 api.add_router("", style_router)
 api.add_router("", generation_router)
 api.add_router("", chat_router)
+api.add_router("", library_router)

@@ -8,10 +8,12 @@ would bring back a document deleted on the page.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from conversations.models import ReplyEntry
 from conversations.persona_style import learn_persona_style
 from core.access import member_or_404, require_role
 from core.models import Membership, Role
@@ -20,6 +22,9 @@ from personas.knowledge import store_document
 from personas.models import KnowledgeDocument, Persona
 
 PERSONA_EDITORS = {Role.MANAGER, Role.ADMIN}
+# The reply library's table: one page at a time, filtered by source.
+PER_PAGE = 25
+SOURCES = {choice.value for choice in ReplyEntry.Source}
 # Knowledge is text people wrote; anything bigger is a mistake (or a binary file).
 MAX_UPLOAD_BYTES = 1024 * 1024
 
@@ -36,6 +41,25 @@ def persona_context(membership: Membership, persona: Persona) -> dict:
         "documents": persona.documents.order_by("source", "name"),
         "can_edit": membership.role in PERSONA_EDITORS,
         "style": persona.style_profile,
+    }
+
+
+def library_context(request: HtmxHttpRequest, membership: Membership, persona: Persona) -> dict:
+    """The persona page's context with one page of library entries, filtered as asked."""
+    source = request.GET.get("source", "")
+    retired = request.GET.get("retired") == "1"
+    search = request.GET.get("q", "").strip()[:200]
+    entries = ReplyEntry.objects.filter(persona=persona, retired=retired)
+    if source in SOURCES:
+        entries = entries.filter(source=source)
+    if search:
+        entries = entries.filter(text__icontains=search)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        **persona_context(membership, persona),
+        "library_page": page,
+        "library_filter": {"source": source, "retired": retired, "q": search},
+        "library_sources": ReplyEntry.Source.choices,
     }
 
 
@@ -63,7 +87,7 @@ def sum_chunks(persona: Persona) -> int:
 def persona_page(request: HtmxHttpRequest, slug: str, persona_id: int) -> HttpResponse:
     membership = member_or_404(request, slug)
     persona = persona_or_404(membership, persona_id)
-    return render(request, "persona.html", persona_context(membership, persona))
+    return render(request, "persona.html", library_context(request, membership, persona))
 
 
 def editor(request: HtmxHttpRequest, slug: str, persona_id: int) -> tuple[Membership, Persona]:

@@ -194,6 +194,8 @@ CELERY_TASK_ROUTES = {
     "conversations.tasks.run_generation_job": {"queue": "llm"},
     "mlops.tasks.train_cta": {"queue": "ml"},
     "mlops.tasks.train_intent": {"queue": "ml"},
+    "conversations.tasks.train_ranker": {"queue": "ml"},
+    "conversations.tasks.learn_reply": {"queue": "ml"},
     "mlops.tasks.train_lora": {"queue": "train"},
     # Embedding is model work: it runs where the embedding model is already loaded.
     "personas.tasks.sync_persona_folders": {"queue": "ml"},
@@ -272,6 +274,10 @@ MESSAGE_MAX_CHARS = env_int("MESSAGE_MAX_CHARS", 4000, minimum=1)
 WEBHOOK_TOLERANCE_SECONDS = env_int("WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1)
 # Replies sent out by operators are cut to this length by the suggestion guardrails.
 SUGGESTION_MAX_CHARS = env_int("SUGGESTION_MAX_CHARS", 280, minimum=20)
+# The reply library's options, shown as soon as a message is perceived (before any draft):
+# at most this many, and only those the ranker gives at least this probability of a send.
+LIBRARY_OPTIONS = env_int("LIBRARY_OPTIONS", 2, minimum=0)
+LIBRARY_MIN_CONFIDENCE = env_int("LIBRARY_MIN_CONFIDENCE_PERCENT", 20, minimum=0) / 100
 # How long an outbound webhook delivery may take before it is retried.
 OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", 5, minimum=1)
 

@@ -8,6 +8,7 @@ from dashboard import (
     finetune_views,
     intent_views,
     journey_views,
+    library_views,
     memory_views,
     persona_views,
     views,
@@ -140,6 +141,16 @@ urlpatterns = [
     path("w/<slug:slug>/c/<int:conversation_id>/take-over/", views.take_over, name="take_over"),
     path("w/<slug:slug>/personas/", persona_views.personas_page, name="personas"),
     path("w/<slug:slug>/personas/<int:persona_id>/", persona_views.persona_page, name="persona"),
+    path(
+        "w/<slug:slug>/personas/<int:persona_id>/library/",
+        library_views.library_page,
+        name="persona_library",
+    ),
+    path(
+        "w/<slug:slug>/personas/<int:persona_id>/library/<int:entry_id>/",
+        library_views.change_entry,
+        name="change_library_entry",
+    ),
     path(
         "w/<slug:slug>/personas/<int:persona_id>/documents/",
         persona_views.upload_document,

@@ -39,6 +39,11 @@ class ReplyOption:
     descriptor: str
     confidence: float
     quality_score: float
+    # Where it came from (mlops.reply_ranker.SOURCES, or "fallback"), the ranker's features
+    # when it was ranked, and for a library option its entry.
+    source: str = "template"
+    features: dict = field(default_factory=dict, compare=False)
+    entry_id: int | None = None
 
 
 # (theme, descriptor, template) per journey state; {name} is the contact, {phrase} one of

@@ -11,6 +11,7 @@ router = Router(tags=["personas"])
 
 
 class PersonaOut(Schema):
+    id: int
     name: str
     profile: dict
     common_phrases: list[str]
@@ -19,4 +20,4 @@ class PersonaOut(Schema):
 @router.get("/personas", response=list[PersonaOut], summary="The workspace's personas, by name")
 def list_personas(request: HttpRequest):
     personas = Persona.objects.for_workspace(request.auth).order_by("name")  # type: ignore[attr-defined]
-    return [PersonaOut(name=p.name, profile=p.profile, common_phrases=p.phrases) for p in personas]
+    return [PersonaOut(id=p.pk, name=p.name, profile=p.profile, common_phrases=p.phrases) for p in personas]

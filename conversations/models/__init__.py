@@ -9,6 +9,7 @@
 - cta: CtaDecision and CtaLabel.
 - memory: ContactFact, FactCorrection and Memory.
 - intent: IntentLabel, people's verdicts on what a message meant.
+- library: ReplyEntry, the replies a persona's options are drawn from.
 
 Everything is re-exported here, so `from conversations.models import X` keeps working;
 the imports below keep the order the models registered in as one module, so they are
@@ -37,6 +38,7 @@ from conversations.models.moderation import (
 from conversations.models.cta import CtaDecision, CtaLabel
 from conversations.models.memory import ContactFact, FactCorrection, Memory
 from conversations.models.intent import IntentLabel
+from conversations.models.library import ReplyEntry, ReplyEntryQuerySet
 # isort: on
 
 __all__ = [
@@ -60,6 +62,8 @@ __all__ = [
     "PlaybookQuerySet",
     "RedFlagPattern",
     "RedFlagPatternQuerySet",
+    "ReplyEntry",
+    "ReplyEntryQuerySet",
     "Suggestion",
     "SuggestionSet",
     "Turn",

@@ -60,6 +60,18 @@ class Suggestion(models.Model):
     quality_score = models.FloatField(default=0.0)
     model_version = models.CharField(max_length=120)
     prompt_version = models.CharField(max_length=60)
+    # Where the option came from: library (sent, bootstrap, phrase), model, adapter,
+    # template or fallback; and for library options, the entry.
+    source = models.CharField(max_length=10, default="model")
+    library_entry = models.ForeignKey(
+        "conversations.ReplyEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+    )
+    # The ranker's features when it was shown: with the operator's decision, a label row.
+    features = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -71,6 +83,11 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def source_badge(self) -> str:
+        """What the operator's badge says: where the option came from, in one word."""
+        return "library" if self.source in ("sent", "bootstrap", "phrase") else self.source
 
 
 class OperatorDecision(models.Model):
