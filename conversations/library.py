@@ -74,6 +74,13 @@ def bootstrap_rows() -> tuple[str, tuple[dict[str, Any], ...]]:
     raw = BOOTSTRAP_PATH.read_bytes()
     document = yaml.safe_load(raw)
     digest = hashlib.sha256(raw).hexdigest()[:12]
+    for number, row in enumerate(document["entries"], start=1):
+        # Unquoted `intent: yes` is a boolean to YAML: say so instead of loading `True`.
+        for name in ("phase", "intent", "theme", "text"):
+            if not isinstance(row.get(name), str):
+                raise ValueError(
+                    f"{BOOTSTRAP_PATH.name} entry {number}: {name} must be quoted text"
+                )
     return f"v{document['version']}-{digest}", tuple(document["entries"])
 
 
