@@ -20,7 +20,7 @@ from django.db import transaction
 
 from conversations import messages, steering
 from conversations.decisions import after_reply_commit
-from conversations.models import Conversation, CtaDecision, Message, SuggestionSet
+from conversations.models import Conversation, CtaDecision, Message, Suggestion, SuggestionSet
 
 MAX_RISK = 0.3
 # Messages that try to instruct the model only ever get drafts. A false positive costs one
@@ -65,29 +65,35 @@ def why_not(suggestion_set: SuggestionSet) -> str:
     """The first reason this set may not be auto-sent, or "" when it may."""
     conversation = suggestion_set.conversation
     persona = conversation.persona
-    top = suggestion_set.suggestions.order_by("position").first()
+    top = best_option(suggestion_set)
     if not persona.autonomy_enabled:
         return "autonomy is off for this persona"
     if top is None or suggestion_set.is_fallback:
         return "no model suggestion"
-    if top.confidence < persona.autonomy_min_confidence:
-        return f"confidence {top.confidence:.2f} below {persona.autonomy_min_confidence:.2f}"
+    # What the conversation needs comes first; the option's own confidence last.
     if (
         conversation.human_took_over
         or conversation.messages.filter(author_kind=Message.AuthorKind.OPERATOR).exists()
     ):
         return "a person is handling this conversation"
+    if recent_injection(conversation, suggestion_set.message):
+        return "the message tries to instruct the model"
     if conversation.moderation != "none" or conversation.combined_risk >= MAX_RISK:
         return "risk needs a person"
     decision = CtaDecision.objects.filter(message=suggestion_set.message, is_shadow=False).first()
     if decision is not None and decision.decision == "NOW":
         return "the CTA decision is NOW: offers are made by people"
-    if recent_injection(conversation, suggestion_set.message):
-        return "the message tries to instruct the model"
     newest = conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
     if newest is None or newest.pk != suggestion_set.message_id:
         return "a newer message is waiting"
+    if top.confidence < persona.autonomy_min_confidence:
+        return f"confidence {top.confidence:.2f} below {persona.autonomy_min_confidence:.2f}"
     return ""
+
+
+def best_option(suggestion_set: SuggestionSet) -> Suggestion | None:
+    """The option the ranker gives the best chance of being sent (library or draft)."""
+    return suggestion_set.suggestions.order_by("-confidence", "position").first()
 
 
 def maybe_autosend(suggestion_set: SuggestionSet) -> Message | None:
@@ -108,7 +114,7 @@ def autosend(suggestion_set: SuggestionSet) -> Message | None:
         ).exists()
     ):
         return None
-    top = suggestion_set.suggestions.order_by("position").first()
+    top = best_option(suggestion_set)
     assert top is not None
     message = messages.append_message(
         conversation,

@@ -22,6 +22,7 @@ from core.models import Workspace
 from core.redis import redis_client
 from mlops.generation import PROMPT_VERSION as TEMPLATE_PROMPT_VERSION
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
+from mlops.fact_checks import sources_for_prompt
 from mlops.guardrails import Rules
 from mlops.llm import (
     GenerationParams,
@@ -139,6 +140,8 @@ def guard_rules(workspace: Workspace, inputs: PromptInputs) -> Rules:
         system_prompt=instructions(inputs),
         extra_cta_terms=(offer,) if offer else (),
         speaker=inputs.persona_name,
+        # What a reply may state as fact: anything else it names is invented.
+        fact_sources=sources_for_prompt(inputs),
     )
 
 

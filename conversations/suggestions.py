@@ -137,9 +137,8 @@ def draft(
         return None
     generation = {k: v for k, v in notes.items() if k != "llm_ms"}
     if opened is not None:
-        if is_fallback:
-            options = []  # the library's options stand; the error is recorded
-        add_drafts(opened, options, versions, timings, generation)
+        # A failed generation is flagged as on any set; the library's options stay first.
+        add_drafts(opened, options, versions, timings, generation, is_fallback)
         stored = opened
     else:
         try:
@@ -165,17 +164,15 @@ def draft(
 
 
 def ranked(replies: Replies, conversation: Conversation, message: Message) -> list[ReplyOption]:
-    """The drafts in the ranker's order, each with the ranker's confidence, styled."""
+    """The drafts in the ranker's order, each with the ranker's confidence, then styled
+    (style changes the surface, so it must not change the order)."""
     if not replies.options:
         return []
     source = draft_source(conversation, replies)
     options = ranking.rank_drafts(
-        styled(replies.options, conversation.persona),
-        library.message_vector(message),
-        source,
-        conversation.workspace_id,
+        replies.options, library.message_vector(message), source, conversation.workspace_id
     )
-    return options
+    return styled(options, conversation.persona)
 
 
 def draft_source(conversation: Conversation, replies: Replies) -> str:
@@ -226,26 +223,33 @@ def offer_library(
 
 
 def library_options(
-    conversation: Conversation, message: Message, found: retrieval.RetrievedContext
+    conversation: Conversation,
+    message: Message,
+    found: retrieval.RetrievedContext,
+    count: int | None = None,
+    intent: str | None = None,
 ) -> tuple[list[ReplyOption], list[str]]:
     """The library's candidates, guarded (the invented-fact checks included) against this
-    conversation, ranked, and the best few that do not repeat one another."""
-    if settings.LIBRARY_OPTIONS <= 0:
+    conversation, ranked, and the best few that do not repeat one another, in the
+    persona's learned style when it is on (like the drafts)."""
+    count = settings.LIBRARY_OPTIONS if count is None else count
+    if count <= 0:
         return [], []
     inputs = prompt_inputs(conversation, message, found)
     rules = guard_rules(conversation.workspace, inputs)
     offer = inputs.persona_profile.get("cta_concept", "")
     kept, dropped = [], []
-    for candidate in library.candidates(conversation, message, library.intent_of(message), offer):
+    intent = library.intent_of(message) if intent is None else intent
+    for candidate in library.candidates(conversation, message, intent, offer):
         text, reason = guard(candidate.text, rules)
         if reason:
             dropped.append(f"library: {reason}")
             continue
         kept.append(replace(candidate, text=text))
     ranker = ranking.active_ranker(conversation.workspace_id)
-    best = reply_ranker.diverse(reply_ranker.rank(kept, ranker), settings.LIBRARY_OPTIONS)
+    best = reply_ranker.diverse(reply_ranker.rank(kept, ranker), count)
     chosen = [r for r in best if r.probability >= settings.LIBRARY_MIN_CONFIDENCE]
-    return [ranking.as_option(r, ranker) for r in chosen], dropped
+    return styled([ranking.as_option(r, ranker) for r in chosen], conversation.persona), dropped
 
 
 def offer_library_now(message: Message) -> None:
@@ -268,6 +272,7 @@ def add_drafts(
     versions: tuple[str, str],
     timings: dict,
     generation: dict,
+    is_fallback: bool = False,
 ) -> None:
     """The drafts after the library's options, and the set closed for drafting."""
     shown = {s.lower() for s in opened.suggestions.values_list("text", flat=True)}
@@ -276,8 +281,10 @@ def add_drafts(
     dropped = [*opened.generation.get("dropped", []), *generation.get("dropped", [])]
     opened.generation = {**opened.generation, **generation, "dropped": dropped, "drafting": False}
     opened.model_version, opened.prompt_version = versions[0][:120], versions[1][:60]
-    opened.timings = timings
-    opened.save(update_fields=["generation", "model_version", "prompt_version", "timings"])
+    opened.timings, opened.is_fallback = timings, is_fallback
+    opened.save(
+        update_fields=["generation", "model_version", "prompt_version", "timings", "is_fallback"]
+    )
 
 
 def finish_drafting(opened: SuggestionSet | None, note: dict) -> None:

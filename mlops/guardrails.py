@@ -3,7 +3,8 @@
 A suggestion is shown to an operator who may send it with one key, so anything that
 would embarrass the persona is dropped here: wording that gives away a machine or a
 "technical difficulty", pieces of the system prompt, a call to action when the CTA
-decision is NEVER, and the workspace's banned phrases.
+decision is NEVER, and the workspace's banned phrases. Given the facts a reply may draw
+on (Rules.fact_sources), also anything it invents: see mlops.fact_checks.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from mlops.fact_checks import FactSources, check_reply, invented_facts
 
 # Phrases a human chatting would never write about themselves.
 AI_WORDING = re.compile(
@@ -45,6 +48,10 @@ class Rules:
     # The persona's own offer (its cta_concept), which counts as a CTA too.
     extra_cta_terms: tuple[str, ...] = field(default=())
     speaker: str = ""
+    # What the reply may take facts from (mlops.fact_checks): when given, a reply that
+    # invents a name, handle, link, price, date, place or promise is dropped, and one that
+    # greets the persona by her own name is repaired where that is safe.
+    fact_sources: FactSources | None = None
 
 
 def clean_response(text: str, speaker: str = "") -> str:
@@ -107,6 +114,10 @@ def validate_response(text: str, rules: Rules) -> tuple[bool, str]:
     for phrase in rules.banned_phrases:
         if phrase.strip() and phrase.strip().lower() in lowered:
             return False, f"banned phrase: {phrase.strip()}"
+    if rules.fact_sources is not None:
+        invented = invented_facts(text, rules.fact_sources)
+        if invented:
+            return False, "; ".join(invented)
     return True, ""
 
 
@@ -114,5 +125,10 @@ def guard(text: str, rules: Rules) -> tuple[str, str]:
     """Clean, truncate and validate: (reply, "") or ("", the reason it was dropped)."""
     cleaned = clean_response(text, rules.speaker)
     reply = truncate_response(cleaned, rules.max_chars, rules.max_sentences)
+    if rules.fact_sources is not None:
+        # The one safe repair ("Hi Mia! ..." -> "Hi! ..."); anything else invented is
+        # left for validate_response to report, after the checks that come first.
+        repaired, _reasons = check_reply(reply, rules.fact_sources)
+        reply = repaired or reply
     ok, reason = validate_response(reply, rules)
     return (reply, "") if ok else ("", reason)

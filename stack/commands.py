@@ -94,7 +94,8 @@ def bench(argv: list[str]) -> int:
     if not argv:
         print("usage: ./dev bench NAME [args]; NAME is a file in benchmarks/", file=sys.stderr)
         return 2
-    script = ROOT / "benchmarks" / f"{argv[0]}.py"
+    # "suggestions-quality" runs benchmarks/suggestions_quality.py
+    script = ROOT / "benchmarks" / f"{argv[0].replace('-', '_')}.py"
     with services(ROOT / "var", "dashboard", persist_redis=True) as stack:
         if manage(stack, "migrate", "--noinput", "-v", "0") != 0:
             return 1

@@ -13,7 +13,7 @@ from django.test import Client
 
 from conversations import generation_jobs
 from conversations.chat_api import more_key
-from conversations.models import Conversation, Memory
+from conversations.models import Conversation, Memory, ReplyEntry
 from core.models import ApiKey
 from core.redis import redis_client
 from dashboard.api import api as ninja_api
@@ -37,6 +37,7 @@ class Owned:
     generation_job_id: str
     memory_id: str
     suggestions_request_id: str
+    library_entry_id: int
 
 
 def post(client: Client, path: str, body: dict):
@@ -91,7 +92,11 @@ def owned(owner, workspace, persona) -> Owned:
         generation_job_id=generation_jobs.enqueue(workspace.pk, {"prompt": "hi"})["job_id"],
         memory_id=stored.json()["memory_id"],
         suggestions_request_id=request_id,
-    )
+        library_entry_id=ReplyEntry.objects.create(
+            workspace=workspace, persona=persona, source="sent", text="the owner's own reply",
+            key="the owner's own reply", embedding=[0.1] * 384, reply_embedding=[0.1] * 384,
+        ).pk,
+    )  # fmt: skip
 
 
 # Each operation addressed by an id: the request another workspace's key makes for this
@@ -121,6 +126,12 @@ BY_ID: dict[tuple[str, str], Request] = {
         f"/api/generate/status/{o.generation_job_id}", None),
     ("get", "/api/suggestions/more/{request_id}"): lambda o: (
         f"/api/suggestions/more/{o.suggestions_request_id}", None),
+    ("get", "/api/personas/{persona_id}/library"): lambda o: (
+        f"/api/personas/{o.persona_id}/library", None),
+    ("post", "/api/personas/{persona_id}/library"): lambda o: (
+        f"/api/personas/{o.persona_id}/library", {"text": "an intruder's reply"}),
+    ("patch", "/api/personas/{persona_id}/library/{entry_id}"): lambda o: (
+        f"/api/personas/{o.persona_id}/library/{o.library_entry_id}", {"retired": True}),
 }  # fmt: skip
 # Addressed by the workspace itself, and refused by signature (tests/test_webhooks.py).
 BY_WORKSPACE = {("post", "/api/webhooks/{workspace_slug}/messages")}
@@ -143,6 +154,7 @@ def snapshot(workspace) -> dict:
         "memories": list(Memory.objects.filter(workspace=workspace).values("memory_id")),
         "styles": list(StyleProfile.objects.filter(workspace=workspace).values("pk")),
         "personas": list(Persona.objects.filter(workspace=workspace).values()),
+        "library": list(ReplyEntry.objects.filter(workspace=workspace).values("pk", "retired")),
     }
 
 
@@ -156,6 +168,8 @@ def test_another_workspaces_key_gets_404_and_changes_nothing(
         response = intruder.get(url)
     elif method == "delete":
         response = intruder.delete(url)
+    elif method == "patch":
+        response = intruder.patch(url, json.dumps(body or {}), content_type=JSON)
     else:
         response = post(intruder, url, body or {})
     assert response.status_code == 404, (url, response.status_code, response.content[:200])

@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from conversations import ingestion, pipeline, presence, sweeper
-from conversations.models import Message, SuggestionSet
+from conversations.models import Message, Suggestion, SuggestionSet
 from core import dispatch
 from core.redis import redis_client
 from tests.conftest import running_worker, wait_until
@@ -31,15 +31,28 @@ def perceived(workspace, contact: str, text: str) -> Message:
 
 
 def drafting_order(messages: list[Message]) -> list[str]:
-    """Start a worker on what is queued and read back the order the drafts were stored."""
+    """Start a worker on what is queued and read back the order the drafts were stored.
+
+    The reply library's options were stored when each message was perceived, in arrival
+    order; the drafts are appended later, so their rows' order is the drafting order."""
+    sets = SuggestionSet.objects.filter(message__in=messages)
     with running_worker():
         wait_until(
-            lambda: SuggestionSet.objects.filter(message__in=messages).count() == len(messages),
+            lambda: sets.exclude(generation__drafting=True).count() == len(messages),
             timeout=90,
             interval=0.2,
         )
-    drafted = SuggestionSet.objects.filter(message__in=messages).order_by("created_at", "pk")
-    return [s.message.conversation.contact.external_id for s in drafted]
+    order: list[str] = []
+    drafts = Suggestion.objects.filter(suggestion_set__in=sets).exclude(
+        source__in=["sent", "bootstrap", "phrase"]
+    )
+    for draft in drafts.select_related("suggestion_set__message__conversation__contact").order_by(
+        "pk"
+    ):
+        contact = draft.suggestion_set.message.conversation.contact.external_id
+        if contact not in order:
+            order.append(contact)
+    return order
 
 
 @pytest.mark.worker

@@ -205,6 +205,11 @@ def texts_of(suggestion_set) -> list[str]:
     return [s.text for s in suggestion_set.suggestions.order_by("position")]
 
 
+def fallback_texts(suggestion_set) -> list[str]:
+    """The fallback lines a failed generation added (after the reply library's options)."""
+    return [s.text for s in suggestion_set.suggestions.filter(source="fallback")]
+
+
 def require_llm_options(suggestion_set) -> None:
     """Fail clearly when the model answered nothing usable (every sample dropped)."""
     assert not suggestion_set.is_fallback, (
@@ -234,13 +239,17 @@ def test_suggest_stores_guarded_options_from_the_real_model(workspace, persona, 
     assert suggestion_set.generation["cached"] is False
     assert suggestion_set.timings["llm_ms"] > 0
     suggestions = list(suggestion_set.suggestions.order_by("position"))
-    # The first option is stored alone, the other two are appended; duplicates are dropped.
-    assert 1 <= len(suggestions) <= 3
+    drafts = [s for s in suggestions if s.source == "model"]
+    # The reply library's options come first (shown before any draft); then the first
+    # draft is stored alone, the other two appended; duplicates are dropped.
+    assert 1 <= len(drafts) <= 3
+    assert suggestions[-len(drafts) :] == drafts
     assert [s.position for s in suggestions] == list(range(len(suggestions)))
     assert len({s.text.lower() for s in suggestions}) == len(suggestions)
     for suggestion in suggestions:
         assert_guarded(suggestion.text)
         assert suggestion.theme in THEMES
+    for suggestion in drafts:
         assert suggestion.model_version.startswith("openai-compatible:")
         assert 0 <= suggestion.confidence <= 1
         assert 0 <= suggestion.quality_score <= 1
@@ -403,8 +412,8 @@ def test_a_server_killed_mid_request_falls_back_at_once_and_the_operator_can_rep
     assert conversation.journey_state == "GREETING"
     state = conversation.state_spec
     assert state is not None
-    assert texts_of(suggestion_set) == list(state.fallbacks)
-    assert texts_of(suggestion_set) == [
+    assert fallback_texts(suggestion_set) == list(state.fallbacks)
+    assert fallback_texts(suggestion_set) == [
         "Oh sorry, could you say that again? I missed that.",
         "Apologies, go ahead, I'm listening.",
     ]
@@ -412,7 +421,7 @@ def test_a_server_killed_mid_request_falls_back_at_once_and_the_operator_can_rep
     assert conversation.status == Conversation.Status.OPEN and conversation.outcome == ""
 
     # The operator sends the first fallback line as it is.
-    fallback = suggestion_set.suggestions.get(position=0)
+    fallback = suggestion_set.suggestions.filter(source="fallback").first()
     response = operator_client.post(
         f"/w/acme/c/{conversation.pk}/reply/",
         {"text": fallback.text, "suggestion_id": fallback.pk},
@@ -438,7 +447,7 @@ def test_the_second_failed_generation_ends_the_conversation_with_an_error(
     conversation = Conversation.objects.get(pk=first.conversation_id)
     assert first_set.is_fallback
     assert "unreachable" in first_set.generation["error"]
-    assert texts_of(first_set) == list(GENERIC_FALLBACKS)  # creator-dm has no own lines
+    assert fallback_texts(first_set) == list(GENERIC_FALLBACKS)  # creator-dm has no own lines
     assert conversation.llm_error_count == 1
     assert conversation.status == Conversation.Status.OPEN and conversation.outcome == ""
     assert not Turn.objects.filter(conversation=conversation, trigger="llm_error").exists()
@@ -920,5 +929,8 @@ def test_drafts_made_while_the_customer_wrote_again_are_never_stored(
     assert relay.requests >= 1  # the model was asked, and answered
     assert drafted is None
     assert message.conversation.messages.filter(direction=Message.Direction.IN).count() == 2
-    assert not SuggestionSet.objects.filter(conversation=message.conversation).exists()
-    assert not Suggestion.objects.filter(suggestion_set__conversation=message.conversation).exists()
+    # Only the reply library's instant options were shown for it, and its set is closed.
+    shown = Suggestion.objects.filter(suggestion_set__conversation=message.conversation)
+    assert not shown.exclude(source__in=["sent", "bootstrap", "phrase"]).exists()
+    for opened in SuggestionSet.objects.filter(conversation=message.conversation):
+        assert opened.generation == {**opened.generation, "drafting": False, "superseded": True}

@@ -372,7 +372,9 @@ def test_on_vllm_deploying_loads_the_adapter_and_suggestions_ask_for_it_by_name(
     assert suggestion_set is not None and not suggestion_set.is_fallback
     assert suggestion_set.model_version == "openai-compatible:mia-lora-v2"
     assert set(vllm.models_asked) == {"mia-lora-v2"}
-    assert all("from mia-lora-v2" in s.text for s in suggestion_set.suggestions.all())
+    drafts = suggestion_set.suggestions.exclude(source__in=["sent", "bootstrap", "phrase"])
+    assert drafts and all(s.source == "adapter" for s in drafts)  # the badge says adapter
+    assert all("from mia-lora-v2" in s.text for s in drafts)
 
     # Rollback goes back to v1, which vLLM still serves (its 400 "already loaded" is fine).
     rolled = api.post(f"/api/model/rollback/{persona.pk}")

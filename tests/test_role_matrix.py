@@ -54,6 +54,8 @@ ROLE_MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "edit a persona's knowledge": ("upload_document", MANAGERS),
     "delete a persona's document": ("delete_document", MANAGERS),
     "learn or apply a persona's style": ("persona_style", MANAGERS),
+    "browse a persona's reply library": ("persona_library", EVERYONE),
+    "pin or retire a library reply": ("change_library_entry", MANAGERS),
     "open fine-tuning": ("finetune", MANAGERS),
     "build a reply dataset": ("finetune_build", MANAGERS),
     "export a reply dataset": ("finetune_download", MANAGERS),

@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from conversations.models import (
     OperatorDecision,
     PhaseOverride,
     Playbook,
+    ReplyEntry,
 )
 from conversations.routing import websocket_urlpatterns
 from core.models import ApiKey, Role
@@ -99,6 +101,8 @@ PAGES = [
     ("upload_document", "post"),
     ("delete_document", "post"),
     ("persona_style", "post"),
+    ("persona_library", "get"),
+    ("change_library_entry", "post"),
     ("edit_fact", "post"),
     ("conversation_primer", "get"),
     ("take_over", "post"),
@@ -111,7 +115,14 @@ PAGES = [
     ("finetune_rollback", "post"),
 ]
 # Pages of one persona, addressed by the persona's id.
-PERSONA_PAGES = {"persona", "upload_document", "delete_document", "persona_style"}
+PERSONA_PAGES = {
+    "persona",
+    "upload_document",
+    "delete_document",
+    "persona_style",
+    "persona_library",
+    "change_library_entry",
+}
 # Fine-tuning pages addressed by the id of a reply dataset, a LoRA job or a persona.
 FINETUNE_PAGES = {
     "finetune_download",
@@ -154,6 +165,8 @@ def page_url(name: str, slug: str, conversation: Conversation) -> str:
         ids = {"persona_id": conversation.persona_id}
         if name == "delete_document":
             ids["document_id"] = document_of(conversation.persona).pk
+        if name == "change_library_entry":
+            ids["entry_id"] = library_entry_of(conversation.persona).pk
         return reverse(name, kwargs={"slug": slug, **ids})
     if name in FINETUNE_PAGES:
         return reverse(name, kwargs={"slug": slug, **finetune_ids(name, conversation)})
@@ -193,6 +206,18 @@ def finetune_ids(name: str, conversation: Conversation) -> dict[str, int]:
 
 def document_of(persona: Persona) -> KnowledgeDocument:
     return knowledge.store_document(persona, "secret.txt", "The owner's secret notes.").document
+
+
+def library_entry_of(persona: Persona) -> ReplyEntry:
+    return ReplyEntry.objects.create(
+        workspace_id=persona.workspace_id,
+        persona=persona,
+        source="sent",
+        text="the owner's own reply",
+        key="the owner's own reply",
+        embedding=[0.1] * 384,
+        reply_embedding=[0.1] * 384,
+    )
 
 
 def fact_of(conversation: Conversation) -> ContactFact:
@@ -253,6 +278,7 @@ def test_an_outsider_gets_404_for_every_page_of_the_workspace(
         1 if name == "delete_document" else 0
     )
     assert ContactFact.objects.filter(value="nurse").count() == (1 if name == "edit_fact" else 0)
+    assert not ReplyEntry.objects.filter(Q(retired=True) | Q(pinned=True)).exists()
     assert not TrainingJob.objects.exclude(status=TrainingJob.Status.QUEUED).exists()
     assert TrainingJob.objects.count() == (
         1 if name in ("finetune_cancel", "finetune_deploy") else 0
@@ -284,7 +310,7 @@ def test_a_manager_gets_404_for_another_workspaces_persona_through_their_slug(
     url = page_url(name, "acme", other_conversation)
 
     response = manager.post(url, {"action": "learn", "name": "x.txt", "text": "intruder"})
-    if name == "persona":
+    if name in ("persona", "persona_library"):
         response = manager.get(url)
 
     assert response.status_code == 404
