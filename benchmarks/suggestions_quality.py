@@ -290,7 +290,9 @@ def start_model() -> tuple[subprocess.Popen, OpenAICompatibleBackend]:
         env={**os.environ, **llm_server_env(port)},
     )
     wait_for_port(port, "LLM server", timeout=90)
-    backend = OpenAICompatibleBackend(f"http://127.0.0.1:{port}", LLM_ALIAS, structured="json_object")
+    backend = OpenAICompatibleBackend(
+        f"http://127.0.0.1:{port}", LLM_ALIAS, structured="json_object"
+    )
     return server, backend
 
 
@@ -308,7 +310,9 @@ def setup_workspace(fill: int) -> tuple[Workspace, Persona, int]:
 
 
 def evaluate(backend, mia: Persona, turns: list[ChatTurn]) -> None:
-    columns = {"library only": [], "model only": [], "both ranked": [], "as the page shows": []}
+    columns: dict[str, list[float]] = {
+        name: [] for name in ("library only", "model only", "both ranked", "as the page shows")
+    }
     cache: dict = {}
     references = embed([t.reference for t in turns])
     library_ms, draft_ms, samples, drops, shown_leaks, shown = [], [], 0, 0, 0, 0

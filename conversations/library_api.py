@@ -59,7 +59,8 @@ class LibraryFilter(Schema):
 
 
 def persona_of(request: HttpRequest, persona_id: int) -> Persona:
-    return get_object_or_404(Persona, pk=persona_id, workspace=request.auth)
+    workspace = request.auth  # type: ignore[attr-defined]
+    return get_object_or_404(Persona, pk=persona_id, workspace=workspace)
 
 
 @router.get(

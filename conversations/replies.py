@@ -20,9 +20,9 @@ from conversations.models import Conversation, CtaDecision, Message
 from conversations.retrieval import RetrievedContext
 from core.models import Workspace
 from core.redis import redis_client
+from mlops.fact_checks import sources_for_prompt
 from mlops.generation import PROMPT_VERSION as TEMPLATE_PROMPT_VERSION
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
-from mlops.fact_checks import sources_for_prompt
 from mlops.guardrails import Rules
 from mlops.llm import (
     GenerationParams,

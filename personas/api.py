@@ -20,4 +20,7 @@ class PersonaOut(Schema):
 @router.get("/personas", response=list[PersonaOut], summary="The workspace's personas, by name")
 def list_personas(request: HttpRequest):
     personas = Persona.objects.for_workspace(request.auth).order_by("name")  # type: ignore[attr-defined]
-    return [PersonaOut(id=p.pk, name=p.name, profile=p.profile, common_phrases=p.phrases) for p in personas]
+    return [
+        PersonaOut(id=p.pk, name=p.name, profile=p.profile, common_phrases=p.phrases)
+        for p in personas
+    ]

@@ -316,7 +316,7 @@ def test_generated_options_record_why_a_draft_was_dropped():
         for t in ("Hi Mia! How are you?", "Hey there, you! I'm Emily.", "omg stop it 😂")
     ]
     generated = generate_options(
-        lambda messages, params: (texts, False),
+        lambda messages, params: (texts, False),  # type: ignore[arg-type]
         [{"role": "user", "content": "hi"}],
         GenerationParams(),
         Rules(speaker="Mia", fact_sources=MIA),

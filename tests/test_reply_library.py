@@ -193,6 +193,7 @@ def test_the_ranker_learns_from_labels_and_refuses_shuffled_ones(workspace, pers
     honest.refresh_from_db()
     assert honest.promoted and honest.gate["new_auc"] > honest.gate["active_auc"]
     assert honest.gate["new_auc"] >= reply_ranker.GATE_MIN_AUC
+    assert honest.result is not None
     assert ranking.active_ranker(workspace.pk).version == f"ranker-v{honest.result.version}"
 
 
