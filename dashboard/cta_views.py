@@ -18,6 +18,7 @@ from core import dispatch
 from core.access import member_or_404
 from core.models import Membership, Role
 from dashboard.intent_views import intent_context
+from dashboard.ranker_views import ranker_context
 from dashboard.views import (
     HtmxHttpRequest,
     sending_context,
@@ -120,6 +121,7 @@ def models_context(membership: Membership) -> dict:
         "labels": CtaLabel.objects.filter(workspace=membership.workspace).count(),
         "shadow": labeling.shadow_disagreement(membership.workspace_id),
         **intent_context(membership),
+        **ranker_context(membership),
     }
 
 

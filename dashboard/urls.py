@@ -11,6 +11,7 @@ from dashboard import (
     library_views,
     memory_views,
     persona_views,
+    ranker_views,
     views,
 )
 from dashboard.api import api
@@ -36,6 +37,9 @@ urlpatterns = [
         "w/<slug:slug>/models/intents/retrain/",
         intent_views.retrain_intents,
         name="retrain_intents",
+    ),
+    path(
+        "w/<slug:slug>/models/ranker/retrain/", ranker_views.retrain_ranker, name="retrain_ranker"
     ),
     path("w/<slug:slug>/models/intents/phrasings/", intent_views.add_phrasing, name="add_phrasing"),
     path("w/<slug:slug>/analytics/", analytics_views.analytics_page, name="analytics"),

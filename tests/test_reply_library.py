@@ -4,6 +4,7 @@ manager's retire sticks; the ranker learns from labels and refuses shuffled ones
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from conversations import decisions, ingestion, library, pipeline, ranking, tasks
 from conversations.models import (
@@ -202,3 +203,84 @@ def test_training_without_enough_labels_fails_with_a_reason(workspace):
     ranking.run(job)
     job.refresh_from_db()
     assert job.status == "failed" and "at least" in job.error
+
+
+# -- the library's pages and API ----------------------------------------------------------
+
+
+def an_entry(persona, text: str = "Sounds lovely, tell me more?") -> ReplyEntry:
+    return library.add_entry(persona, text, "", "")
+
+
+def test_a_manager_retires_and_restores_a_reply_on_the_persona_page(workspace, persona, manager):
+    entry = an_entry(persona)
+    client = Client(headers={"HX-Request": "true"})
+    client.force_login(manager)
+    url = f"/w/acme/personas/{persona.pk}/library/{entry.pk}/"
+
+    retired = client.post(url, {"action": "retire"})
+    assert retired.status_code == 200
+    entry.refresh_from_db()
+    assert entry.retired and entry.retired_by == manager
+    assert "Sounds lovely" not in retired.content.decode()  # the live list hides it
+    listed = client.get(f"/w/acme/personas/{persona.pk}/library/", {"retired": "1"})
+    assert "Sounds lovely" in listed.content.decode()
+
+    refused = client.post(url, {"action": "pin"})
+    assert refused.status_code == 422 and "restore it first" in refused.content.decode()
+    unknown = client.post(url, {"action": "explode"})
+    assert unknown.status_code == 422 and "Unknown action" in unknown.content.decode()
+    entry.refresh_from_db()
+    assert entry.retired and not entry.pinned  # nothing changed by the refused requests
+
+    assert client.post(url, {"action": "restore"}).status_code == 200
+    assert client.post(url, {"action": "pin"}).status_code == 200
+    entry.refresh_from_db()
+    assert not entry.retired and entry.pinned
+
+
+def test_the_library_api_refuses_bad_input_and_keeps_what_is_stored(workspace, persona, api):
+    base = f"/api/personas/{persona.pk}/library"
+    kept = an_entry(persona)
+    cases = [
+        ({"text": "x" * 281}, "text"),
+        ({"text": "   "}, "text"),
+        ({"text": "hey {nickname}!"}, "placeholders"),
+        ({"text": "Sounds lovely, tell me more?"}, "already in the library"),
+        ({"text": "fine", "intent": "maybe"}, "intent"),
+        ({"text": "fine", "phase": "nowhere"}, "phase"),
+    ]
+    for body, says in cases:
+        response = api.post(base, body, content_type="application/json")
+        assert response.status_code == 422, body
+        assert says in response.content.decode(), (body, response.content)
+    assert list(ReplyEntry.objects.filter(persona=persona)) == [kept]
+
+    added = api.post(
+        base,
+        {"text": "Hey {name}! Want the {offer}?", "phase": "cta"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201 and added.json()["phase"] == "cta"
+    empty = api.patch(f"{base}/{kept.pk}", {}, content_type="application/json")
+    assert empty.status_code == 422
+    pinned = api.patch(f"{base}/{kept.pk}", {"pinned": True}, content_type="application/json")
+    assert pinned.status_code == 200 and pinned.json()["pinned"] is True
+    listed = api.get(base, {"q": "lovely"}).json()
+    assert [row["id"] for row in listed] == [kept.pk]
+    assert api.get(f"/api/personas/{persona.pk + 999}/library").status_code == 404
+
+
+def test_the_models_page_shows_the_ranker_and_a_manager_queues_its_retraining(
+    workspace, persona, manager
+):
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/w/acme/models/").content.decode()
+    assert "Reply ranker" in page and "the hand-set prior" in page
+    assert "context_similarity" in page  # its weights are shown: the explanation
+
+    response = client.post("/w/acme/models/ranker/retrain/")
+    assert response.status_code == 302
+    job = TrainingJob.objects.get(kind=ranking.KIND, workspace_id=workspace.pk)
+    assert job.created_by == manager and job.status == "queued"

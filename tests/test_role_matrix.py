@@ -43,6 +43,7 @@ ROLE_MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "label intents": ("intent_queue", REVIEWERS),
     "see the models": ("models", REVIEWERS),
     "retrain the intent model": ("retrain_intents", MANAGERS),
+    "retrain the reply ranker": ("retrain_ranker", MANAGERS),
     "teach the intent model a phrasing": ("add_phrasing", MANAGERS),
     "retrain the CTA model": ("retrain", MANAGERS),
     "promote, shadow or retire a model": ("set_model_status", MANAGERS),
