@@ -51,8 +51,11 @@ class OptionOut(Schema):
     text: str
     theme: str
     descriptor: str
-    confidence: float
+    confidence: float  # the reply ranker's probability that an operator sends it
     quality_score: float
+    # Where it came from: sent, bootstrap or phrase (the reply library), model, adapter,
+    # template or fallback.
+    source: str = ""
 
 
 class SentimentOut(Schema):
@@ -97,6 +100,7 @@ def option_out(suggestion) -> OptionOut:
         descriptor=suggestion.descriptor,
         confidence=suggestion.confidence,
         quality_score=suggestion.quality_score,
+        source=suggestion.source,
     )
 
 
