@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -196,12 +196,18 @@ def first_name(display_name: str) -> str:
     return first if first.isalpha() and first[:1].isupper() else ""
 
 
-def fill(template: str, name: str, offer: str) -> str | None:
-    """The reply for this contact; None when it needs an offer the persona has none of."""
+def fill(
+    template: str, name: str, offer: str, profile: Mapping[str, str] | None = None
+) -> str | None:
+    """The reply for this contact and persona; None when it needs an offer, or a profile
+    field ({city}, {studies}...), the persona does not have."""
     if "{offer}" in template:
         if not offer.strip():
             return None
         template = template.replace("{offer}", offer.strip().rstrip("."))
+    for key, value in (profile or {}).items():
+        if str(value).strip():
+            template = template.replace("{" + str(key) + "}", str(value).strip())
     text = template.replace("{name}", name) if name else NAME_SLOT.sub("", template)
     if UNFILLED.search(text):
         return None
@@ -271,7 +277,7 @@ def candidates(
     name = first_name(conversation.contact.display_name)
     found = []
     for entry in nearest + pinned:
-        text = fill(entry.text, name, offer)
+        text = fill(entry.text, name, offer, persona.profile)
         if text is None:
             continue
         context = np.asarray(as_list(entry.embedding), dtype=np.float32)
@@ -430,8 +436,13 @@ def add_entry(persona: Persona, text: str, phase: str, intent: str) -> ReplyEntr
         raise LibraryError("text: the reply is empty")
     if len(text) > 280:
         raise LibraryError("text: at most 280 characters")
-    if UNFILLED.search(text.replace("{name}", "").replace("{offer}", "")):
-        raise LibraryError("text: the only placeholders are {name} and {offer}")
+    allowed = {"name", "offer", *(str(key) for key in (persona.profile or {}))}
+    unknown = sorted(set(re.findall(r"\{([a-z_]+)\}", text)) - allowed)
+    if unknown:
+        raise LibraryError(
+            f"text: unknown placeholder {{{unknown[0]}}}; use {{name}}, {{offer}} or a "
+            "field of the persona's profile"
+        )
     if ReplyEntry.objects.filter(persona=persona, key=entry_key(text)).exists():
         raise LibraryError("text: this reply is already in the library")
     vector = embed_one(unfilled(text))

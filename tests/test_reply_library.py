@@ -143,6 +143,12 @@ def test_it_fills_placeholders_or_leaves_them_out_cleanly(template, name, offer,
     assert library.fill(template, name, offer) == expected
 
 
+def test_it_fills_the_personas_own_profile_fields_and_skips_what_she_lacks():
+    profile = {"city": "Austin", "cta_concept": "my page"}
+    assert library.fill("Sunny in {city} today!", "", "", profile) == "Sunny in Austin today!"
+    assert library.fill("How is {studies} going?", "", "", profile) is None
+
+
 def test_a_handle_is_not_taken_for_a_first_name():
     assert library.first_name("fan_2931") == ""
     assert library.first_name("Jordan Lee") == "Jordan"
@@ -245,7 +251,7 @@ def test_the_library_api_refuses_bad_input_and_keeps_what_is_stored(workspace, p
     cases = [
         ({"text": "x" * 281}, "text"),
         ({"text": "   "}, "text"),
-        ({"text": "hey {nickname}!"}, "placeholders"),
+        ({"text": "hey {nickname}!"}, "unknown placeholder {nickname}"),
         ({"text": "Sounds lovely, tell me more?"}, "already in the library"),
         ({"text": "fine", "intent": "maybe"}, "intent"),
         ({"text": "fine", "phase": "nowhere"}, "phase"),
