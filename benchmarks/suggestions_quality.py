@@ -1,6 +1,8 @@
 """Suggestions judged against what a real person wrote next: library, model, both ranked.
 
-Run: ./dev bench suggestions-quality [TURNS] [LIBRARY_SIZE]  (defaults 500 and 4000)
+Run: ./dev bench suggestions-quality [TURNS] [LIBRARY_SIZE] [MODEL_TURNS]
+(defaults 500, 4000 and 150: the CPU model drafts for the first MODEL_TURNS turns only, as
+it takes seconds a turn; every column is compared on those, the library on all TURNS)
 
 Data: `chitchat-dataset`'s human-to-human chats, split by the sha256 of the conversation
 key (mlops.intent_corpus.chitchat_split). The library is filled with LIBRARY_SIZE replies
@@ -246,7 +248,9 @@ def model_drafts(
     backend, conversation: Conversation, message: Message, found, count: int
 ) -> tuple[list[ReplyOption], list[ReplyOption]]:
     """(today's drafts: the product's prompt and guardrails minus the fact checks, and what
-    the fact checks make of them: repaired in place or dropped)."""
+    the fact checks make of them: repaired in place or dropped); none without a model."""
+    if backend is None:
+        return [], []
     inputs = replies.prompt_inputs(conversation, message, found)
     rules = replies.guard_rules(conversation.workspace, inputs)
     complete = CompletionFn(backend, None, timeout=60)
@@ -330,64 +334,89 @@ def setup_workspace(fill: int) -> tuple[Workspace, Persona, int]:
     return workspace, mia, filled
 
 
-def evaluate(backend, mia: Persona, turns: list[ChatTurn]) -> None:
-    columns: dict[str, list[float]] = {
-        name: []
-        for name in (
-            "library only",
-            "model only",
-            "model, checked",
-            "both ranked",
-            "as the page shows",
-        )
-    }
+COLUMNS = ("library only", "model only", "model, checked", "both ranked", "as the page shows")
+
+
+@dataclass
+class Tally:
+    """Per column, each turn's best similarity; and the checks' and timings' counts."""
+
+    columns: dict[str, list[float]] = dataclasses.field(
+        default_factory=lambda: {name: [] for name in COLUMNS}
+    )
+    library_ms: list[float] = dataclasses.field(default_factory=list)
+    draft_ms: list[float] = dataclasses.field(default_factory=list)
+    drafts: int = 0
+    flagged: int = 0
+    raw_leaks: int = 0
+    shown: int = 0
+    shown_leaks: int = 0
+
+
+def evaluate(backend, mia: Persona, turns: list[ChatTurn], model_turns: int) -> None:
+    """The library on every turn; the model, and so every column, on the first
+    `model_turns` (the CPU model takes seconds a turn)."""
+    everywhere, with_model = Tally(), Tally()
     cache: dict = {}
     references = embed([t.reference for t in turns])
-    library_ms, draft_ms, samples, drops, shown_leaks, shown, raw_leaks = [], [], 0, 0, 0, 0, 0
     for index, (turn, reference) in enumerate(zip(turns, references, strict=True)):
         message = new_conversation(mia, "Sam", turn.before, turn.said)
-        result = answer(backend, message)
+        drafting = index < model_turns
+        result = answer(backend if drafting else None, message)
         ref = np.asarray(reference, dtype=np.float32)
-        picks = {
-            "library only": result.library[:TOP],
-            "model only": result.drafts[:TOP],
-            "model, checked": result.ranked_drafts[:TOP],
-            "both ranked": pooled(result),
-            "as the page shows": as_shown(result),
-        }
-        for name, options in picks.items():
-            columns[name].append(best_similarity(options, ref, cache))
-        library_ms.append(result.library_ms)
-        draft_ms.append(result.draft_ms)
-        samples, drops = samples + len(result.drafts), drops + result.flagged
-        shown_options = as_shown(result) + pooled(result)
-        shown_leaks += leaks(shown_options, mia.name)
-        raw_leaks += leaks(result.drafts, mia.name)
-        shown += len(shown_options)
+        everywhere.columns["library only"].append(best_similarity(result.library[:TOP], ref, cache))
+        everywhere.library_ms.append(result.library_ms)
+        if drafting:
+            tally(with_model, result, ref, cache, mia.name)
         if (index + 1) % 50 == 0:
             print(f"  {index + 1} turns", flush=True)
-    report(columns, library_ms, draft_ms, samples, drops, shown_leaks, shown, len(turns))
-    print(f"before the checks, {raw_leaks} of {samples} model drafts address the persona by "
-          "name or carry a handle or URL")  # fmt: skip
+    count = len(turns)
+    sims = everywhere.columns["library only"]
+    print(f"\nlibrary only, all {count} held-out turns: recall@{TOP} "
+          f"{sum(s >= HIT for s in sims) / count:.3f}, mean best similarity "
+          f"{statistics.mean(sims):.3f}, first option p50 "
+          f"{statistics.median(everywhere.library_ms):.0f} ms")  # fmt: skip
+    report(with_model, min(model_turns, count))
 
 
-def report(columns, library_ms, draft_ms, samples, drops, shown_leaks, shown, count) -> None:
-    print(f"\n{count} held-out chitchat turns; a hit is MiniLM similarity >= {HIT} to the "
-          f"real next message")  # fmt: skip
-    recall = {name: sum(s >= HIT for s in sims) / count for name, sims in columns.items()}
-    for name, sims in columns.items():
+def tally(into: Tally, result: TurnResult, ref: np.ndarray, cache: dict, persona: str) -> None:
+    picks = {
+        "library only": result.library[:TOP],
+        "model only": result.drafts[:TOP],
+        "model, checked": result.ranked_drafts[:TOP],
+        "both ranked": pooled(result),
+        "as the page shows": as_shown(result),
+    }
+    for name, options in picks.items():
+        into.columns[name].append(best_similarity(options, ref, cache))
+    into.library_ms.append(result.library_ms)
+    into.draft_ms.append(result.draft_ms)
+    into.drafts += len(result.drafts)
+    into.flagged += result.flagged
+    into.raw_leaks += leaks(result.drafts, persona)
+    shown = as_shown(result) + pooled(result)
+    into.shown += len(shown)
+    into.shown_leaks += leaks(shown, persona)
+
+
+def report(t: Tally, count: int) -> None:
+    print(f"\nthe first {count} held-out turns, every column; a hit is MiniLM similarity "
+          f">= {HIT} to the real next message")  # fmt: skip
+    recall = {name: sum(s >= HIT for s in sims) / count for name, sims in t.columns.items()}
+    for name, sims in t.columns.items():
         print(f"  {name:18} recall@{TOP} {recall[name]:.3f}   mean best similarity "
               f"{statistics.mean(sims):.3f}")  # fmt: skip
     base = recall["model only"]
-    ratio = f"{recall['both ranked'] / base:.1f}x" if base else "inf (model only has no hits)"
-    print(f"both ranked vs model only: recall@{TOP} {ratio}")
-    rate = drops / max(samples, 1)
-    print(f"invented-fact checks: {drops} of {samples} model drafts flagged (dropped or "
-          f"repaired, {rate:.1%}); after the checks, {shown_leaks} of {shown} shown "
-          "options address the persona by name or carry a handle or URL")  # fmt: skip
-    print(f"time to first option p50: library {statistics.median(library_ms):.0f} ms, "
-          f"model's drafts {statistics.median(draft_ms):.0f} ms "
-          f"({statistics.median(draft_ms) / statistics.median(library_ms):.0f}x)")  # fmt: skip
+    for name in ("both ranked", "as the page shows"):
+        ratio = f"{recall[name] / base:.1f}x" if base else "inf (model only has no hits)"
+        print(f"{name} vs model only: recall@{TOP} {ratio}")
+    print(f"invented-fact checks: {t.flagged} of {t.drafts} model drafts flagged (dropped or "
+          f"repaired, {t.flagged / max(t.drafts, 1):.1%}); {t.raw_leaks} of them address the "
+          "persona by name or carry a handle or URL before the checks; after them, "
+          f"{t.shown_leaks} of {t.shown} shown options do")  # fmt: skip
+    library, drafts = statistics.median(t.library_ms), statistics.median(t.draft_ms)
+    print(f"time to first option p50: library {library:.0f} ms, model's drafts {drafts:.0f} ms "
+          f"({drafts / library:.0f}x)")  # fmt: skip
 
 
 def show_fixed(backend, workspace: Workspace) -> None:
@@ -408,7 +437,7 @@ def show_fixed(backend, workspace: Workspace) -> None:
           "or carry a handle or URL")  # fmt: skip
 
 
-def main(count: int, fill: int) -> None:
+def main(count: int, fill: int, model_turns: int) -> None:
     workspace, mia, filled = setup_workspace(fill)
     print(f"library: {ReplyEntry.objects.filter(persona=mia).count()} entries for Mia "
           f"({filled} train-side chitchat replies as sent replies, the bootstrap library, "
@@ -416,7 +445,7 @@ def main(count: int, fill: int) -> None:
     turns = chitchat_turns("heldout", count, per_conversation=1)
     server, backend = start_model()
     try:
-        evaluate(backend, mia, turns)
+        evaluate(backend, mia, turns, model_turns)
         show_fixed(backend, workspace)
     finally:
         server.terminate()
@@ -428,4 +457,5 @@ if __name__ == "__main__":
     main(
         int(sys.argv[1]) if len(sys.argv) > 1 else 500,
         int(sys.argv[2]) if len(sys.argv) > 2 else 4000,
+        int(sys.argv[3]) if len(sys.argv) > 3 else 150,
     )
