@@ -300,7 +300,8 @@ def leaks(options: list[ReplyOption], persona_name: str) -> int:
     """Independent of the checks: shown options addressing the persona by her own name,
     or naming a handle or URL."""
     vocative = re.compile(
-        rf"^\W*(?:hi|hey|hello|dear|thanks|thank you)?\W*{persona_name}\b|,\s*{persona_name}\W*$",
+        rf"\b(?:hi|hey|hello|dear|thanks|thank you)\W+{persona_name}\b|^\W*{persona_name}\s*,|"
+        rf",\s*{persona_name}\W*$",
         re.I,
     )
     return sum(1 for o in options if vocative.search(o.text) or HANDLE_OR_URL.search(o.text))
