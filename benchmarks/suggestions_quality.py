@@ -377,7 +377,8 @@ def evaluate(backend, mia: Persona, turns: list[ChatTurn], model_turns: int) -> 
           f"{sum(s >= HIT for s in sims) / count:.3f}, mean best similarity "
           f"{statistics.mean(sims):.3f}, first option p50 "
           f"{statistics.median(everywhere.library_ms):.0f} ms")  # fmt: skip
-    report(with_model, min(model_turns, count))
+    if model_turns > 0:
+        report(with_model, min(model_turns, count))
 
 
 def tally(into: Tally, result: TurnResult, ref: np.ndarray, cache: dict, persona: str) -> None:
