@@ -206,7 +206,8 @@ def fill(
             return None
         template = template.replace("{offer}", offer.strip().rstrip("."))
     for key, value in (profile or {}).items():
-        if str(value).strip():
+        # {name} is always the contact's, {offer} the cta_concept: a profile never shadows them.
+        if str(value).strip() and key not in ("name", "offer"):
             template = template.replace("{" + str(key) + "}", str(value).strip())
     text = template.replace("{name}", name) if name else NAME_SLOT.sub("", template)
     if UNFILLED.search(text):

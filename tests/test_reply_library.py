@@ -144,7 +144,8 @@ def test_it_fills_placeholders_or_leaves_them_out_cleanly(template, name, offer,
 
 
 def test_it_fills_the_personas_own_profile_fields_and_skips_what_she_lacks():
-    profile = {"city": "Austin", "cta_concept": "my page"}
+    profile = {"city": "Austin", "cta_concept": "my page", "name": "Mia"}
+    assert library.fill("Hey {name}!", "Jordan", "", profile) == "Hey Jordan!"
     assert library.fill("Sunny in {city} today!", "", "", profile) == "Sunny in Austin today!"
     assert library.fill("How is {studies} going?", "", "", profile) is None
 
