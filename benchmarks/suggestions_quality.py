@@ -63,52 +63,29 @@ HIT = 0.7
 TOP = 3
 DEMO = Path(__file__).resolve().parent.parent / "personas" / "demo_folder"
 HANDLE_OR_URL = re.compile(r"(?<![\w@])@\w{2,}|https?://|www\.|\b\w+\.(?:com|net|org|io)\b", re.I)
+# fmt: off
 FIXED_MESSAGES = {
     "Mia": [
-        "hello",
-        "hey mia how are you",
-        "what are you up to today?",
-        "you're so pretty",
-        "I just got home from work, so tired",
-        "where are you from?",
-        "do you have a boyfriend?",
-        "what do you do for fun",
-        "how much is your page?",
-        "is it worth it tho",
-        "send me something exclusive",
-        "I don't have money right now",
-        "are you a bot?",
-        "lol you're funny",
-        "can we talk later?",
-        "goodnight",
-        "what camera do you use",
-        "i'm from canada",
-        "ok I'm in, where do I sign up",
+        "hello", "hey mia how are you", "what are you up to today?", "you're so pretty",
+        "I just got home from work, so tired", "where are you from?",
+        "do you have a boyfriend?", "what do you do for fun", "how much is your page?",
+        "is it worth it tho", "send me something exclusive", "I don't have money right now",
+        "are you a bot?", "lol you're funny", "can we talk later?", "goodnight",
+        "what camera do you use", "i'm from canada", "ok I'm in, where do I sign up",
         "nah not interested",
     ],
     "Alex": [
-        "Hi, who is this?",
-        "What does your product do?",
-        "How much does it cost?",
-        "That's too expensive for us",
-        "Can you call me next week?",
-        "We already use another tool",
-        "Do you have a free trial?",
-        "I need to talk to my manager first",
-        "Can I speak to a real person?",
-        "Sounds interesting, tell me more",
-        "What's the setup time?",
-        "Does it integrate with our CRM?",
-        "We're a team of five",
-        "Not now, thanks",
-        "OK let's book it",
-        "Is my data safe with you?",
-        "Who else uses this?",
-        "Can you send me a summary by email?",
-        "I'm just browsing",
-        "Thanks, bye",
+        "Hi, who is this?", "What does your product do?", "How much does it cost?",
+        "That's too expensive for us", "Can you call me next week?",
+        "We already use another tool", "Do you have a free trial?",
+        "I need to talk to my manager first", "Can I speak to a real person?",
+        "Sounds interesting, tell me more", "What's the setup time?",
+        "Does it integrate with our CRM?", "We're a team of five", "Not now, thanks",
+        "OK let's book it", "Is my data safe with you?", "Who else uses this?",
+        "Can you send me a summary by email?", "I'm just browsing", "Thanks, bye",
     ],
 }
+# fmt: on
 
 
 @dataclass(frozen=True)

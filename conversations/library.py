@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import yaml
-from django.contrib.auth.models import User
 from django.db.models import F, Q
 from django.utils import timezone
 from pgvector.django import CosineDistance
@@ -31,7 +30,6 @@ from conversations.models import (
     Conversation,
     Message,
     OperatorDecision,
-    Playbook,
     ReplyEntry,
     Suggestion,
 )
@@ -55,10 +53,6 @@ PREVIOUS_TURN_WEIGHT = 0.25
 PERSONAL = re.compile(r"\[(?:EMAIL|PHONE|CARD|URL|HANDLE|IBAN|ADDRESS)\]")
 NAME_SLOT = re.compile(r"(?:,\s*|\s+)?\{name\}(?=\s*[,.!?…]?)")
 UNFILLED = re.compile(r"\{[a-z_]+\}")
-
-
-class LibraryError(ValueError):
-    """A library request that cannot be carried out; the message says why (4xx)."""
 
 
 def entry_key(text: str) -> str:
@@ -398,65 +392,3 @@ def credit_outcome(conversation: Conversation) -> None:
         decisions__action__in=[OperatorDecision.Action.ACCEPT, OperatorDecision.Action.EDIT],
     ).values_list("library_entry_id", flat=True)
     ReplyEntry.objects.filter(pk__in=list(sent)).update(won=F("won") + 1)
-
-
-# -- a manager's hand on the library ----------------------------------------------------------
-
-
-def set_pinned(entry: ReplyEntry, pinned: bool) -> ReplyEntry:
-    if entry.retired and pinned:
-        raise LibraryError("a retired reply cannot be pinned; restore it first")
-    entry.pinned = pinned
-    entry.save(update_fields=["pinned"])
-    return entry
-
-
-def retire(entry: ReplyEntry, user: User | None) -> ReplyEntry:
-    entry.retired, entry.pinned = True, False
-    entry.retired_at, entry.retired_by = timezone.now(), user
-    entry.save(update_fields=["retired", "pinned", "retired_at", "retired_by"])
-    return entry
-
-
-def restore(entry: ReplyEntry) -> ReplyEntry:
-    entry.retired, entry.retired_at, entry.retired_by = False, None, None
-    entry.save(update_fields=["retired", "retired_at", "retired_by"])
-    return entry
-
-
-def persona_phases(persona: Persona) -> set[str]:
-    """Every state of the journeys the persona's conversations may follow."""
-    playbooks = Playbook.objects.visible_to(persona.workspace)
-    return {state for playbook in playbooks for state in playbook.spec.states}
-
-
-def add_entry(persona: Persona, text: str, phase: str, intent: str) -> ReplyEntry:
-    """A reply a manager writes into the library by hand (source: sent, as if sent)."""
-    text = " ".join(text.split())
-    if not text:
-        raise LibraryError("text: the reply is empty")
-    if len(text) > 280:
-        raise LibraryError("text: at most 280 characters")
-    allowed = {"name", "offer", *(str(key) for key in (persona.profile or {}))}
-    unknown = sorted(set(re.findall(r"\{([a-z_]+)\}", text)) - allowed)
-    if unknown:
-        raise LibraryError(
-            f"text: unknown placeholder {{{unknown[0]}}}; use {{name}}, {{offer}} or a "
-            "field of the persona's profile"
-        )
-    if ReplyEntry.objects.filter(persona=persona, key=entry_key(text)).exists():
-        raise LibraryError("text: this reply is already in the library")
-    vector = embed_one(unfilled(text))
-    return ReplyEntry.objects.create(
-        workspace_id=persona.workspace_id,
-        persona=persona,
-        source=ReplyEntry.Source.SENT,
-        text=text,
-        key=entry_key(text),
-        theme="personal",
-        descriptor="Written by a manager",
-        phase=phase,
-        intent=intent,
-        embedding=vector,
-        reply_embedding=vector,
-    )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from conversations import library
+from conversations import library_curation
 from conversations.models import ReplyEntry
 from core.api_input import ApiInput
 from mlops.intent_model import INTENTS
@@ -87,8 +87,8 @@ def add_entry(request: HttpRequest, persona_id: int, payload: EntryIn):
     persona = persona_of(request, persona_id)
     check_phase_and_intent(persona, payload.phase, payload.intent)
     try:
-        entry = library.add_entry(persona, payload.text, payload.phase, payload.intent)
-    except library.LibraryError as exc:
+        entry = library_curation.add_entry(persona, payload.text, payload.phase, payload.intent)
+    except library_curation.LibraryError as exc:
         raise HttpError(422, str(exc)) from None
     return Status(201, entry)
 
@@ -104,12 +104,12 @@ def change_entry(request: HttpRequest, persona_id: int, entry_id: int, payload: 
         raise HttpError(422, "say what to change: pinned, retired or both")
     try:
         if payload.retired is True:
-            library.retire(entry, None)
+            library_curation.retire(entry, None)
         elif payload.retired is False and entry.retired:
-            library.restore(entry)
+            library_curation.restore(entry)
         if payload.pinned is not None:
-            library.set_pinned(entry, payload.pinned)
-    except library.LibraryError as exc:
+            library_curation.set_pinned(entry, payload.pinned)
+    except library_curation.LibraryError as exc:
         raise HttpError(422, str(exc)) from None
     return entry
 
@@ -117,5 +117,5 @@ def change_entry(request: HttpRequest, persona_id: int, entry_id: int, payload: 
 def check_phase_and_intent(persona: Persona, phase: str, intent: str) -> None:
     if intent and intent not in INTENTS:
         raise HttpError(422, f"intent: one of {', '.join(INTENTS)}, or blank for any")
-    if phase and phase not in library.persona_phases(persona):
+    if phase and phase not in library_curation.persona_phases(persona):
         raise HttpError(422, f"phase: {phase!r} is not a state of this persona's journeys")

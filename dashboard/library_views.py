@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from conversations import library
+from conversations import library_curation
 from conversations.models import ReplyEntry
 from core.access import member_or_404
 from dashboard.persona_views import editor, library_context, persona_or_404
@@ -40,16 +40,16 @@ def change_entry(
     error = ""
     try:
         if action == "pin":
-            library.set_pinned(entry, True)
+            library_curation.set_pinned(entry, True)
         elif action == "unpin":
-            library.set_pinned(entry, False)
+            library_curation.set_pinned(entry, False)
         elif action == "retire":
-            library.retire(entry, request.user)  # type: ignore[arg-type]
+            library_curation.retire(entry, request.user)  # type: ignore[arg-type]
         elif action == "restore":
-            library.restore(entry)
+            library_curation.restore(entry)
         else:
             error = f"Unknown action {action[:40]!r}: use one of {', '.join(ACTIONS)}."
-    except library.LibraryError as exc:
+    except library_curation.LibraryError as exc:
         error = str(exc)
     context = library_context(request, membership, persona)
     context["library_error"] = error

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conversations import decisions, ingestion, library, pipeline, ranking, tasks
+from conversations import (
+    decisions,
+    ingestion,
+    library,
+    library_curation,
+    pipeline,
+    ranking,
+    tasks,
+)
 from conversations.models import (
     Conversation,
     Message,
@@ -91,7 +99,7 @@ def test_a_retired_reply_never_comes_back_even_when_sent_again(
     first = arrive(workspace, "do you ship to canada?", "m-1", "c-1", "Sam")
     send(first, operator, SHIPPING_ANSWER.format("Sam"))
     entry = ReplyEntry.objects.get(persona=persona, source="sent")
-    library.retire(entry, manager)
+    library_curation.retire(entry, manager)
     second = arrive(workspace, "do you ship to canada at all?", "m-2", "c-2", "Jordan")
     assert not [s for s in options_for(second) if s.library_entry_id == entry.pk]
     send(second, operator, SHIPPING_ANSWER.format("Jordan"))  # the same reply, typed again
@@ -216,7 +224,7 @@ def test_training_without_enough_labels_fails_with_a_reason(workspace):
 
 
 def an_entry(persona, text: str = "Sounds lovely, tell me more?") -> ReplyEntry:
-    return library.add_entry(persona, text, "", "")
+    return library_curation.add_entry(persona, text, "", "")
 
 
 def test_a_manager_retires_and_restores_a_reply_on_the_persona_page(workspace, persona, manager):
