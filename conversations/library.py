@@ -33,6 +33,7 @@ from conversations.models import (
     ReplyEntry,
     Suggestion,
 )
+from conversations.understanding import message_vector
 from mlops import registry
 from mlops.datasets import scrub
 from mlops.embeddings import as_list, embed, embed_one
@@ -221,13 +222,6 @@ def to_template(text: str, names: Sequence[str]) -> str | None:
 
 
 # -- retrieval --------------------------------------------------------------------------------
-
-
-def message_vector(message: Message) -> list[float]:
-    if message.embedding is None:
-        message.embedding = embed_one(message.text)
-        Message.objects.filter(pk=message.pk).update(embedding=message.embedding)
-    return as_list(message.embedding)
 
 
 def context_vector(message: Message) -> np.ndarray:
