@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 
@@ -13,10 +14,25 @@ from django.db import models
 class Workspace(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(unique=True)
-    # Shared secret for signed inbound webhooks (HMAC-SHA256 over "timestamp.body").
-    webhook_secret = models.CharField(max_length=64, default="", blank=True)
-    # Where replies to conversations on the generic "webhook" channel are POSTed.
+    # Secret of signed inbound webhooks: Standard Webhooks (`whsec_` + base64 key), or the
+    # legacy scheme (HMAC-SHA256 over "timestamp.body" in X-Webhook-Signature).
+    webhook_secret = models.CharField(max_length=80, default="", blank=True)
+    # After a rotation the previous inbound secret stays valid until this time, so senders
+    # can switch over without dropping a delivery.
+    previous_webhook_secret = models.CharField(max_length=80, default="", blank=True)
+    previous_webhook_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    webhook_scheme = models.CharField(
+        max_length=8,
+        choices=[
+            ("standard", "Standard Webhooks (webhook-id, webhook-signature)"),
+            ("legacy", "Legacy (X-Webhook-Timestamp, X-Webhook-Signature)"),
+        ],
+        default="standard",
+    )
+    # Where replies to conversations on the generic "webhook" channel are POSTed, signed
+    # with their own secret: a leaked inbound secret must not forge our outbound calls.
     outbound_webhook_url = models.URLField(blank=True)
+    outbound_webhook_secret = models.CharField(max_length=80, default="", blank=True)
     # Bad-actor policy: above the threshold, conversations are muted or blocked
     # automatically (logged, and reversible by a manager).
     risk_policy = models.CharField(
@@ -44,8 +60,15 @@ class Workspace(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.webhook_secret:
-            self.webhook_secret = secrets.token_hex(32)
+            self.webhook_secret = new_webhook_secret()
+        if not self.outbound_webhook_secret:
+            self.outbound_webhook_secret = new_webhook_secret()
         super().save(*args, **kwargs)
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and 24 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 class Role(models.TextChoices):
@@ -63,7 +86,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_user(self, user) -> MembershipQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(user=user).select_related("workspace")
+        return self.filter(user=user, is_active=True).select_related("workspace")
 
 
 class Membership(models.Model):
@@ -72,6 +95,8 @@ class Membership(models.Model):
     )
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.OPERATOR)
+    # A deactivated member keeps their history (decisions, labels) but reaches nothing.
+    is_active = models.BooleanField(default=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -108,6 +133,7 @@ class ApiKey(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     revoked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiKeyQuerySet.as_manager()
 
@@ -125,3 +151,43 @@ class ApiKey(models.Model):
             workspace=workspace, name=name, prefix=raw_key[:10], key_hash=hash_api_key(raw_key)
         )
         return raw_key
+
+
+class AuditEvent(models.Model):
+    """One thing someone changed, kept forever: who, where, what, before and after.
+
+    Append-only: rows are created through `core.audit.record` and never updated or deleted
+    by the product (a workspace's deletion cascades, as its data goes with it).
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept apart from the foreign key so the log still names a deleted user.
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="audit_ws_time")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit events are append-only")

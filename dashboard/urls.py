@@ -17,6 +17,7 @@ from dashboard import (
 from dashboard.api import api
 from dashboard.login import RateLimitedLoginView
 from dashboard.outages import handler500 as dependency_aware_500
+from dashboard.settings_pages import config_urls, team_urls
 
 # A database or Redis outage outside any view (e.g. loading the session) is a 503 too.
 handler500 = dependency_aware_500
@@ -171,3 +172,5 @@ urlpatterns = [
         name="persona_style",
     ),
 ]
+# Workspace settings (/w/<slug>/settings/...), kept in their own modules.
+urlpatterns += [*team_urls.urlpatterns, *config_urls.urlpatterns]
