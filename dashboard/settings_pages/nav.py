@@ -3,5 +3,17 @@ appends itself here when it is added, so the menu never links a page that does n
 
 from __future__ import annotations
 
+from core.models import Membership
+
 TEAM_SECTIONS: list[tuple[str, str]] = []
 CONFIG_SECTIONS: list[tuple[str, str]] = []
+
+
+def settings_context(membership: Membership) -> dict:
+    """What `templates/settings/base.html` needs: the workspace, the viewer's membership
+    (the top bar shows the role) and the side navigation in its two groups."""
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "settings_nav": [("Team", TEAM_SECTIONS), ("Configuration", CONFIG_SECTIONS)],
+    }
