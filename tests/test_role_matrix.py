@@ -18,6 +18,7 @@ EVERYONE = frozenset({Role.OPERATOR, Role.LABELER, Role.MANAGER, Role.ADMIN})
 SENDERS = frozenset({Role.OPERATOR, Role.MANAGER, Role.ADMIN})
 REVIEWERS = frozenset({Role.LABELER, Role.MANAGER, Role.ADMIN})
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
 
 # action: (route, allowed roles)
 ROLE_MATRIX: dict[str, tuple[str, frozenset[str]]] = {
@@ -64,6 +65,20 @@ ROLE_MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "cancel training": ("finetune_cancel", MANAGERS),
     "deploy an adapter": ("finetune_deploy", MANAGERS),
     "roll back an adapter": ("finetune_rollback", MANAGERS),
+    "read the risk policy": ("settings_risk", MANAGERS),
+    "change the risk policy": ("settings_risk_save", ADMINS),
+    "read the red-flag patterns": ("settings_red_flags", MANAGERS),
+    "add a red-flag pattern": ("settings_red_flag_add", ADMINS),
+    "switch off or delete a red-flag pattern": ("settings_red_flag_change", ADMINS),
+    "read autonomy per persona": ("settings_autonomy", MANAGERS),
+    "change a persona's autonomy": ("settings_autonomy_save", ADMINS),
+    "read the campaigns": ("settings_campaigns", MANAGERS),
+    "create a campaign": ("settings_campaign_create", ADMINS),
+    "read a campaign and its variants": ("settings_campaign", MANAGERS),
+    "change a campaign": ("settings_campaign_save", ADMINS),
+    "add an A/B variant": ("settings_variant_add", ADMINS),
+    "change an A/B variant": ("settings_variant_save", ADMINS),
+    "remove an A/B variant": ("settings_variant_delete", ADMINS),
 }
 METHODS = dict(PAGES)
 CASES = [

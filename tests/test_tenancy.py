@@ -31,6 +31,7 @@ from dashboard.urls import urlpatterns
 from mlops.models import Dataset, TrainingJob
 from personas import knowledge
 from personas.models import KnowledgeDocument, Persona
+from tests.config_pages import CONFIG_PAGES, config_page_url
 from tests.conftest import make_user, message_body
 
 
@@ -114,6 +115,7 @@ PAGES = [
     ("finetune_cancel", "post"),
     ("finetune_deploy", "post"),
     ("finetune_rollback", "post"),
+    *CONFIG_PAGES.items(),
 ]
 # Pages of one persona, addressed by the persona's id.
 PERSONA_PAGES = {
@@ -155,10 +157,13 @@ WORKSPACE_PAGES = {
     "finetune_build",
     *PERSONA_PAGES,
     *FINETUNE_PAGES,
+    *CONFIG_PAGES,
 }
 
 
 def page_url(name: str, slug: str, conversation: Conversation) -> str:
+    if name in CONFIG_PAGES:
+        return config_page_url(name, slug, conversation)
     if name == "export_playbook":
         return reverse(name, kwargs={"slug": slug, "playbook_slug": "creator-dm"})
     if name == "set_model_status":

@@ -6,7 +6,12 @@ from __future__ import annotations
 from core.models import Membership
 
 TEAM_SECTIONS: list[tuple[str, str]] = []
-CONFIG_SECTIONS: list[tuple[str, str]] = []
+CONFIG_SECTIONS: list[tuple[str, str]] = [
+    ("Risk policy", "settings_risk"),
+    ("Red flags", "settings_red_flags"),
+    ("Autonomy", "settings_autonomy"),
+    ("Campaigns", "settings_campaigns"),
+]
 
 
 def settings_context(membership: Membership) -> dict:
