@@ -5,15 +5,14 @@ from __future__ import annotations
 import pydantic
 from django.conf import settings
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from conversations import ingestion
+from conversations import ingestion, webhook_ids
 from conversations.history import journey_report
 from conversations.models import get_conversation_or_404
-from conversations.signing import BadSignature, verify
+from conversations.signing import BadSignature, verify_inbound
 from core.api_input import ApiInput, refuse_unstorable_path
 from core.models import Workspace
 
@@ -81,31 +80,49 @@ def post_message(request: HttpRequest, payload: MessageIn):
     return Status(200 if result.duplicate else 201, result)
 
 
+WEBHOOK_SUMMARY = (
+    "Signed webhook. Standard Webhooks (the default): webhook-id (the idempotency key: a "
+    "redelivery stores nothing and answers duplicate), webhook-timestamp (Unix seconds), "
+    "webhook-signature: space-separated 'v1,<base64 HMAC-SHA256 of id.timestamp.body>' keyed "
+    "with the whsec_ secret's base64 part; any one match is enough. Legacy workspaces only: "
+    "X-Webhook-Timestamp and X-Webhook-Signature: sha256=HEX(HMAC-SHA256(secret, "
+    "'timestamp.body')). Bad, stale or malformed signatures, and unknown workspaces: 401."
+)
+
+
 @webhook_router.post(
     "/webhooks/{workspace_slug}/messages",
     auth=None,
-    response={200: MessageOut, 201: MessageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Signed webhook: HMAC-SHA256 of 'timestamp.body' in X-Webhook-Signature",
+    response={200: MessageOut, 201: MessageOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Signed webhook (Standard Webhooks; legacy X-Webhook-Signature per workspace)",
+    description=WEBHOOK_SUMMARY,
 )
 def webhook_message(request: HttpRequest, workspace_slug: str):
     refuse_unstorable_path(workspace_slug=workspace_slug)
-    workspace = get_object_or_404(Workspace, slug=workspace_slug)
+    # No 404: an unknown workspace is refused exactly like a bad signature, so the answers
+    # never tell which workspaces exist.
+    workspace = Workspace.objects.filter(slug=workspace_slug).first()
     try:
-        verify(
-            workspace.webhook_secret,
-            request.headers.get("X-Webhook-Timestamp"),
-            request.headers.get("X-Webhook-Signature"),
-            request.body,
-            settings.WEBHOOK_TOLERANCE_SECONDS,
+        verified = verify_inbound(
+            workspace, request.headers, request.body, settings.WEBHOOK_TOLERANCE_SECONDS
         )
     except BadSignature as exc:
         raise HttpError(401, str(exc)) from exc
+    assert workspace is not None  # verify_inbound accepts nothing for a missing workspace
     try:
         payload = MessageIn.model_validate_json(request.body)
     except pydantic.ValidationError as exc:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         raise NinjaValidationError([dict(error) for error in errors]) from exc
-    result = ingest_or_422(workspace, payload)
+    if verified.webhook_id is None:
+        result = ingest_or_422(workspace, payload)
+    else:
+        try:
+            result = webhook_ids.once(
+                workspace, verified.webhook_id, lambda: ingest_or_422(workspace, payload)
+            )
+        except webhook_ids.InFlight as exc:
+            raise HttpError(409, str(exc)) from exc
     return Status(200 if result.duplicate else 201, result)
 
 

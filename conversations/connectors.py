@@ -2,14 +2,22 @@
 
 - channel "simulator": pushed onto a Redis list that `manage.py simulate` reads, so the
   simulated customer answers like a real one would.
-- any other channel: POSTed as JSON to the workspace's outbound webhook URL, signed the
-  same way inbound webhooks are (X-Webhook-Timestamp, X-Webhook-Signature).
+- any other channel: POSTed as JSON to the workspace's outbound webhook URL, signed with the
+  workspace's outbound secret (never the inbound one): Standard Webhooks headers, with a
+  `webhook-id` that is the same for every retry of a message so the receiver can drop
+  repeats; the legacy X-Webhook-* headers for workspaces on the legacy scheme.
+
+The URL is checked at every send (conversations.url_safety): loopback, private, link-local
+and metadata addresses are refused unless the platform allows them, the connection goes to
+the address that was checked, and redirects are never followed.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import time
+from dataclasses import dataclass
 
 import httpx
 import redis
@@ -18,8 +26,10 @@ from django.utils import timezone
 
 from conversations import events
 from conversations.models import Message
-from conversations.signing import sign
+from conversations.signing import LEGACY, sign, standard_headers
 from conversations.simulator import OUTBOX_KEY
+from conversations.url_safety import CheckedTarget, UnresolvableHost, UnsafeUrl, checked_target
+from core.models import Workspace
 from core.redis import redis_client
 
 SIMULATOR_CHANNEL = "simulator"
@@ -33,6 +43,21 @@ class NoConnector(Exception):
     """Nowhere to deliver: retrying will not help."""
 
 
+class DeliveryRefused(NoConnector):
+    """The URL is refused, or answers with a redirect: retrying will not help either."""
+
+
+@dataclass(frozen=True)
+class TestDelivery:
+    """What a test event sent from the settings page met."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    ok: bool
+    status_code: int | None
+    detail: str
+
+
 def simulator_outbox_key(workspace_id: int) -> str:
     return OUTBOX_KEY.format(workspace_id=workspace_id)
 
@@ -40,6 +65,7 @@ def simulator_outbox_key(workspace_id: int) -> str:
 def outbound_payload(message: Message) -> dict:
     conversation = message.conversation
     return {
+        "type": "message",
         "message_id": message.pk,
         "conversation_id": conversation.pk,
         "seq": message.seq,
@@ -58,25 +84,104 @@ def send_to_simulator(message: Message) -> None:
         raise DeliveryError(str(exc)) from exc
 
 
+def message_webhook_id(message: Message) -> str:
+    """The same for every attempt at one message: the receiver's idempotency key."""
+    return f"msg_{message.pk}"
+
+
 def send_to_webhook(message: Message) -> None:
-    url = message.workspace.outbound_webhook_url
-    if not url:
-        raise NoConnector("no outbound webhook URL is configured for this workspace")
-    body = json.dumps(outbound_payload(message)).encode()
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Webhook-Timestamp": timestamp,
-        "X-Webhook-Signature": sign(message.workspace.webhook_secret, timestamp, body),
-    }
     try:
-        response = httpx.post(
-            url, content=body, headers=headers, timeout=settings.OUTBOUND_TIMEOUT_SECONDS
+        response = post_event(
+            message.workspace, outbound_payload(message), message_webhook_id(message)
         )
+    except UnresolvableHost as exc:
+        raise DeliveryError(str(exc)) from exc  # DNS may answer again later
+    except UnsafeUrl as exc:
+        raise DeliveryRefused(f"outbound webhook URL refused: {exc}") from exc
     except httpx.HTTPError as exc:
         raise DeliveryError(str(exc)) from exc
-    if response.status_code >= 300:
+    if response.is_redirect or 300 <= response.status_code < 400:
+        raise DeliveryRefused(redirect_detail(response))
+    if response.status_code >= 400:
         raise DeliveryError(f"outbound webhook answered {response.status_code}")
+
+
+def send_test_delivery(workspace: Workspace) -> TestDelivery:
+    """POST a signed `{"type": "test"}` event to the workspace's outbound URL and say what
+    happened, for the settings page's "send a test" button."""
+    payload = {
+        "type": "test",
+        "workspace": workspace.slug,
+        "sent_at": timezone.now().isoformat(),
+        "text": "A test delivery from the operator dashboard.",
+    }
+    try:
+        response = post_event(workspace, payload, "msg_test_" + secrets.token_hex(12))
+    except (NoConnector, UnsafeUrl) as exc:
+        return TestDelivery(False, None, f"refused: {exc}")
+    except httpx.HTTPError as exc:
+        return TestDelivery(False, None, f"could not connect: {exc or type(exc).__name__}")
+    status = response.status_code
+    if 300 <= status < 400:
+        return TestDelivery(False, status, redirect_detail(response))
+    if status >= 400:
+        return TestDelivery(False, status, f"the receiver answered {status}")
+    return TestDelivery(True, status, f"delivered: the receiver answered {status}")
+
+
+def redirect_detail(response: httpx.Response) -> str:
+    location = response.headers.get("Location", "")
+    where = f" to {location}" if location else ""
+    return (
+        f"outbound webhook answered {response.status_code} (a redirect{where}); redirects "
+        "are not followed, so set the final URL"
+    )
+
+
+def post_event(workspace: Workspace, payload: dict, webhook_id: str) -> httpx.Response:
+    """POST one signed event to the workspace's outbound URL, once the URL is checked."""
+    url = workspace.outbound_webhook_url
+    if not url:
+        raise NoConnector("no outbound webhook URL is configured for this workspace")
+    target = checked_target(url)
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json", **signature_headers(workspace, webhook_id, body)}
+    return post_pinned(target, body, headers)
+
+
+def signature_headers(workspace: Workspace, webhook_id: str, body: bytes) -> dict[str, str]:
+    secret = workspace.outbound_webhook_secret
+    if workspace.webhook_scheme == LEGACY:
+        timestamp = str(int(time.time()))
+        return {
+            "X-Webhook-Timestamp": timestamp,
+            "X-Webhook-Signature": sign(secret, timestamp, body),
+        }
+    return standard_headers(secret, webhook_id, body)
+
+
+def post_pinned(target: CheckedTarget, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    """POST to the addresses the URL check resolved, never to a fresh DNS answer: the Host
+    header and TLS (SNI and certificate check) still name the URL's host."""
+    url = httpx.URL(target.url)
+    headers = {**headers, "Host": url.netloc.decode("ascii")}
+    extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
+    error: httpx.HTTPError | None = None
+    with httpx.Client(timeout=settings.OUTBOUND_TIMEOUT_SECONDS, follow_redirects=False) as client:
+        for address in target.addresses:
+            request = client.build_request(
+                "POST",
+                url.copy_with(host=address),
+                content=body,
+                headers=headers,
+                extensions=extensions,
+            )
+            try:
+                return client.send(request)
+            except httpx.ConnectError as exc:
+                error = exc  # the next address of the host may answer
+    assert error is not None  # checked_target never returns a target without addresses
+    raise error
 
 
 def deliver(message: Message) -> None:

@@ -280,6 +280,12 @@ LIBRARY_OPTIONS = env_int("LIBRARY_OPTIONS", 2, minimum=0)
 LIBRARY_MIN_CONFIDENCE = env_int("LIBRARY_MIN_CONFIDENCE_PERCENT", 20, minimum=0) / 100
 # How long an outbound webhook delivery may take before it is retried.
 OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", 5, minimum=1)
+# Outbound webhook URLs may not reach loopback, private, link-local or metadata addresses
+# (conversations.url_safety) unless the host name, address or network is listed here,
+# e.g. "127.0.0.1,hooks.internal,10.2.0.0/16". A platform setting, never a tenant's.
+OUTBOUND_URL_ALLOWLIST = env_list("OUTBOUND_URL_ALLOWLIST", [])
+# How long an inbound webhook-id is remembered: a redelivery within it stores nothing.
+WEBHOOK_ID_RETENTION_SECONDS = env_int("WEBHOOK_ID_RETENTION_SECONDS", 7 * 24 * 3600, minimum=60)
 
 # Local transformers checkpoints (save_pretrained folders) for the perception stage; empty
 # means the offline defaults: VADER, the NRC lexicon and sarcasm rules.

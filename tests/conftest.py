@@ -47,6 +47,7 @@ def clean_redis() -> None:
         *client.scan_iter("simulator:outbox:*"),
         *client.scan_iter("rate:*"),
         *client.scan_iter("sweep:*"),
+        *client.scan_iter("webhook-id:*"),
     ]
     if leftovers:
         client.delete(*leftovers)

@@ -1,20 +1,35 @@
-"""Signed inbound webhooks: HMAC-SHA256 over "timestamp.body", refused unless fresh and exact."""
+"""The legacy scheme of signed inbound webhooks, for workspaces whose senders predate
+Standard Webhooks (webhook_scheme "legacy"): HMAC-SHA256 over "timestamp.body" in
+X-Webhook-Signature, refused unless fresh and exact. Standard Webhooks, the default, is in
+tests/test_standard_webhooks.py."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from conversations.models import Contact, Conversation, Message
-from conversations.signing import BadSignature, sign, verify
+from conversations.signing import BadSignature, rotate_inbound_secret, sign, verify
+from core.models import Workspace
 from tests.conftest import message_body
 
 URL = "/api/webhooks/acme/messages"
 TOLERANCE = settings.WEBHOOK_TOLERANCE_SECONDS
+
+
+@pytest.fixture
+def workspace(workspace: Workspace) -> Workspace:
+    """A workspace that existed before Standard Webhooks, with a hex secret."""
+    workspace.webhook_scheme = "legacy"
+    workspace.webhook_secret = "3f" * 32
+    workspace.save(update_fields=["webhook_scheme", "webhook_secret"])
+    return workspace
 
 
 def stored_counts() -> tuple[int, int, int]:
@@ -200,15 +215,52 @@ def test_nul_character_bug_in_a_signed_body_or_the_slug_is_a_422_not_a_500(works
 
 
 @pytest.mark.django_db
-def test_it_answers_404_for_an_unknown_workspace(workspace, persona):
+def test_an_unknown_workspace_is_answered_exactly_like_a_bad_signature(workspace, persona):
+    # Before: 404 for an unknown slug and 401 for a known one, which told which slugs exist.
+    before = stored_counts()
+    body = encode(message_body())
+
+    to_nobody = deliver_signed(workspace.webhook_secret, body, url="/api/webhooks/nope/messages")
+    with_wrong_secret = deliver_signed("not-it", body)
+
+    assert to_nobody.status_code == with_wrong_secret.status_code == 401
+    assert to_nobody.content == with_wrong_secret.content
+    assert stored_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "signature",
+    [
+        pytest.param("sha256=" + "é" * 64, id="non-ASCII hex"),
+        pytest.param("sha256=\u2603", id="a snowman"),
+        pytest.param("sha256", id="no digest"),
+        pytest.param("v1,AAAA", id="a standard signature"),
+    ],
+)
+def test_a_malformed_signature_header_is_a_401_not_a_500(workspace, persona, signature):
+    # Before: compare_digest raised TypeError on non-ASCII text, and the sender got a 500.
     before = stored_counts()
 
-    response = deliver_signed(
-        workspace.webhook_secret, encode(message_body()), url="/api/webhooks/nope/messages"
-    )
+    response = deliver(BODY_SENT, str(int(time.time())), signature)
 
-    assert response.status_code == 404
+    assert response.status_code == 401
+    assert "does not match" in response.json()["detail"]
     assert stored_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_previous_secret_is_accepted_during_its_overlap_only(workspace, persona):
+    old = workspace.webhook_secret
+    new = rotate_inbound_secret(workspace, datetime.timedelta(minutes=10))
+    first, second = encode(message_body(external_id="m-1")), encode(message_body(external_id="m-2"))
+
+    assert deliver_signed(old, first).status_code == 201
+    assert deliver_signed(new, second).status_code == 201
+    workspace.previous_webhook_secret_expires_at = timezone.now()
+    workspace.save(update_fields=["previous_webhook_secret_expires_at"])
+    assert deliver_signed(old, encode(message_body(external_id="m-3"))).status_code == 401
+    assert Message.objects.count() == 2
 
 
 @pytest.mark.django_db
