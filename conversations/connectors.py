@@ -100,7 +100,7 @@ def send_to_webhook(message: Message) -> None:
         raise DeliveryRefused(f"outbound webhook URL refused: {exc}") from exc
     except httpx.HTTPError as exc:
         raise DeliveryError(str(exc)) from exc
-    if response.is_redirect or 300 <= response.status_code < 400:
+    if 300 <= response.status_code < 400:
         raise DeliveryRefused(redirect_detail(response))
     if response.status_code >= 400:
         raise DeliveryError(f"outbound webhook answered {response.status_code}")
@@ -117,10 +117,12 @@ def send_test_delivery(workspace: Workspace) -> TestDelivery:
     }
     try:
         response = post_event(workspace, payload, "msg_test_" + secrets.token_hex(12))
-    except (NoConnector, UnsafeUrl) as exc:
+    except NoConnector as exc:
+        return TestDelivery(False, None, str(exc))
+    except UnsafeUrl as exc:
         return TestDelivery(False, None, f"refused: {exc}")
     except httpx.HTTPError as exc:
-        return TestDelivery(False, None, f"could not connect: {exc or type(exc).__name__}")
+        return TestDelivery(False, None, f"could not connect: {str(exc) or type(exc).__name__}")
     status = response.status_code
     if 300 <= status < 400:
         return TestDelivery(False, status, redirect_detail(response))
