@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyHeader
@@ -19,7 +22,7 @@ from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
 from conversations.training_api import router as models_router
 from core import ratelimit
-from core.models import ApiKey, Workspace
+from core.models import ApiKey, Workspace, hash_api_key
 from dashboard import health, outages
 from personas.api import router as personas_router
 from personas.style_api import router as style_router
@@ -33,12 +36,26 @@ class WorkspaceKey(APIKeyHeader):
             return None
         workspace = ApiKey.objects.workspace_for(key)
         if workspace is not None:
+            note_key_use(key)
             bucket = "key:" + hashlib.sha256(key.encode()).hexdigest()[:24]
             if not ratelimit.allow(bucket, settings.API_RATE_PER_MINUTE):
                 raise HttpError(
                     429, f"rate limit: {settings.API_RATE_PER_MINUTE} requests a minute per key"
                 )
         return workspace
+
+
+# How fresh a key's "last used" is: one write a minute per key at most, however busy.
+KEY_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def note_key_use(raw_key: str) -> None:
+    """Stamp the key's last use. One conditional UPDATE: between stamps it matches no row,
+    so a busy key costs an index lookup, not a write per request."""
+    now = timezone.now()
+    ApiKey.objects.filter(key_hash=hash_api_key(raw_key)).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - KEY_USE_RESOLUTION)
+    ).update(last_used_at=now)
 
 
 api = NinjaAPI(

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 
-from core import ratelimit
+from core import login_limit
 
 
 class RateLimitedLoginView(LoginView):
     template_name = "login.html"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        bucket = f"login:{ratelimit.client_address(request)}"
-        if not ratelimit.allow(bucket, settings.LOGIN_RATE_PER_MINUTE):
+        if not login_limit.attempt_allowed(request):
             context = self.get_context_data(form=self.get_form_class()(request), rate_limited=True)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)

@@ -149,6 +149,8 @@ def print_banner(
         f"  Operator dashboard running at {base_url}/",
         "  Logins (user / password):",
         *[f"    {u['role']:<9} {u['username']} / {u['password']}" for u in credentials["users"]],
+        f"  Workspace settings (as admin): {base_url}/w/{credentials['workspace']}/settings/",
+        *platform_login(base_url, credentials),
         f"  API key (X-API-Key): {credentials['api_key']}",
         f"  Saved to {credentials_file}",
         f"  Persona folder (watched): {persona_folder}",
@@ -156,6 +158,17 @@ def print_banner(
         "",
     ]
     print("\n".join(lines), flush=True)
+
+
+def platform_login(base_url: str, credentials: dict) -> list[str]:
+    """The platform staff account, apart: it is not a workspace login."""
+    platform = credentials.get("platform")
+    if not platform:
+        return []
+    return [
+        f"  Platform staff, Django admin only ({base_url}{platform['url']}):",
+        f"    {platform['username']} / {platform['password']}",
+    ]
 
 
 # Children the product keeps working without: when the model server goes, suggestions

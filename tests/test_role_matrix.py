@@ -79,6 +79,19 @@ ROLE_MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "add an A/B variant": ("settings_variant_add", ADMINS),
     "change an A/B variant": ("settings_variant_save", ADMINS),
     "remove an A/B variant": ("settings_variant_delete", ADMINS),
+    "open workspace settings": ("settings", MANAGERS),
+    "read the members": ("settings_members", MANAGERS),
+    "invite a member": ("settings_member_invite", ADMINS),
+    "create a member's account": ("settings_member_create", ADMINS),
+    "change a member's role": ("settings_member_role", ADMINS),
+    "deactivate a member": ("settings_member_deactivate", ADMINS),
+    "reactivate a member": ("settings_member_reactivate", ADMINS),
+    "remove a member": ("settings_member_remove", ADMINS),
+    "see the API keys": ("settings_api_keys", ADMINS),
+    "create an API key": ("settings_api_key_create", ADMINS),
+    "revoke an API key": ("settings_api_key_revoke", ADMINS),
+    "read the audit log": ("settings_audit", MANAGERS),
+    "export the audit log": ("settings_audit_csv", MANAGERS),
 }
 METHODS = dict(PAGES)
 CASES = [

@@ -32,6 +32,7 @@ from mlops.models import Dataset, TrainingJob
 from personas import knowledge
 from personas.models import KnowledgeDocument, Persona
 from tests.config_pages import CONFIG_PAGES, config_page_url
+from tests.team_pages import TEAM_PAGES, TEAM_WORKSPACE_PAGES, team_page_url
 from tests.conftest import make_user, message_body
 
 
@@ -116,6 +117,7 @@ PAGES = [
     ("finetune_deploy", "post"),
     ("finetune_rollback", "post"),
     *CONFIG_PAGES.items(),
+    *TEAM_PAGES.items(),
 ]
 # Pages of one persona, addressed by the persona's id.
 PERSONA_PAGES = {
@@ -158,12 +160,15 @@ WORKSPACE_PAGES = {
     *PERSONA_PAGES,
     *FINETUNE_PAGES,
     *CONFIG_PAGES,
+    *TEAM_WORKSPACE_PAGES,
 }
 
 
 def page_url(name: str, slug: str, conversation: Conversation) -> str:
     if name in CONFIG_PAGES:
         return config_page_url(name, slug, conversation)
+    if name in TEAM_PAGES:
+        return team_page_url(name, slug, conversation)
     if name == "export_playbook":
         return reverse(name, kwargs={"slug": slug, "playbook_slug": "creator-dm"})
     if name == "set_model_status":

@@ -3,9 +3,15 @@ appends itself here when it is added, so the menu never links a page that does n
 
 from __future__ import annotations
 
-from core.models import Membership
+from core.models import Membership, Role
 
-TEAM_SECTIONS: list[tuple[str, str]] = []
+TEAM_SECTIONS: list[tuple[str, str]] = [
+    ("Members", "settings_members"),
+    ("API keys", "settings_api_keys"),
+    ("Audit log", "settings_audit"),
+]
+# Pages only admins open: the menu leaves them out for other roles.
+ADMIN_ONLY_SECTIONS = {"settings_api_keys"}
 CONFIG_SECTIONS: list[tuple[str, str]] = [
     ("Risk policy", "settings_risk"),
     ("Red flags", "settings_red_flags"),
@@ -20,5 +26,12 @@ def settings_context(membership: Membership) -> dict:
     return {
         "membership": membership,
         "workspace": membership.workspace,
-        "settings_nav": [("Team", TEAM_SECTIONS), ("Configuration", CONFIG_SECTIONS)],
+        "settings_nav": [
+            (heading, [entry for entry in sections if visible(entry, membership)])
+            for heading, sections in (("Team", TEAM_SECTIONS), ("Configuration", CONFIG_SECTIONS))
+        ],
     }
+
+
+def visible(entry: tuple[str, str], membership: Membership) -> bool:
+    return membership.role == Role.ADMIN or entry[1] not in ADMIN_ONLY_SECTIONS

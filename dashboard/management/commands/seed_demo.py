@@ -1,12 +1,15 @@
-"""Create (or refresh) the demo workspace: one user per role, two personas, an API key.
+"""Create (or refresh) the demo workspace: one user per role, two personas, an API key,
+and a platform staff account for `/admin/` that belongs to no workspace.
 
-Safe to run on every start: existing rows are kept, and the API key written to the
-credentials file last time stays valid.
+Safe to run on every start: existing rows are kept, and the API key and the platform
+password written to the credentials file last time stay valid.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -21,6 +24,9 @@ from mlops.training import ensure_bootstrap_model
 from personas.models import Campaign, Persona
 
 DEMO_PASSWORD_SUFFIX = "-demo-pass"
+# The platform's own staff: the Django admin reads every tenant, so its password is random
+# (kept in the credentials file, readable by its owner only), never a guessable demo one.
+PLATFORM_USERNAME = "platform"
 # Example persona folders (profile, phrases, knowledge) for the watched folder.
 DEMO_FOLDER = Path(personas.__file__).resolve().parent / "demo_folder"
 
@@ -67,6 +73,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         out = Path(options["out"])
+        previous = read_previous(out)
         with transaction.atomic():
             workspace, _ = Workspace.objects.get_or_create(
                 slug="demo",
@@ -93,13 +100,15 @@ class Command(BaseCommand):
                     },
                 },
             )
-            api_key = reuse_or_issue_key(workspace, out)
+            api_key = reuse_or_issue_key(workspace, previous.get("api_key", ""))
+            platform = ensure_platform_staff(previous.get("platform", {}).get("password", ""))
         if options["persona_folder"]:
             place_demo_folders(Path(options["persona_folder"]) / workspace.slug)
         credentials = {
             "url": options["url"],
             "workspace": workspace.slug,
             "users": users,
+            "platform": platform,
             "api_key": api_key,
             "webhook_secret": workspace.webhook_secret,
         }
@@ -108,11 +117,7 @@ class Command(BaseCommand):
         # The shared intent model, registered with its held-out figures (~1 min the first
         # time on two cores, then the embeddings and the head are cached on disk).
         intent_training.ensure_bootstrap_model()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        # Passwords, an API key and the webhook secret: readable by their owner only.
-        out.touch(mode=0o600)
-        out.chmod(0o600)
-        out.write_text(json.dumps(credentials, indent=2))
+        write_private(out, json.dumps(credentials, indent=2))
         self.stdout.write(f"demo workspace ready; credentials in {out}")
 
 
@@ -128,15 +133,46 @@ def ensure_user(workspace: Workspace, role: str) -> dict:
     username, password = str(role), f"{role}{DEMO_PASSWORD_SUFFIX}"
     user, _ = get_user_model().objects.get_or_create(username=username)
     user.set_password(password)
-    user.is_staff = user.is_superuser = role == Role.ADMIN
+    # The workspace admin runs the workspace in the product; `/admin/` is the platform's.
+    user.is_staff = user.is_superuser = False
     user.save()
     Membership.objects.update_or_create(user=user, workspace=workspace, defaults={"role": role})
     return {"role": str(role), "username": username, "password": password}
 
 
-def reuse_or_issue_key(workspace: Workspace, credentials_file: Path) -> str:
-    if credentials_file.exists():
-        previous = json.loads(credentials_file.read_text()).get("api_key", "")
-        if previous and ApiKey.objects.workspace_for(previous) == workspace:
-            return previous
+def ensure_platform_staff(previous_password: str) -> dict:
+    """A superuser with no membership: the only kind of account `/admin/` lets in."""
+    user, _ = get_user_model().objects.get_or_create(username=PLATFORM_USERNAME)
+    password = previous_password or secrets.token_urlsafe(18)
+    user.set_password(password)
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.save()
+    return {"username": PLATFORM_USERNAME, "password": password, "url": "/admin/"}
+
+
+def reuse_or_issue_key(workspace: Workspace, previous: str) -> str:
+    if previous and ApiKey.objects.workspace_for(previous) == workspace:
+        return previous
     return ApiKey.issue(workspace, "demo")
+
+
+def read_previous(credentials_file: Path) -> dict:
+    if not credentials_file.exists():
+        return {}
+    try:
+        return json.loads(credentials_file.read_text())
+    except ValueError:
+        return {}
+
+
+def write_private(path: Path, text: str) -> None:
+    """Passwords, an API key and the webhook secret: written readable by their owner only,
+    from the first byte (a new file beside it, then renamed over the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        os.fchmod(file.fileno(), 0o600)  # whatever the umask
+        file.write(text)
+    os.replace(partial, path)
