@@ -5,7 +5,9 @@
 - any other channel: POSTed as JSON to the workspace's outbound webhook URL, signed with the
   workspace's outbound secret (never the inbound one): Standard Webhooks headers, with a
   `webhook-id` that is the same for every retry of a message so the receiver can drop
-  repeats; the legacy X-Webhook-* headers for workspaces on the legacy scheme.
+  repeats; the legacy X-Webhook-* headers for workspaces on the legacy scheme. After the
+  outbound secret is rotated, Standard Webhooks deliveries carry a signature with the old
+  secret too until the overlap ends, so receivers can switch without rejecting any.
 
 The URL is checked at every send (conversations.url_safety): loopback, private, link-local
 and metadata addresses are refused unless the platform allows them, the connection goes to
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from conversations import events
 from conversations.models import Message
-from conversations.signing import LEGACY, sign, standard_headers
+from conversations.signing import LEGACY, outbound_secrets, sign, standard_headers
 from conversations.simulator import OUTBOX_KEY
 from conversations.url_safety import CheckedTarget, UnresolvableHost, UnsafeUrl, checked_target
 from core.models import Workspace
@@ -152,14 +154,15 @@ def post_event(workspace: Workspace, payload: dict, webhook_id: str) -> httpx.Re
 
 
 def signature_headers(workspace: Workspace, webhook_id: str, body: bytes) -> dict[str, str]:
-    secret = workspace.outbound_webhook_secret
     if workspace.webhook_scheme == LEGACY:
+        # The legacy header holds one signature: the current secret only, even mid-rotation.
         timestamp = str(int(time.time()))
         return {
             "X-Webhook-Timestamp": timestamp,
-            "X-Webhook-Signature": sign(secret, timestamp, body),
+            "X-Webhook-Signature": sign(workspace.outbound_webhook_secret, timestamp, body),
         }
-    return standard_headers(secret, webhook_id, body)
+    # Both secrets while a rotation's overlap lasts: receivers holding either one verify.
+    return standard_headers(outbound_secrets(workspace), webhook_id, body)
 
 
 def post_pinned(target: CheckedTarget, body: bytes, headers: dict[str, str]) -> httpx.Response:

@@ -71,39 +71,68 @@ def standard_key(secret: str) -> bytes:
 
 def inbound_secrets(workspace: Workspace, now: datetime.datetime | None = None) -> list[str]:
     """The current inbound secret, and the previous one while its overlap lasts."""
+    return live_secrets(
+        workspace.webhook_secret,
+        workspace.previous_webhook_secret,
+        workspace.previous_webhook_secret_expires_at,
+        now,
+    )
+
+
+def outbound_secrets(workspace: Workspace, now: datetime.datetime | None = None) -> list[str]:
+    """The secrets an outbound delivery is signed with: the current one first, and the
+    previous one while its overlap lasts, so receivers holding either verify."""
+    return live_secrets(
+        workspace.outbound_webhook_secret,
+        workspace.previous_outbound_webhook_secret,
+        workspace.previous_outbound_webhook_secret_expires_at,
+        now,
+    )
+
+
+def live_secrets(
+    current: str,
+    previous: str,
+    previous_expires_at: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+) -> list[str]:
     now = now or timezone.now()
-    found = [workspace.webhook_secret]
-    expires = workspace.previous_webhook_secret_expires_at
-    if workspace.previous_webhook_secret and expires is not None and expires > now:
-        found.append(workspace.previous_webhook_secret)
+    found = [current]
+    if previous and previous_expires_at is not None and previous_expires_at > now:
+        found.append(previous)
     return [secret for secret in found if secret]
 
 
-@transaction.atomic
 def rotate_inbound_secret(workspace: Workspace, overlap: datetime.timedelta) -> str:
     """A new inbound secret, returned once; the old one is still accepted for `overlap`."""
+    return rotate(workspace, "webhook_secret", "previous_webhook_secret", overlap)
+
+
+def rotate_outbound_secret(
+    workspace: Workspace, overlap: datetime.timedelta = datetime.timedelta(hours=24)
+) -> str:
+    """A new secret for our outbound deliveries, returned once. For `overlap` deliveries
+    carry a signature with the old secret too, so a receiver that has not switched yet
+    keeps verifying them (legacy-scheme workspaces: the new secret only, one signature)."""
+    return rotate(workspace, "outbound_webhook_secret", "previous_outbound_webhook_secret", overlap)
+
+
+@transaction.atomic
+def rotate(
+    workspace: Workspace, current_field: str, previous_field: str, overlap: datetime.timedelta
+) -> str:
+    """Replace the secret in `current_field`, keeping the old one in `previous_field` (and
+    its expiry in `previous_field`_expires_at) for `overlap`; a zero overlap drops it.
+    A secret already in its overlap is dropped: at most two secrets are ever live."""
     locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
-    new_secret = new_webhook_secret()
+    expires_field = previous_field + "_expires_at"
     keep_old = overlap > datetime.timedelta(0)
-    workspace.previous_webhook_secret = locked.webhook_secret if keep_old else ""
-    workspace.previous_webhook_secret_expires_at = timezone.now() + overlap if keep_old else None
-    workspace.webhook_secret = new_secret
-    workspace.save(
-        update_fields=[
-            "webhook_secret",
-            "previous_webhook_secret",
-            "previous_webhook_secret_expires_at",
-        ]
-    )
+    new_secret = new_webhook_secret()
+    setattr(workspace, previous_field, getattr(locked, current_field) if keep_old else "")
+    setattr(workspace, expires_field, timezone.now() + overlap if keep_old else None)
+    setattr(workspace, current_field, new_secret)
+    workspace.save(update_fields=[current_field, previous_field, expires_field])
     return new_secret
-
-
-def rotate_outbound_secret(workspace: Workspace) -> str:
-    """A new secret for our outbound deliveries, returned once. Receivers verify with it
-    from the next delivery on (one they can accept several secrets for, during a switch)."""
-    workspace.outbound_webhook_secret = new_webhook_secret()
-    workspace.save(update_fields=["outbound_webhook_secret"])
-    return workspace.outbound_webhook_secret
 
 
 # -- Standard Webhooks -------------------------------------------------------------------
@@ -115,12 +144,14 @@ def sign_standard(secret: str, webhook_id: str, timestamp: str, body: bytes) -> 
     return "v1," + base64.b64encode(digest).decode()
 
 
-def standard_headers(secret: str, webhook_id: str, body: bytes) -> dict[str, str]:
+def standard_headers(secrets_: list[str], webhook_id: str, body: bytes) -> dict[str, str]:
+    """The headers of one signed event: a space-separated v1 signature per secret."""
     timestamp = str(int(time.time()))
+    signatures = [sign_standard(secret, webhook_id, timestamp, body) for secret in secrets_]
     return {
         "webhook-id": webhook_id,
         "webhook-timestamp": timestamp,
-        "webhook-signature": sign_standard(secret, webhook_id, timestamp, body),
+        "webhook-signature": " ".join(signatures),
     }
 
 

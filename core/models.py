@@ -33,6 +33,10 @@ class Workspace(models.Model):
     # with their own secret: a leaked inbound secret must not forge our outbound calls.
     outbound_webhook_url = models.URLField(blank=True)
     outbound_webhook_secret = models.CharField(max_length=80, default="", blank=True)
+    # After a rotation deliveries are signed with both secrets until this time, so receivers
+    # can switch over without rejecting one.
+    previous_outbound_webhook_secret = models.CharField(max_length=80, default="", blank=True)
+    previous_outbound_webhook_secret_expires_at = models.DateTimeField(null=True, blank=True)
     # Bad-actor policy: above the threshold, conversations are muted or blocked
     # automatically (logged, and reversible by a manager).
     risk_policy = models.CharField(

@@ -6,19 +6,22 @@ after DNS resolution, and no redirect followed."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from conversations import connectors, ingestion, messages
 from conversations.models import Message
-from conversations.signing import sign
+from conversations.signing import rotate_outbound_secret, sign
 from conversations.tasks import deliver_reply
 from conversations.url_safety import UnsafeUrl, check_outbound_url
+from core.models import Workspace
 from stack import free_port
 
 
@@ -340,3 +343,121 @@ def test_a_test_delivery_without_a_url_says_so(workspace):
 
     assert (result.ok, result.status_code) == (False, None)
     assert "no outbound webhook URL" in result.detail
+
+
+# -- rotating the outbound secret -------------------------------------------------------------
+
+
+def end_overlap(workspace: Workspace) -> None:
+    """The overlap window has passed (as it would a day after the rotation)."""
+    Workspace.objects.filter(pk=workspace.pk).update(
+        previous_outbound_webhook_secret_expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+
+@pytest.mark.django_db
+def test_during_the_overlap_a_delivery_verifies_with_the_old_and_the_new_secret(
+    allow_loopback, receiver, reply, workspace
+):
+    old = workspace.outbound_webhook_secret
+
+    new = rotate_outbound_secret(workspace)
+    reply.refresh_from_db()
+    connectors.deliver(reply)
+
+    [got] = receiver.received
+    assert len(got.headers["webhook-signature"].split(" ")) == 2
+    # A receiver that has not switched yet still accepts it, and so does one that has.
+    assert Webhook(old).verify(got.body, got.headers)["message_id"] == reply.pk
+    assert Webhook(new).verify(got.body, got.headers)["message_id"] == reply.pk
+    assert delivery_of(reply.pk) == Message.Delivery.SENT
+
+
+@pytest.mark.django_db
+def test_after_the_overlap_ends_only_the_new_secret_verifies(
+    allow_loopback, receiver, reply, workspace
+):
+    old = workspace.outbound_webhook_secret
+    new = rotate_outbound_secret(workspace)
+
+    end_overlap(workspace)
+    reply.refresh_from_db()
+    connectors.deliver(reply)
+
+    [got] = receiver.received
+    assert Webhook(new).verify(got.body, got.headers)["message_id"] == reply.pk
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(got.body, got.headers)
+
+
+@pytest.mark.django_db
+def test_the_test_delivery_is_signed_with_both_secrets_during_the_overlap(
+    allow_loopback, receiver, workspace
+):
+    workspace.outbound_webhook_url = receiver.url
+    workspace.save(update_fields=["outbound_webhook_url"])
+    old = workspace.outbound_webhook_secret
+    new = rotate_outbound_secret(workspace, overlap=datetime.timedelta(hours=1))
+
+    assert connectors.send_test_delivery(workspace).ok
+    end_overlap(workspace)
+    workspace.refresh_from_db()
+    assert connectors.send_test_delivery(workspace).ok
+
+    during, after = receiver.received
+    assert Webhook(old).verify(during.body, during.headers)["type"] == "test"
+    assert Webhook(new).verify(during.body, during.headers)["type"] == "test"
+    assert Webhook(new).verify(after.body, after.headers)["type"] == "test"
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(after.body, after.headers)
+
+
+@pytest.mark.django_db
+def test_the_old_outbound_secret_is_kept_for_a_day_by_default_and_at_most_two_are_live(
+    workspace,
+):
+    first = workspace.outbound_webhook_secret
+    before = timezone.now()
+
+    second = rotate_outbound_secret(workspace)
+
+    stored = Workspace.objects.get(pk=workspace.pk)
+    assert (stored.outbound_webhook_secret, stored.previous_outbound_webhook_secret) == (
+        second,
+        first,
+    )
+    expires = stored.previous_outbound_webhook_secret_expires_at
+    assert expires is not None
+    assert before + datetime.timedelta(hours=24) <= expires
+    assert expires <= timezone.now() + datetime.timedelta(hours=24)
+    # Rotating again mid-overlap keeps the one being replaced, never the oldest.
+    third = rotate_outbound_secret(workspace)
+    stored.refresh_from_db()
+    assert (stored.outbound_webhook_secret, stored.previous_outbound_webhook_secret) == (
+        third,
+        second,
+    )
+    # No overlap: the old secret stops signing at once.
+    rotate_outbound_secret(workspace, overlap=datetime.timedelta(0))
+    stored.refresh_from_db()
+    assert stored.previous_outbound_webhook_secret == ""
+    assert stored.previous_outbound_webhook_secret_expires_at is None
+
+
+@pytest.mark.django_db
+def test_a_legacy_workspace_is_signed_with_the_new_outbound_secret_only_after_rotation(
+    allow_loopback, receiver, reply, workspace
+):
+    workspace.webhook_scheme = "legacy"
+    workspace.save(update_fields=["webhook_scheme"])
+    old = workspace.outbound_webhook_secret
+
+    new = rotate_outbound_secret(workspace)
+    reply.refresh_from_db()
+    connectors.deliver(reply)
+
+    [got] = receiver.received
+    timestamp = got.headers["X-Webhook-Timestamp"]
+    # The legacy header has room for one signature: the new secret's.
+    assert got.headers["X-Webhook-Signature"] == sign(new, timestamp, got.body)
+    assert got.headers["X-Webhook-Signature"] != sign(old, timestamp, got.body)
