@@ -10,6 +10,13 @@ from conversations.models import Conversation, RedFlagPattern
 from personas.models import Campaign, CampaignVariant
 
 CONFIG_PAGES = {
+    "settings_webhooks": "get",
+    "settings_webhook_scheme": "post",
+    "settings_rotate_inbound": "post",
+    "settings_rotate_outbound": "post",
+    "settings_connector": "get",
+    "settings_connector_save": "post",
+    "settings_connector_test": "post",
     "settings_risk": "get",
     "settings_risk_save": "post",
     "settings_red_flags": "get",

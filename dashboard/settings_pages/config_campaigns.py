@@ -211,7 +211,7 @@ def campaign_context(
         "form": form
         or {**campaign_state(campaign), "prompt_config": config_text(campaign.prompt_config)},
         "variants": rows,
-        "total_weight": sum(row["variant"].weight for row in rows),
+        "total_weight": sum(variant.weight for variant in variants),
         "new_variant": variant_forms.get(None, BLANK_VARIANT),
         "config_keys": CONFIG_KEYS,
     }

@@ -55,7 +55,7 @@ def error_messages(exc: ValidationError) -> list[str]:
     """A model's validation errors as sentences, each naming its field."""
     if not hasattr(exc, "error_dict"):
         return list(exc.messages)
-    messages = []
+    messages: list[str] = []
     for field, errors in exc.message_dict.items():
         prefix = "" if field == NON_FIELD_ERRORS else f"{field.replace('_', ' ')}: "
         messages.extend(prefix + message for message in errors)

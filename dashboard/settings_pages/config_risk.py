@@ -60,7 +60,7 @@ def submitted(request: HtmxHttpRequest) -> dict:
 def save_risk(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = settings_writer(request, slug)
     form = submitted(request)
-    errors = []
+    errors: list[str] = []
     if len(form["banned_phrases"]) > MAX_BANNED_CHARS:
         errors.append(f"banned phrases: at most {MAX_BANNED_CHARS:,} characters in all")
     with transaction.atomic():
@@ -90,7 +90,6 @@ def save_risk(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 )
     if not errors:
         membership.workspace = workspace
-        form = None
-    context = risk_context(membership, form)
+    context = risk_context(membership, form if errors else None)
     context["saved"] = not errors
     return respond(request, TEMPLATE, "risk", context, errors)

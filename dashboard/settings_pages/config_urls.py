@@ -10,6 +10,7 @@ from dashboard.settings_pages import (
     config_campaigns,
     config_red_flags,
     config_risk,
+    config_webhooks,
 )
 
 PREFIX = "w/<slug:slug>/settings/"
@@ -17,6 +18,29 @@ CAMPAIGN = PREFIX + "campaigns/<int:campaign_id>/"
 VARIANT = CAMPAIGN + "variants/<int:variant_id>/"
 
 urlpatterns: list[URLPattern] = [
+    path(PREFIX + "webhooks/", config_webhooks.webhooks_page, name="settings_webhooks"),
+    path(PREFIX + "webhooks/scheme/", config_webhooks.set_scheme, name="settings_webhook_scheme"),
+    path(
+        PREFIX + "webhooks/inbound-secret/",
+        config_webhooks.rotate_inbound,
+        name="settings_rotate_inbound",
+    ),
+    path(
+        PREFIX + "webhooks/outbound-secret/",
+        config_webhooks.rotate_outbound,
+        name="settings_rotate_outbound",
+    ),
+    path(PREFIX + "connector/", config_webhooks.connector_page, name="settings_connector"),
+    path(
+        PREFIX + "connector/save/",
+        config_webhooks.save_connector,
+        name="settings_connector_save",
+    ),
+    path(
+        PREFIX + "connector/test/",
+        config_webhooks.test_delivery,
+        name="settings_connector_test",
+    ),
     path(PREFIX + "risk/", config_risk.risk_page, name="settings_risk"),
     path(PREFIX + "risk/save/", config_risk.save_risk, name="settings_risk_save"),
     path(PREFIX + "red-flags/", config_red_flags.red_flags_page, name="settings_red_flags"),

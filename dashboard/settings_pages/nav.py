@@ -13,6 +13,8 @@ TEAM_SECTIONS: list[tuple[str, str]] = [
 # Pages only admins open: the menu leaves them out for other roles.
 ADMIN_ONLY_SECTIONS = {"settings_api_keys"}
 CONFIG_SECTIONS: list[tuple[str, str]] = [
+    ("Webhooks", "settings_webhooks"),
+    ("Outbound connector", "settings_connector"),
     ("Risk policy", "settings_risk"),
     ("Red flags", "settings_red_flags"),
     ("Autonomy", "settings_autonomy"),
