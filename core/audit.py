@@ -38,7 +38,7 @@ def record(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(actor.get_username() if actor is not None else "")[:150],
         action=action,
-        object_type=target._meta.model_name if target is not None else "",
+        object_type=(target._meta.model_name or "") if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         object_repr=str(target)[:200] if target is not None else "",
         before=before or {},
