@@ -22,13 +22,13 @@ from ninja.errors import HttpError
 from conversations import ingestion, pipeline
 from conversations.llm_api import llm_quota_or_429
 from conversations.models import Conversation, CtaDecision, Message
-from conversations.replies import configured_backend, generation_params, guard_rules
+from conversations.replies import circuit, configured_backend, generation_params, guard_rules
 from core import dispatch
 from core.api_input import ApiInput
 from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
 from mlops.llm import LLMError
-from mlops.llm_replies import CompletionFn, generate_options
+from mlops.llm_replies import CompletionFn, NoValidReply, generate_options
 from mlops.prompts import PromptInputs, build_messages
 from mlops.sentiment import label_for
 from personas.models import Persona
@@ -130,11 +130,13 @@ def cta_out(message: Message) -> CtaOut:
 
 @router.post(
     "/chat",
-    response={200: ChatOut, 422: ErrorOut},
+    response={200: ChatOut, 422: ErrorOut, 429: ErrorOut},
     summary="Seed 000's orchestration for one message: phase, sentiment, memory, CTA, reply",
 )
 def chat(request: HttpRequest, payload: ChatIn):
     workspace = request.auth  # type: ignore[attr-defined]
+    # Before anything is stored: a refused call leaves nothing behind to retry around.
+    llm_quota_or_429(workspace.pk)
     try:
         result = ingestion.ingest(
             workspace,
@@ -234,7 +236,7 @@ def api_prompt_inputs(workspace, payload: SuggestionsIn) -> PromptInputs:
 
 @router.post(
     "/suggestions",
-    response={200: SuggestionsOut, 422: ErrorOut, 503: ErrorOut},
+    response={200: SuggestionsOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Themed reply options for a conversation; more with /suggestions/more/{id}",
 )
 def suggestions(request: HttpRequest, payload: SuggestionsIn):
@@ -277,6 +279,9 @@ def llm_options(backend, workspace, inputs: PromptInputs, payload: SuggestionsIn
         use_cache=settings.LLM_CACHE_SECONDS > 0,
     )
     params = generation_params()
+    breaker = circuit(workspace.pk)  # the workspace's own: its failures open it, and only it
+    if breaker.is_open():
+        raise HttpError(503, "circuit open: the model server failed repeatedly; retrying later")
     try:
         generated = generate_options(
             complete,
@@ -288,7 +293,10 @@ def llm_options(backend, workspace, inputs: PromptInputs, payload: SuggestionsIn
             themes=themes or None,
         )
     except LLMError as exc:
+        if not isinstance(exc, NoValidReply):  # the server answered; only the text was bad
+            breaker.record_failure()
         raise HttpError(503, f"the model did not answer usable options: {exc}") from exc
+    breaker.record_success()
     options = [OptionOut(**vars(o)) for o in generated.options]
     return options, f"{backend.name}:{backend.default_model}"
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from conversations.replies import configured_backend, generation_params
 from core.redis import redis_client
@@ -33,6 +34,15 @@ class GenerateIn(Schema):
     repeat_penalty: float = Field(1.1, ge=0.5, le=2.0)
     stop: list[str] = Field(default_factory=list, max_length=8)
     cache_key: str | None = Field(None, max_length=200)
+
+    @field_validator("max_tokens")
+    @classmethod
+    def within_the_servers_cap(cls, value: int) -> int:
+        # The model server is shared by every tenant: no caller may ask for long answers
+        # beyond what the platform allows (LLM_MAX_TOKENS_CAP).
+        if value > settings.LLM_MAX_TOKENS_CAP:
+            raise ValueError(f"at most {settings.LLM_MAX_TOKENS_CAP} on this server")
+        return value
 
     def params(self) -> GenerationParams:
         return generation_params(

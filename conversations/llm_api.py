@@ -19,15 +19,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from conversations import generation_jobs
 from conversations.generation import GenerateIn, ModelUnavailable, generate, llm_backend
-from core import ratelimit
 from core.redis import redis_client
+from mlops import llm_quota
 from mlops.llm_replies import CACHE_PREFIX, delete_cached
 
 router = Router(tags=["generation"])
@@ -55,12 +54,12 @@ class ErrorOut(Schema):
 
 
 def llm_quota_or_429(workspace_id: int) -> None:
-    """The model is shared by every tenant: one workspace's API use is capped per minute
-    (operators' own suggestions are not counted: they must keep working)."""
-    if not ratelimit.allow(f"llm:{workspace_id}", settings.LLM_RATE_PER_MINUTE):
-        raise HttpError(
-            429, f"rate limit: {settings.LLM_RATE_PER_MINUTE} model calls a minute per workspace"
-        )
+    """The model is shared by every tenant: each route that calls it spends the workspace's
+    per-minute budget (mlops.llm_quota), and past it the caller gets 429 and nothing runs."""
+    try:
+        llm_quota.spend_call(workspace_id)
+    except llm_quota.QuotaSpent as exc:
+        raise HttpError(429, str(exc)) from exc
 
 
 @contextmanager

@@ -2,9 +2,12 @@
 
 The LLM path gathers what the prompt needs (persona, campaign, phase, CTA decision,
 perception, retrieved knowledge and memory, history), asks for n samples under a per-call
-timeout and a total deadline, and keeps the ones that pass the guardrails. A dead model
-server opens a shared circuit breaker, so the next messages fall back at once instead of
-each waiting for its own timeout.
+timeout and a total deadline, and keeps the ones that pass the guardrails. Failing calls
+open the workspace's circuit breaker, so its next messages fall back at once instead of
+each waiting for its own timeout; another workspace's circuit is its own, so one tenant's
+timeouts or abuse never cut off another's drafts (a real outage opens each workspace's
+circuit as that workspace sees it fail). Each workspace drafts within its own model budget
+per minute (mlops.llm_quota); past it, drafts come from templates, as with no model.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from conversations.models import Conversation, CtaDecision, Message
 from conversations.retrieval import RetrievedContext
 from core.models import Workspace
 from core.redis import redis_client
+from mlops import llm_quota
 from mlops.fact_checks import sources_for_prompt
 from mlops.generation import PROMPT_VERSION as TEMPLATE_PROMPT_VERSION
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
@@ -70,9 +74,11 @@ def configured_backend(persona: Persona | None = None) -> LLMBackend | None:
     )
 
 
-def circuit() -> CircuitBreaker:
+def circuit(workspace_id: int) -> CircuitBreaker:
+    """The workspace's own breaker: its failures open it, and only it."""
     return CircuitBreaker(
         redis_client(),
+        name=f"llm:ws{workspace_id}",
         threshold=settings.LLM_CIRCUIT_FAILURES,
         cooldown=settings.LLM_CIRCUIT_COOLDOWN_SECONDS,
     )
@@ -157,6 +163,7 @@ def generation_params(seed_offset: int = 0, **fields: Any) -> GenerationParams:
         "temperature": settings.LLM_TEMPERATURE,
         **{name: value for name, value in fields.items() if value is not None},
     }
+    fields["max_tokens"] = llm_quota.capped_max_tokens(int(fields["max_tokens"]))
     params = GenerationParams(**fields)
     return params.deterministic(seed=42 + seed_offset) if settings.LLM_DETERMINISTIC else params
 
@@ -249,16 +256,20 @@ def replies_for(
     offset: int = 0,
     deadline: float | None = None,
 ) -> Replies:
-    """LLM options when a backend is configured and its circuit is closed, else templates.
+    """LLM options when a backend is configured, the workspace's circuit is closed and its
+    drafting budget not spent (else templates, noted), else templates.
 
     Raises LLMError when the LLM was tried and failed: the caller falls back and counts it.
     """
     backend = configured_backend(conversation.persona)
     if backend is None:
         return template_replies(context)
-    breaker = circuit()
+    breaker = circuit(conversation.workspace_id)
     if breaker.is_open():
         raise LLMError("circuit open: the model server failed repeatedly; retrying later")
+    if not llm_quota.allow_draft(conversation.workspace_id):
+        spent = template_replies(context)
+        return Replies(spent.options, spent.model_version, spent.prompt_version, budget_note())
     try:
         replies = llm_replies(
             backend, conversation, message, found, use_cache, count, offset, deadline
@@ -270,3 +281,7 @@ def replies_for(
         raise
     breaker.record_success()
     return replies
+
+
+def budget_note() -> dict:
+    return {"model_budget": llm_quota.drafts_spent_note()}

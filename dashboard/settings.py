@@ -28,11 +28,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Addresses of reverse proxies whose X-Forwarded-For is believed (rate limits by client).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 # Rate limits, per minute (core.ratelimit): an API key, login attempts from one
-# address, websocket connections of one user, LLM calls through the API per workspace.
+# address, websocket connections of one user, model calls per workspace (mlops.llm_quota:
+# calls someone waits on, and the drafting pipeline's calls, a larger budget of its own).
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 1200, minimum=1)
 LOGIN_RATE_PER_MINUTE = env_int("LOGIN_RATE_PER_MINUTE", 30, minimum=1)
 WEBSOCKET_RATE_PER_MINUTE = env_int("WEBSOCKET_RATE_PER_MINUTE", 120, minimum=1)
 LLM_RATE_PER_MINUTE = env_int("LLM_RATE_PER_MINUTE", 120, minimum=1)
+LLM_DRAFTS_PER_MINUTE = env_int("LLM_DRAFTS_PER_MINUTE", 600, minimum=1)
 
 if not DEBUG:
     # Production refuses to start on values that are only fit for a laptop.
@@ -239,6 +241,8 @@ LLM_TIMEOUT_SECONDS = float(env_int("LLM_TIMEOUT_MS", 8000, minimum=100)) / 1000
 LLM_DEADLINE_SECONDS = float(env_int("LLM_DEADLINE_MS", 15000, minimum=100)) / 1000
 LLM_SUGGESTIONS = env_int("LLM_SUGGESTIONS", 3, minimum=1)
 LLM_MAX_TOKENS = env_int("LLM_MAX_TOKENS", 120, minimum=8)
+# No request (an API caller's max_tokens, a campaign's prompt config) asks for more.
+LLM_MAX_TOKENS_CAP = env_int("LLM_MAX_TOKENS_CAP", 512, minimum=8)
 LLM_TEMPERATURE = float(env_int("LLM_TEMPERATURE_PERCENT", 80, minimum=0)) / 100
 # Seed 003's QA mode: temperature 0 and a fixed seed.
 LLM_DETERMINISTIC = env_bool("LLM_DETERMINISTIC", False)

@@ -30,6 +30,7 @@ from conversations.models import (
 from core import dispatch
 from core.access import member_or_404, require_role
 from core.models import SENDING_ROLES, Membership, Role
+from mlops import llm_quota
 from mlops.cta import LABELS as CTA_LABELS
 
 
@@ -377,13 +378,21 @@ def regenerate_suggestions(
     latest_in = (
         conversation.messages.filter(direction=Message.Direction.IN).order_by("-seq").first()
     )
+    refused = ""
     if latest_in is not None:
-        dispatch.regenerate(latest_in.pk, f"regenerate:{latest_in.pk}:{uuid4().hex}")
+        try:  # fresh samples are a model call like any other: the workspace's quota
+            llm_quota.spend_call(conversation.workspace_id)
+            dispatch.regenerate(latest_in.pk, f"regenerate:{latest_in.pk}:{uuid4().hex}")
+        except llm_quota.QuotaSpent as exc:
+            refused = str(exc)
+    if refused and not request.htmx:
+        return HttpResponse(refused, status=429)
     if not request.htmx:
         return redirect("conversation", slug=slug, conversation_id=conversation.pk)
     context.update(suggestions_context(conversation, request.user))
-    context["regenerating"] = latest_in is not None
-    return render(request, "conversation.html#suggestions", context)
+    context["regenerating"] = latest_in is not None and not refused
+    context["suggestions_error"] = refused
+    return render(request, "conversation.html#suggestions", context, status=429 if refused else 200)
 
 
 @require_POST

@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from core.api_input import ApiInput, refuse_unstorable_path
+from mlops import llm_quota
 from mlops.guardrails import Rules, guard
 from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend
 from personas.models import CreatorStyle, StyleProfile
@@ -125,13 +126,15 @@ def get_style(request: HttpRequest, user_id: str, contact_id: str):
 
 @router.post(
     "/style/apply",
-    response={200: dict, 404: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    response={200: dict, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Rewrite a response in a learned style",
 )
 def apply(request: HttpRequest, payload: ApplyIn):
     row = stored_profile(request, payload.user_id, payload.contact_id)
     if payload.use_llm and not settings.LLM_BASE_URL:
         raise HttpError(503, "use_llm needs an LLM backend (LLM_BASE_URL); none is configured")
+    if payload.use_llm:
+        spend_model_call(request.auth.pk)  # type: ignore[attr-defined]
     profile = StyleProfileData.from_dict(row.profile)
     answer = {
         "styled_response": apply_style(payload.response, profile),
@@ -146,6 +149,14 @@ def apply(request: HttpRequest, payload: ApplyIn):
             # The rules' version is still a styled reply; say why the model's is missing.
             answer["llm_error"] = str(exc)[:300]
     return answer
+
+
+def spend_model_call(workspace_id: int) -> None:
+    """A rewrite by the model spends the workspace's model quota like any model route."""
+    try:
+        llm_quota.spend_call(workspace_id)
+    except llm_quota.QuotaSpent as exc:
+        raise HttpError(429, str(exc)) from exc
 
 
 def llm_rewrite(response: str, profile: StyleProfileData) -> str:
@@ -165,7 +176,7 @@ def llm_rewrite(response: str, profile: StyleProfileData) -> str:
         },
         {"role": "user", "content": response},
     ]
-    params = GenerationParams(max_tokens=80, temperature=0.3)
+    params = GenerationParams(max_tokens=llm_quota.capped_max_tokens(80), temperature=0.3)
     [text] = backend.complete(messages, params, settings.LLM_TIMEOUT_SECONDS)
     styled, reason = guard(text, Rules(max_chars=settings.SUGGESTION_MAX_CHARS, max_sentences=3))
     if reason:

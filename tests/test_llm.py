@@ -483,7 +483,7 @@ def test_an_open_circuit_goes_straight_to_the_fallback_without_calling_the_serve
         assert failed.is_fallback
         assert "unreachable" in failed.generation["error"]
         assert hang_up_server.connections == attempt  # one request each, no retries
-    assert circuit().is_open()
+    assert circuit(workspace.pk).is_open()
 
     started = time.monotonic()
     skipped = suggest(message, "try:3")

@@ -94,7 +94,7 @@ def test_a_broken_model_server_falls_back_in_time_opens_the_circuit_and_operator
         assert failed.suggestions.exists()
         # The deadline bounds the whole set, whatever the server does (+1 s for storing).
         assert took < DEADLINE_SECONDS + 1, f"{broken_model.mode}: {took:.1f} s"
-    assert circuit().is_open()
+    assert circuit(workspace.pk).is_open()
     asked = broken_model.requests
 
     started = time.monotonic()
