@@ -26,6 +26,7 @@ from mlops.embeddings import embed
 from mlops.generation import ReplyOption
 from mlops.models import ModelVersion, TrainingJob
 from mlops.reply_ranker import Candidate, Ranked, Ranker
+from mlops.training_jobs import open_job, public_error
 
 KIND = "ranker"
 LIBRARY_SOURCES = ("sent", "bootstrap", "phrase")
@@ -133,8 +134,9 @@ def label_rows(workspace_id: int) -> list[dict[str, Any]]:
 
 
 def start_training(workspace_id: int, user: User | None) -> TrainingJob:
+    """TrainingLimitReached when the workspace has its most training jobs queued or running."""
     with transaction.atomic():
-        job = TrainingJob.objects.create(kind=KIND, workspace_id=workspace_id, created_by=user)
+        job = open_job(workspace_id, KIND, created_by=user)
         dispatch.train_ranker(job.pk)
     return job
 
@@ -153,7 +155,8 @@ def run(job: TrainingJob, shuffle_labels: bool = False) -> TrainingJob:
         version = registry.next_version(KIND, job.workspace_id)
         ranker = reply_ranker.fit(train_rows, f"ranker-v{version}")
     except (reply_ranker.NotEnoughLabels, ValueError) as exc:
-        job.status, job.error, job.finished_at = TrainingJob.Status.FAILED, str(exc), timezone.now()
+        job.status, job.error = TrainingJob.Status.FAILED, public_error(str(exc))
+        job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         return job
     new = reply_ranker.evaluate(ranker, test_rows)

@@ -2,7 +2,13 @@
 and CTA decisions, per workspace (X-API-Key).
 
 The router sits in conversations, above mlops: training is mlops's, but deploying an
-adapter swaps what conversations serve (`conversations.adapters`) for a persona."""
+adapter swaps what conversations serve (`conversations.adapters`) for a persona.
+
+A workspace has at most TRAINING_JOBS_PER_WORKSPACE jobs queued or running (409 past it,
+mlops.training_jobs). Answers name adapters, datasets and versions by name and id, never
+by where they lie on the server's disk (seed 002's `output_path` and `model_path` are not
+served: the adapter's name is what vLLM and the deploy endpoint know it by).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from core import dispatch
 from mlops import cta, lora_training, registry
 from mlops.datasets import PARTS, EmptyDataset, create_sample_dataset
 from mlops.models import Dataset, ModelVersion, TrainingJob
+from mlops.training_jobs import TrainingLimitReached, check_room, open_job, public_error
 from personas.models import Persona
 
 router = Router(tags=["models"])
@@ -88,8 +95,8 @@ def job_status(job: TrainingJob) -> dict:
         "status": job.status,
         "progress": round(job.progress, 1),
         "stage": job.stage,
-        "output_path": result.artifact if result and job.kind == "lora" else None,
-        "error": job.error or None,
+        "adapter": adapter_name(result) if result and job.kind == "lora" else None,
+        "error": public_error(job.error) or None,
         "persona_id": job.persona_id,
         "dataset_id": job.dataset_id,
         "promoted": job.promoted,
@@ -101,22 +108,31 @@ def job_status(job: TrainingJob) -> dict:
 
 @router.post(
     "/training/start",
-    response={202: dict},
+    response={202: dict, 409: ErrorOut},
     summary="Queue a training job: kind 'cta' (CTA classifier) or 'lora' (persona adapter)",
 )
 def start_training(request: HttpRequest, payload: TrainingStart):
     workspace_id = request.auth.pk  # type: ignore[attr-defined]
-    if payload.kind == "lora":
-        job = start_lora(workspace_id, payload)
-        return Status(202, {"job_id": str(job.job_id), "status": job.status, "kind": job.kind})
-    job = TrainingJob.objects.create(kind=payload.kind, workspace_id=workspace_id)
-    dispatch.train_cta(job.pk)
+    try:
+        job = (
+            start_lora(workspace_id, payload) if payload.kind == "lora" else start_cta(workspace_id)
+        )
+    except TrainingLimitReached as exc:
+        raise HttpError(409, str(exc)) from exc
     return Status(202, {"job_id": str(job.job_id), "status": job.status, "kind": job.kind})
+
+
+@transaction.atomic
+def start_cta(workspace_id: int) -> TrainingJob:
+    job = open_job(workspace_id, "cta")
+    dispatch.train_cta(job.pk)
+    return job
 
 
 def start_lora(workspace_id: int, payload: TrainingStart) -> TrainingJob:
     if (payload.dataset_id is None) == (payload.samples is None):
         raise HttpError(422, "give either dataset_id or samples for a lora job")
+    check_room(workspace_id)  # before samples become a dataset that no job would train on
     if payload.base_model and payload.base_model != base_model_name():
         raise HttpError(
             422, f"base_model: this server trains {base_model_name()!r} (LORA_BASE_MODEL)"
@@ -189,7 +205,6 @@ def deploy_adapter(job: TrainingJob) -> dict:
         "kind": "lora",
         "persona_id": deployment.persona.pk,
         "adapter": adapter_name(deployment.version),
-        "model_path": deployment.version.artifact,
         "model_version": deployment.version.version,
         "cache_invalidated": True,
         "cache_entries_deleted": deployment.cache_entries_deleted,

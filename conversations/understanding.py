@@ -22,6 +22,7 @@ from mlops import agreement, intent_training, registry
 from mlops.embeddings import as_list, embed_one
 from mlops.intent_model import INTENTS
 from mlops.models import Dataset, ModelVersion, TrainingJob
+from mlops.training_jobs import check_room, open_job
 
 # What an outcome an operator sets says the customer meant.
 OUTCOME_INTENTS = {
@@ -175,7 +176,9 @@ def label_rows(workspace_id: int) -> list[dict]:
 
 
 def start_retraining(workspace_id: int, user: User | None) -> TrainingJob:
-    """Snapshot the workspace's labels as a dataset and queue a training job on `ml`."""
+    """Snapshot the workspace's labels as a dataset and queue a training job on `training`;
+    TrainingLimitReached (before anything is stored) when the workspace has its most jobs."""
+    check_room(workspace_id)
     rows = label_rows(workspace_id)
     with transaction.atomic():
         dataset: Dataset | None = None
@@ -193,9 +196,7 @@ def start_retraining(workspace_id: int, user: User | None) -> TrainingJob:
                 rows,
                 {"labels": len(rows)},
             )
-        job = TrainingJob.objects.create(
-            kind=intent_training.KIND, workspace_id=workspace_id, dataset=dataset, created_by=user
-        )
+        job = open_job(workspace_id, intent_training.KIND, dataset=dataset, created_by=user)
         dispatch.train_intent(job.pk)
     return job
 

@@ -1,4 +1,6 @@
-"""The Celery app. Queues: default (delivery), ml (CPU models), llm (generation)."""
+"""The Celery app. Queues: default (delivery), ml (perception: CPU models), llm
+(generation), train (LoRA) and training (CTA, intent and ranker training): training never
+shares a queue with the work a message waits on."""
 
 from __future__ import annotations
 

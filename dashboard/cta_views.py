@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -26,6 +27,7 @@ from dashboard.views import (
 )
 from mlops.cta import LABELS
 from mlops.models import ModelVersion, TrainingJob
+from mlops.training_jobs import TrainingLimitReached, open_job
 
 LABELERS = {Role.LABELER, Role.MANAGER, Role.ADMIN}
 MODEL_OWNERS = {Role.MANAGER, Role.ADMIN}
@@ -148,10 +150,12 @@ def retrain(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = member_or_404(
         request, slug, MODEL_OWNERS, "Only managers and admins start training."
     )
-    job = TrainingJob.objects.create(
-        workspace_id=membership.workspace_id, created_by=cast(User, request.user)
-    )
-    dispatch.train_cta(job.pk)
+    try:
+        job = open_job(membership.workspace_id, "cta", created_by=cast(User, request.user))
+    except TrainingLimitReached as exc:
+        messages.error(request, f"Not started: {exc}.")  # shown on the models page
+    else:
+        dispatch.train_cta(job.pk)
     return redirect("models", slug=slug)
 
 

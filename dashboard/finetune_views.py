@@ -28,6 +28,7 @@ from mlops import lora_training
 from mlops.datasets import PARTS, EmptyDataset
 from mlops.lora import LORA_DEFAULTS
 from mlops.models import Dataset, ModelVersion, TrainingJob
+from mlops.training_jobs import TrainingLimitReached, public_error
 from personas.models import Persona
 
 TRAINERS = {Role.MANAGER, Role.ADMIN}
@@ -79,6 +80,7 @@ def jobs_context(membership: Membership, names: dict[int, str]) -> dict:
         job.persona_name = names.get(job.persona_id or 0, "?")  # type: ignore[attr-defined]
         job.deployable = deployable(job)  # type: ignore[attr-defined]
         job.eval_rows = job.dataset.sources.get("sft-eval", 0) if job.dataset else 0  # type: ignore[attr-defined]
+        job.error = public_error(job.error)  # shown, not saved: no server paths on the page
     return {"membership": membership, "workspace": membership.workspace, "jobs": jobs}
 
 
@@ -122,9 +124,11 @@ def finetune_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "finetune.html#jobs", context, status=status)
 
 
-def form_error(request: HtmxHttpRequest, membership: Membership, message: str) -> HttpResponse:
+def form_error(
+    request: HtmxHttpRequest, membership: Membership, message: str, status: int = 422
+) -> HttpResponse:
     context = page_context(membership, error=message)
-    return render(request, "finetune.html", context, status=422)
+    return render(request, "finetune.html", context, status=status)
 
 
 @require_POST
@@ -185,9 +189,12 @@ def start_training(request: HtmxHttpRequest, slug: str, dataset_id: int) -> Http
     except ValidationError as exc:
         problems = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())
         return form_error(request, membership, f"Check the training settings: {problems}.")
-    lora_training.queue(
-        membership.workspace_id, persona.pk, dataset, validated.dict(), cast(User, request.user)
-    )
+    try:
+        lora_training.queue(
+            membership.workspace_id, persona.pk, dataset, validated.dict(), cast(User, request.user)
+        )
+    except TrainingLimitReached as exc:
+        return form_error(request, membership, f"Not started: {exc}.", status=409)
     return redirect("finetune", slug=slug)
 
 

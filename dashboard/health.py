@@ -14,7 +14,7 @@ from kombu.transport.redis import Channel as KombuChannel
 from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION
 
-QUEUES = ("default", "ml", "llm", "train")
+QUEUES = ("default", "ml", "llm", "train", "training")
 
 
 def database_ok() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpResponse
@@ -19,6 +20,7 @@ from dashboard.views import HtmxHttpRequest
 from mlops import intent_training
 from mlops.intent_model import INTENTS
 from mlops.models import ModelVersion
+from mlops.training_jobs import TrainingLimitReached
 
 LABELERS = {Role.LABELER, Role.MANAGER, Role.ADMIN}
 MODEL_OWNERS = {Role.MANAGER, Role.ADMIN}
@@ -126,7 +128,10 @@ def intent_context(membership: Membership) -> dict:
 @login_required
 def retrain_intents(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = member_or_404(request, slug, MODEL_OWNERS, "Only managers and admins train.")
-    understanding.start_retraining(membership.workspace_id, cast(User, request.user))
+    try:
+        understanding.start_retraining(membership.workspace_id, cast(User, request.user))
+    except TrainingLimitReached as exc:
+        messages.error(request, f"Not started: {exc}.")  # shown on the models page
     return redirect("models", slug=slug)
 
 

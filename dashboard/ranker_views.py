@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpResponse
@@ -20,6 +21,7 @@ from core.access import member_or_404
 from core.models import Membership
 from dashboard.intent_views import MODEL_OWNERS
 from mlops.models import ModelVersion
+from mlops.training_jobs import TrainingLimitReached
 
 
 def ranker_context(membership: Membership) -> dict:
@@ -42,5 +44,8 @@ def ranker_context(membership: Membership) -> dict:
 @login_required
 def retrain_ranker(request, slug: str) -> HttpResponse:
     membership = member_or_404(request, slug, MODEL_OWNERS, "Only managers and admins train.")
-    ranking.start_training(membership.workspace_id, cast(User, request.user))
+    try:
+        ranking.start_training(membership.workspace_id, cast(User, request.user))
+    except TrainingLimitReached as exc:
+        messages.error(request, f"Not started: {exc}.")  # shown on the models page
     return redirect("models", slug=slug)

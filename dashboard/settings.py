@@ -195,9 +195,11 @@ CELERY_TASK_ROUTES = {
     "conversations.tasks.suggest_replies": {"queue": "llm"},
     "conversations.tasks.deliver_reply": {"queue": "default"},
     "conversations.tasks.run_generation_job": {"queue": "llm"},
-    "mlops.tasks.train_cta": {"queue": "ml"},
-    "mlops.tasks.train_intent": {"queue": "ml"},
-    "conversations.tasks.train_ranker": {"queue": "ml"},
+    # Training has queues of its own, so perception on `ml` never waits behind it: CPU
+    # models on `training`, LoRA on `train` (a GPU node in production).
+    "mlops.tasks.train_cta": {"queue": "training"},
+    "mlops.tasks.train_intent": {"queue": "training"},
+    "conversations.tasks.train_ranker": {"queue": "training"},
     "conversations.tasks.learn_reply": {"queue": "ml"},
     "mlops.tasks.train_lora": {"queue": "train"},
     # Embedding is model work: it runs where the embedding model is already loaded.
@@ -249,6 +251,8 @@ LLM_DETERMINISTIC = env_bool("LLM_DETERMINISTIC", False)
 LLM_CACHE_SECONDS = env_int("LLM_CACHE_SECONDS", 3600, minimum=0)
 LLM_CIRCUIT_FAILURES = env_int("LLM_CIRCUIT_FAILURES", 3, minimum=1)
 LLM_CIRCUIT_COOLDOWN_SECONDS = env_int("LLM_CIRCUIT_COOLDOWN_SECONDS", 30, minimum=1)
+# Training jobs (CTA, intent, ranker, LoRA) a workspace may have queued or running at once.
+TRAINING_JOBS_PER_WORKSPACE = env_int("TRAINING_JOBS_PER_WORKSPACE", 3, minimum=1)
 
 # The memory stage: a conversation summary every N messages, the last N sentiment
 # snapshots per contact.

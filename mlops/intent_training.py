@@ -35,6 +35,7 @@ from mlops.embeddings import embed
 from mlops.intents import detect_intent
 from mlops.models import Dataset, ModelVersion, TrainingJob
 from mlops.training import Cancelled, ensure_shared_model, progress
+from mlops.training_jobs import public_error
 
 KIND = "intent"
 LABELS_KIND = "intent-labels"
@@ -218,7 +219,8 @@ def run(job: TrainingJob, shuffle_labels: bool = False) -> TrainingJob:
     except Cancelled:
         job.refresh_from_db()
     except Exception as exc:
-        job.status, job.error = TrainingJob.Status.FAILED, repr(exc)[:2000]
+        # The log keeps the whole exception; the job, read by its workspace, no paths.
+        job.status, job.error = TrainingJob.Status.FAILED, public_error(repr(exc))[:2000]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise

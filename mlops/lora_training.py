@@ -19,6 +19,7 @@ from core import dispatch
 from mlops import lora, registry
 from mlops.models import ModelVersion, TrainingJob
 from mlops.training import Cancelled, progress
+from mlops.training_jobs import open_job, public_error
 
 KIND = "lora"
 SIMILARITY_TOLERANCE = 0.02
@@ -81,7 +82,9 @@ def run(job: TrainingJob) -> TrainingJob:
 
 
 def fail(job: TrainingJob, error: str) -> None:
-    job.status, job.error, job.finished_at = TrainingJob.Status.FAILED, error, timezone.now()
+    # The worker's log keeps the whole exception; the job (read by its workspace) no paths.
+    job.status, job.error = TrainingJob.Status.FAILED, public_error(error)
+    job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
 
 
@@ -210,11 +213,12 @@ def queue(
     overrides: dict[str, Any],
     created_by: Any = None,
 ) -> TrainingJob:
-    """A queued LoRA job; the `train` worker picks it up once this transaction commits."""
+    """A queued LoRA job; the `train` worker picks it up once this transaction commits.
+    TrainingLimitReached when the workspace has its most jobs queued or running."""
     config = {k: v for k, v in overrides.items() if k in lora.LORA_DEFAULTS and v is not None}
-    job = TrainingJob.objects.create(
-        kind=KIND,
-        workspace_id=workspace_id,
+    job = open_job(
+        workspace_id,
+        KIND,
         persona_id=persona_id,
         dataset=dataset,
         config=config,

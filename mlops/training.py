@@ -15,6 +15,7 @@ from django.utils import timezone
 from mlops import cta, cta_bootstrap, registry
 from mlops.datasets import LABEL_WEIGHT, cta_label_rows
 from mlops.models import ModelVersion, TrainingJob
+from mlops.training_jobs import public_error
 
 KIND = "cta"
 GATE_MIN_GAIN = 0.005
@@ -86,7 +87,8 @@ def run(job: TrainingJob, shuffle_labels: bool = False) -> TrainingJob:
     except Cancelled:
         job.refresh_from_db()
     except Exception as exc:
-        job.status, job.error = TrainingJob.Status.FAILED, repr(exc)[:2000]
+        # The log keeps the whole exception; the job, read by its workspace, no paths.
+        job.status, job.error = TrainingJob.Status.FAILED, public_error(repr(exc))[:2000]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise

@@ -93,6 +93,25 @@ def web_server_command(port: int) -> list[str]:
     ]
 
 
+def worker_command(name: str, queues: str) -> list[str]:
+    """One Celery worker of the stack, one task at a time (two cores are shared by all)."""
+    return [
+        str(VENV_BIN / "celery"),
+        "--quiet",
+        "-A",
+        "dashboard",
+        "worker",
+        "-Q",
+        queues,
+        "-n",
+        f"{name}@%h",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "warning",
+    ]
+
+
 def start_web_and_workers(stack: Stack, port: int) -> None:
     stack.spawn("web", web_server_command(port))
     # On a laptop (or this sandbox) the stack runs as root; Celery's warning about that is
@@ -101,27 +120,9 @@ def start_web_and_workers(stack: Stack, port: int) -> None:
     # Workers run torch beside the model server on few cores: OpenMP threads that spin
     # while waiting starve each other (training and evaluation ran several times slower).
     worker_env = {**quiet_root, **LLM_SERVER_ENV}
-    # One worker per queue, as on production nodes where GPU workers take ml and llm.
-    for queue in WORKER_QUEUES:
-        stack.spawn(
-            f"worker-{queue}",
-            [
-                str(VENV_BIN / "celery"),
-                "--quiet",
-                "-A",
-                "dashboard",
-                "worker",
-                "-Q",
-                queue,
-                "-n",
-                f"{queue}@%h",
-                "--concurrency",
-                "1",
-                "--loglevel",
-                "warning",
-            ],
-            env=worker_env,
-        )
+    # A worker per kind of work, as on production nodes where GPU workers take ml and llm.
+    for name, queues in WORKER_QUEUES.items():
+        stack.spawn(f"worker-{name}", worker_command(name, queues), env=worker_env)
     # Beat only schedules (the persona folder sync); the ml worker does the work.
     stack.spawn(
         "beat",

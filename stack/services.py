@@ -23,7 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_PORT = 8000
-WORKER_QUEUES = ("default", "ml", "llm", "train")
+# The stack's workers, by name, and the queues each consumes. Training never shares a
+# worker with perception (`ml`) or drafting (`llm`); on two cores one training worker takes
+# both training queues, one job at a time: LoRA (`train`) and CTA, intent and ranker
+# (`training`).
+WORKER_QUEUES = {"default": "default", "ml": "ml", "llm": "llm", "train": "train,training"}
 
 
 @dataclass

@@ -180,7 +180,7 @@ def running_worker() -> Iterator[None]:
             "dashboard",
             "worker",
             "-Q",
-            "default,ml,llm,train",
+            "default,ml,llm,train,training",
             "--pool",
             "solo",
             "-n",

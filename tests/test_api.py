@@ -239,7 +239,7 @@ def test_health_reports_the_stack(db):
     assert health["db_connected"] is True
     assert health["redis_connected"] is True
     assert isinstance(health["queue_length"], int)
-    assert set(health["workers"]) == {"default", "ml", "llm", "train"}
+    assert set(health["workers"]) == {"default", "ml", "llm", "train", "training"}
 
 
 def live_workers() -> dict[str, int]:
@@ -252,7 +252,7 @@ def test_health_counts_workers_from_their_heartbeats_and_forgets_a_stopped_one(
     workspace, celery_worker
 ):
     served = wait_until(lambda: all(live_workers().values()) and live_workers(), timeout=30)
-    assert served == {"default": 1, "ml": 1, "llm": 1, "train": 1}
+    assert served == {"default": 1, "ml": 1, "llm": 1, "train": 1, "training": 1}
     hostname = f"test-{os.getpid()}@{socket.gethostname()}"
     ttl = redis_client().ttl(health.HEARTBEAT_KEY.format(hostname=hostname))
     assert 0 < ttl <= health.HEARTBEAT_TTL_SECONDS  # a killed worker drops out by itself

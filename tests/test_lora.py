@@ -110,7 +110,10 @@ def test_operator_edits_train_an_adapter_that_then_writes_the_personas_suggestio
     assert any(stage.startswith("step 1/") for _, stage in seen), seen
     progress_values = [p for p, _ in seen]
     assert progress_values == sorted(progress_values)
-    adapter_folder = Path(status["output_path"])
+    # The answer names the adapter; where it lies on disk stays on the server.
+    registered = ModelVersion.objects.get(kind="lora", workspace_id=workspace.pk)
+    assert status["adapter"] == registered.metrics["adapter"]
+    adapter_folder = Path(registered.artifact)
     assert (adapter_folder / "adapter_config.json").exists()
     assert json.loads((adapter_folder / "adapter_config.json").read_text())["r"] == 16
 

@@ -101,7 +101,7 @@ class OutageStack:
 
     def start_worker(self, name: str, **env: str) -> subprocess.Popen:
         args = [str(VENV_BIN / "celery"), "-A", "dashboard", "worker", "--pool", "solo"]
-        args += ["-Q", "default,ml,llm,train", "-n", f"{name}-{os.getpid()}@%h"]
+        args += ["-Q", "default,ml,llm,train,training", "-n", f"{name}-{os.getpid()}@%h"]
         args += ["--loglevel", "warning"]
         return self.spawn(name, args, **env)
 

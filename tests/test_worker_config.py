@@ -5,6 +5,7 @@ broker's visibility timeout, no eviction, and separate Redis databases per use."
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -103,3 +104,30 @@ def test_a_task_delivered_again_and_again_is_dropped_after_the_cap(caplog):
     assert len(dropped) == 2  # the two starts past 1 + cap; the retry still ran
     assert "[poison-1]" in dropped[0].message
     assert redis_client().get("task:starts:poison-1:1") == b"1"
+
+
+def test_training_has_its_own_queues_and_the_dev_stack_a_worker_for_each_queue():
+    """Perception (`ml`) and drafting (`llm`) never share a queue or a worker with training;
+    every queue a task is routed to has a worker in `./dev run` (one task at a time: two
+    cores are shared by everything) and in the production recipe."""
+    from dashboard.health import QUEUES
+    from stack.processes import worker_command
+    from stack.services import ROOT, WORKER_QUEUES
+
+    routes = settings.CELERY_TASK_ROUTES
+    training = {"mlops.tasks.train_cta", "mlops.tasks.train_intent"}
+    training |= {"conversations.tasks.train_ranker", "mlops.tasks.train_lora"}
+    assert {routes[task]["queue"] for task in training} == {"training", "train"}
+    assert routes["conversations.tasks.perceive_message"]["queue"] == "ml"
+
+    consumed = {name: set(queues.split(",")) for name, queues in WORKER_QUEUES.items()}
+    routed = {route["queue"] for route in routes.values()} | {"default"}
+    assert routed <= set().union(*consumed.values()) and set(QUEUES) == routed
+    for name, queues in consumed.items():
+        assert not (queues & {"train", "training"} and queues & {"ml", "llm"}), name
+        command = worker_command(name, WORKER_QUEUES[name])
+        assert command[command.index("--concurrency") + 1] == "1"
+
+    recipe = (ROOT / "docs" / "gpu-deployment.md").read_text()
+    documented = {q for arg in re.findall(r"-Q ([\w,]+)", recipe) for q in arg.split(",")}
+    assert routed <= documented
