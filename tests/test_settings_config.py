@@ -24,7 +24,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from conversations import ingestion
 from conversations.models import Conversation, RedFlagPattern
-from conversations.signing import inbound_secrets
+from conversations.signing import inbound_secrets, outbound_secrets
 from core.models import AuditEvent, Role, Workspace
 from personas.models import Campaign, CampaignVariant, Persona
 from tests.conftest import make_user
@@ -564,23 +564,31 @@ def test_both_inbound_secrets_sign_accepted_webhooks_during_the_overlap(
     assert statuses == [201, 201, 401]
 
 
-def test_an_unknown_overlap_is_refused_and_the_secret_kept(admin_client, workspace):
-    response = admin_client.post(url("settings_rotate_inbound"), {"overlap": "forever"})
+@pytest.mark.parametrize("route", ["settings_rotate_inbound", "settings_rotate_outbound"])
+def test_an_unknown_overlap_is_refused_and_the_secrets_kept(admin_client, workspace, route):
+    response = admin_client.post(url(route), {"overlap": "forever"})
 
     assert response.status_code == 422
     assert "Choose how long the old secret keeps working" in text(response)
-    assert fresh(workspace).webhook_secret == workspace.webhook_secret
+    stored = fresh(workspace)
+    assert stored.webhook_secret == workspace.webhook_secret
+    assert stored.outbound_webhook_secret == workspace.outbound_webhook_secret
     assert not AuditEvent.objects.exists()
 
 
 def test_rotating_the_outbound_secret_shows_it_once(admin_client, workspace):
-    response = admin_client.post(url("settings_rotate_outbound"))
+    old = workspace.outbound_webhook_secret
+
+    response = admin_client.post(url("settings_rotate_outbound"), {"overlap": "1h"})
 
     secret = shown_secret(response)
-    assert fresh(workspace).outbound_webhook_secret == secret != workspace.outbound_webhook_secret
-    assert fresh(workspace).webhook_secret == workspace.webhook_secret  # separate secrets
+    stored = fresh(workspace)
+    assert stored.outbound_webhook_secret == secret != old
+    assert outbound_secrets(stored) == [secret, old]  # the old one still signs for an hour
+    assert stored.webhook_secret == workspace.webhook_secret  # separate secrets
     [event] = events("webhook.outbound_secret.rotate")
-    assert secret not in str(event.after)
+    assert secret not in str(event.after) and old not in str(event.after)
+    assert secret not in text(admin_client.get(url("settings_webhooks")))
 
 
 def test_an_admin_switches_the_webhook_scheme(admin_client, workspace):
@@ -692,6 +700,23 @@ def test_a_manager_cannot_send_test_deliveries_or_set_the_url(manager_client, wo
     assert stored.outbound_webhook_secret == workspace.outbound_webhook_secret
 
 
+def test_during_the_outbound_overlap_a_receiver_verifies_with_the_old_or_the_new_secret(
+    admin_client, workspace, receiver, settings
+):
+    settings.OUTBOUND_URL_ALLOWLIST = ["127.0.0.1"]
+    workspace.outbound_webhook_url = receiver.url
+    workspace.save(update_fields=["outbound_webhook_url"])
+    old = workspace.outbound_webhook_secret
+    new = shown_secret(admin_client.post(url("settings_rotate_outbound"), {"overlap": "7d"}))
+
+    admin_client.post(url("settings_connector_test"))
+
+    [(headers, body)] = receiver.received
+    lowered = {name.lower(): value for name, value in headers.items()}
+    assert Webhook(old).verify(body, lowered)["type"] == "test"
+    assert Webhook(new).verify(body, lowered)["type"] == "test"
+
+
 # -- acceptance ---------------------------------------------------------------------------
 
 
@@ -705,7 +730,8 @@ def test_a_workspace_admin_configures_everything_without_the_django_admin(
     assert admin_client.get("/admin/").status_code in (302, 403, 404)  # not for tenants
 
     saved = admin_client.post(url("settings_connector_save"), {"url": receiver.url})
-    secret = shown_secret(admin_client.post(url("settings_rotate_outbound")))
+    old_secret = workspace.outbound_webhook_secret  # never shown: the receiver has none yet
+    secret = shown_secret(admin_client.post(url("settings_rotate_outbound"), {"overlap": "0"}))
     flagged = admin_client.post(url("settings_red_flag_add"), FLAG)
     admin_client.post(url("settings_campaign_create"), CAMPAIGN)
     campaign = Campaign.objects.get(workspace=workspace, slug="summer")
@@ -721,8 +747,9 @@ def test_a_workspace_admin_configures_everything_without_the_django_admin(
     lowered = {name.lower(): value for name, value in headers.items()}
     event = Webhook(secret).verify(body, lowered)
     assert event["type"] == "test" and event["workspace"] == "acme"
-    with pytest.raises(WebhookVerificationError):  # the inbound secret does not sign it
-        Webhook(workspace.webhook_secret).verify(body, lowered)
+    for other in (workspace.webhook_secret, old_secret):  # inbound, or rotated with no overlap
+        with pytest.raises(WebhookVerificationError):
+            Webhook(other).verify(body, lowered)
     assert "crypto_wallet" in own_rules(workspace)
     assert campaign.variants.get().prompt_config == {"response_style": "teasing"}
     assert set(AuditEvent.objects.values_list("action", flat=True)) == {

@@ -51,7 +51,6 @@ DEFAULT_OVERLAP = "24h"
 
 def webhooks_context(request: HtmxHttpRequest, membership: Membership) -> dict:
     workspace = membership.workspace
-    expires = workspace.previous_webhook_secret_expires_at
     path = reverse("api:webhook_message", kwargs={"workspace_slug": workspace.slug})
     return {
         **base_context(membership, "settings_webhooks"),
@@ -59,10 +58,30 @@ def webhooks_context(request: HtmxHttpRequest, membership: Membership) -> dict:
         "schemes": Workspace._meta.get_field("webhook_scheme").choices,
         "overlaps": [(key, label) for key, (label, _) in OVERLAPS.items()],
         "default_overlap": DEFAULT_OVERLAP,
-        "previous_until": expires
-        if workspace.previous_webhook_secret and expires and expires > timezone.now()
-        else None,
+        "previous_until": overlap_end(
+            workspace.previous_webhook_secret, workspace.previous_webhook_secret_expires_at
+        ),
+        "previous_outbound_until": overlap_end(
+            workspace.previous_outbound_webhook_secret,
+            workspace.previous_outbound_webhook_secret_expires_at,
+        ),
     }
+
+
+def overlap_end(previous: str, expires: datetime.datetime | None) -> datetime.datetime | None:
+    """Until when a previous secret still counts; None once it no longer does."""
+    return expires if previous and expires and expires > timezone.now() else None
+
+
+def chosen_overlap(request: HtmxHttpRequest) -> tuple[str, datetime.timedelta] | None:
+    return OVERLAPS.get(request.POST.get("overlap", ""))
+
+
+def overlap_refused(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
+    choices = ", ".join(label for label, _ in OVERLAPS.values())
+    errors = [f"Choose how long the old secret keeps working: {choices}."]
+    context = webhooks_context(request, membership)
+    return respond(request, WEBHOOKS_TEMPLATE, "webhooks", context, errors)
 
 
 @require_GET
@@ -108,13 +127,10 @@ def set_scheme(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def rotate_inbound(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = settings_writer(request, slug)
-    choice = request.POST.get("overlap", "")
-    if choice not in OVERLAPS:
-        choices = ", ".join(label for label, _ in OVERLAPS.values())
-        errors = [f"Choose how long the old secret keeps working: {choices}."]
-        context = webhooks_context(request, membership)
-        return respond(request, WEBHOOKS_TEMPLATE, "webhooks", context, errors)
-    label, overlap = OVERLAPS[choice]
+    choice = chosen_overlap(request)
+    if choice is None:
+        return overlap_refused(request, membership)
+    label, overlap = choice
     workspace = membership.workspace
     with transaction.atomic():
         secret = rotate_inbound_secret(workspace, overlap)
@@ -138,14 +154,23 @@ def rotate_inbound(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def rotate_outbound(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = settings_writer(request, slug)
+    choice = chosen_overlap(request)
+    if choice is None:
+        return overlap_refused(request, membership)
+    label, overlap = choice
     workspace = membership.workspace
     with transaction.atomic():
-        secret = rotate_outbound_secret(workspace)
+        secret = rotate_outbound_secret(workspace, overlap)
         audit.record(
             "webhook.outbound_secret.rotate",
             workspace=workspace,
             target=workspace,
-            after={"rotated": True},
+            after={
+                "overlap": label,
+                "old_secret_valid_until": iso(
+                    workspace.previous_outbound_webhook_secret_expires_at
+                ),
+            },
             request=request,
         )
     context = webhooks_context(request, membership)
