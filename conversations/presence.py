@@ -14,6 +14,7 @@ import time
 
 from conversations.models import PRIORITY_RANK
 from core.redis import redis_client
+from mlops import llm_quota
 
 # Celery's Redis transport keeps one list per priority step (settings: 0 to 9) and takes
 # from the lowest first. The top is for pages an operator has open and for the sweeper's
@@ -21,6 +22,9 @@ from core.redis import redis_client
 TOP_PRIORITY = 0
 FIRST_TRIAGE_PRIORITY = 2
 PRIORITY_STEP = 2
+# A workspace that spent its drafting budget (mlops.llm_quota) is drafted after everyone
+# else's triage priorities: its flood of messages never holds up another tenant's drafts.
+OVER_BUDGET_PRIORITY = 9
 # A socket that vanished without closing (a killed web process) stops counting after this.
 WATCH_TTL_SECONDS = 30 * 60
 
@@ -45,9 +49,13 @@ def is_watched(conversation_id: int) -> bool:
     return bool(redis_client().zcount(watchers_key(conversation_id), since, "+inf"))
 
 
-def draft_priority(conversation_id: int, triage_priority: str) -> int:
+def draft_priority(
+    conversation_id: int, triage_priority: str, workspace_id: int | None = None
+) -> int:
     """The Celery priority of a message's drafts (lower runs first)."""
     if is_watched(conversation_id):
         return TOP_PRIORITY
+    if workspace_id is not None and llm_quota.drafts_spent(workspace_id):
+        return OVER_BUDGET_PRIORITY
     rank = PRIORITY_RANK.get(triage_priority, len(PRIORITY_RANK) - 1)
     return FIRST_TRIAGE_PRIORITY + rank * PRIORITY_STEP

@@ -40,7 +40,9 @@ def perceive_message(message_id: int) -> None:
     if message is None or message.direction != Message.Direction.IN:
         return
     analysis = pipeline.perceive(message)
-    priority = presence.draft_priority(message.conversation_id, analysis["triage"]["priority"])
+    priority = presence.draft_priority(
+        message.conversation_id, analysis["triage"]["priority"], message.workspace_id
+    )
     dispatch.suggest(message_id, priority)
 
 

@@ -33,6 +33,12 @@ def allow(bucket: str, limit: int, window_seconds: int = 60) -> bool:
     return int(used) <= limit
 
 
+def used(bucket: str, window_seconds: int = 60) -> int:
+    """How many uses the bucket counted in the last window, counting none itself."""
+    now = time.time()
+    return int(redis_client().zcount(f"rate:{bucket}", now - window_seconds, "+inf"))
+
+
 def client_address(request: HttpRequest) -> str:
     remote = str(request.META.get("REMOTE_ADDR", ""))
     return forwarded_client(remote, request.META.get("HTTP_X_FORWARDED_FOR", ""))

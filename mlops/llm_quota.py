@@ -9,7 +9,9 @@ and shared by every web and worker process:
 - the drafting pipeline's model calls for inbound messages (each batch of samples is one
   call): LLM_DRAFTS_PER_MINUTE, larger, since every inbound message is drafted. Past it the
   workspace's drafts come from the reply library and the journey's lines, as with no model
-  configured: nothing fails and no conversation is ended for it.
+  configured: nothing fails and no conversation is ended for it. Its drafts also go to
+  the back of the llm queue (conversations.presence), so a tenant's flood of inbound
+  messages does not make another tenant's drafts wait.
 
 A call through /api/chat or regenerate uses both: the request from the first, the drafts
 it makes from the second.
@@ -47,6 +49,11 @@ def spend_call(workspace_id: int) -> None:
 def allow_draft(workspace_id: int) -> bool:
     """Count one drafting call; False when the workspace's drafting budget is used."""
     return ratelimit.allow(drafts_bucket(workspace_id), settings.LLM_DRAFTS_PER_MINUTE)
+
+
+def drafts_spent(workspace_id: int) -> bool:
+    """Whether the workspace used its drafting budget this minute (spends nothing)."""
+    return ratelimit.used(drafts_bucket(workspace_id)) >= settings.LLM_DRAFTS_PER_MINUTE
 
 
 def drafts_spent_note() -> str:

@@ -16,13 +16,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.test import Client
 
-from conversations import ingestion, pipeline
+from conversations import ingestion, pipeline, presence
 from conversations.models import Conversation, Message, SuggestionSet
 from conversations.replies import circuit
+from conversations.tasks import perceive_message
 from core import dispatch
 from core.models import ApiKey, Workspace
+from dashboard.health import queue_keys
+from mlops import llm_quota
 from personas.models import Campaign, Persona
 from tests.conftest import receive
 from tests.test_llm import LLM_ALIAS, clear_llm_keys
@@ -312,3 +317,27 @@ def test_tenant_as_failing_drafts_leave_tenant_bs_background_drafts_alone(
     assert isinstance(drafted, SuggestionSet) and not drafted.is_fallback
     assert "error" not in drafted.generation
     assert drafted.suggestions.filter(source="model").exists()
+
+
+def drafts_waiting_by_priority() -> list[int]:
+    broker = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
+    return [int(broker.llen(key)) for key in queue_keys("llm")]
+
+
+def test_a_tenant_past_its_drafting_budget_is_drafted_after_everyone_else(
+    workspace, persona, flooder, settings, django_capture_on_commit_callbacks
+):
+    settings.LLM_DRAFTS_PER_MINUTE = 1
+    assert llm_quota.allow_draft(flooder.pk)  # A's flood used its minute's budget
+    stored = [
+        ingestion.ingest(flooder, ingestion.InboundMessage("api", "a-1", "a", "Al", "Vex", "hi")),
+        ingestion.ingest(workspace, ingestion.InboundMessage("api", "b-1", "b", "Bo", "Mia", "hi")),
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for result in stored:  # the ml worker's task, in arrival order: A first
+            perceive_message.apply(args=[result.message_id])
+
+    waiting = drafts_waiting_by_priority()
+    assert waiting[presence.OVER_BUDGET_PRIORITY] == 1  # A's draft: after everyone's
+    assert sum(waiting[: presence.OVER_BUDGET_PRIORITY]) == 1  # B's: by its triage
