@@ -15,7 +15,9 @@ A playbook document (JSON or YAML) looks like:
       - {from: "*", on: [max_turns], to: GOODBYE, outcome: max_turns_reached}
 
 `on` lists intents (from mlops.intents) or signals the engine raises itself (max_turns,
-max_objections, llm_error). A message whose intent has no transition keeps the state.
+max_objections, llm_error) or a payment raises (purchase: a purchase, tip or subscription
+was recorded; without a transition for it the conversation ends as a success). A message
+whose intent has no transition keeps the state.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ ANY_STATE = "*"
 MAX_TURNS = "max_turns"
 MAX_OBJECTIONS = "max_objections"
 LLM_ERROR = "llm_error"
-SIGNALS = (LLM_ERROR, MAX_TURNS, MAX_OBJECTIONS)
+PURCHASE = "purchase"
+SIGNALS = (LLM_ERROR, MAX_TURNS, MAX_OBJECTIONS, PURCHASE)
 INTENTS = (*(intent for intent, _ in INTENT_PATTERNS), OTHER)
 TRIGGERS = INTENTS + SIGNALS
 # The intents a playbook may fall back on when the model abstains: both move nothing rash.

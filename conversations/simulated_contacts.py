@@ -39,6 +39,10 @@ class Script:
     goodbyes: tuple[str, ...]
     shuffle: bool = False  # order does not matter: pick a random subset in random order
     min_follow_ups: int = 2
+    # The line after which this buyer pays, and what: the simulator then sends the payment
+    # through POST /api/events, as a shop's integration would.
+    pays_after: str = ""
+    payment: tuple[str, tuple[float, ...]] = ("purchase", ())
 
 
 SCRIPTS: dict[BuyerType, Script] = {
@@ -51,6 +55,8 @@ SCRIPTS: dict[BuyerType, Script] = {
             "can't wait to see it 😍",
         ),
         ("thank you!! talk soon 😘", "you're the best, bye!"),
+        pays_after="done, just paid! check it",
+        payment=("purchase", (9.99, 14.99, 19.99, 29.99, 49.99)),
     ),
     BuyerType.HESITANT: Script(
         ("hi... is this really you?", "hey, a friend told me about your page"),
@@ -62,6 +68,8 @@ SCRIPTS: dict[BuyerType, Script] = {
             "ok maybe... is there something smaller to start with?",
         ),
         ("I'll think about it, bye", "ok, maybe next time. bye"),
+        pays_after="ok maybe... is there something smaller to start with?",
+        payment=("tip", (3.0, 5.0, 7.5)),
     ),
     BuyerType.PRICE_OBJECTOR: Script(
         ("hey, how much is your stuff?", "hi, saw your promo. what does it cost?"),
@@ -219,6 +227,15 @@ def script_for(
         lines.extend(follow_ups)
     lines.append(pick_line(script.goodbyes, rng))
     return lines
+
+
+def payment_after(buyer_type: BuyerType, line: str, rng: random.Random) -> tuple[str, str] | None:
+    """(kind, amount in USD) when this buyer pays right after saying `line`, else None."""
+    script = SCRIPTS[buyer_type]
+    kind, amounts = script.payment
+    if not script.pays_after or line != script.pays_after or not amounts:
+        return None
+    return kind, f"{rng.choice(amounts):.2f}"
 
 
 def usable(line: str) -> bool:

@@ -27,6 +27,7 @@ from conversations.simulated_contacts import (
     NUDGES,
     BuyerType,
     SmallTalk,
+    payment_after,
     pick_line,
     script_for,
     small_talk_pool,
@@ -59,6 +60,7 @@ class SimulatedContact:
     active: bool = True
     nudged: bool = False
     answer_pending: bool = False
+    conversation_id: int | None = None  # as the API answered the contact's last message
 
     @property
     def label(self) -> str:
@@ -78,11 +80,13 @@ class Stats:
     contacts_started: int = 0
     messages_sent: int = 0
     replies_received: int = 0
+    payments_sent: int = 0
 
     def summary(self) -> str:
         return (
             f"sim: done: {self.contacts_started} contacts started, "
-            f"{self.messages_sent} messages sent, {self.replies_received} replies received"
+            f"{self.messages_sent} messages sent, {self.replies_received} replies received, "
+            f"{self.payments_sent} payments sent"
         )
 
 
@@ -180,6 +184,33 @@ class Simulator:
         return OUTBOX_KEY.format(workspace_id=response.json()["id"])
 
     def send(self, contact: SimulatedContact, text: str) -> None:
+        if self.post(contact, text):
+            paying = payment_after(contact.buyer_type, text, self.rng)
+            if paying is not None:
+                self.pay(contact, *paying)
+
+    def pay(self, contact: SimulatedContact, kind: str, amount: str) -> None:
+        """The buyer pays: the event goes to POST /api/events, as a shop's would."""
+        body = {
+            "kind": kind,
+            "external_id": f"sim-order-{uuid.uuid4().hex}",
+            "amount": amount,
+            "currency": "USD",
+            "contact_external_id": contact.external_id,
+            "conversation_id": contact.conversation_id,
+        }
+        try:
+            response = self.http.post("/api/events", json=body)
+        except httpx.TransportError as exc:
+            self.out(f"sim: payment not sent for {contact.label}: {exc}")
+            return
+        if response.status_code in (200, 201):
+            self.stats.payments_sent += response.status_code == 201
+            self.out(f"sim: [{contact.label}] paid {amount} USD ({kind})")
+        else:
+            self.out(f"sim: payment refused ({response.status_code}): {detail(response)}")
+
+    def post(self, contact: SimulatedContact, text: str) -> bool:
         body = {
             "channel": CHANNEL,
             "external_id": f"sim-msg-{uuid.uuid4().hex}",  # unique across runs, seed or not
@@ -195,15 +226,17 @@ class Simulator:
             else:
                 if response.status_code in (200, 201):
                     self.stats.messages_sent += response.status_code == 201
+                    contact.conversation_id = response.json().get("conversation_id")
                     self.out(f"sim: [{contact.label} -> {contact.persona}] {text}")
-                    return
+                    return True
                 if response.status_code < 500:
                     self.out(f"sim: message refused ({response.status_code}): {detail(response)}")
-                    return
+                    return False
                 problem = f"the API answered {response.status_code}"
             if attempt + 1 < SEND_ATTEMPTS:
                 self.sleep(0.5 * 2**attempt)
         self.out(f"sim: gave up sending for {contact.label}: {problem}")
+        return False
 
     # -- contacts ----------------------------------------------------------------------
     def active_contacts(self) -> int:

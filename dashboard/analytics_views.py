@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from analytics import abtest, copilot, drilldown, funnels
+from analytics import revenue as money
 from analytics.outcomes import outcome_chart, outcomes_by_day, outcomes_by_group
 from conversations.models import Playbook
 from core.access import member_or_404
@@ -116,6 +117,9 @@ def analytics_page(request: HtmxHttpRequest, membership: Membership) -> HttpResp
     by = request.GET.get("copilot_by", "operator")
     if by not in copilot.COPILOT_GROUPS:
         raise BadQuery("copilot_by must be one of " + ", ".join(copilot.COPILOT_GROUPS))
+    revenue_by = request.GET.get("revenue_by", "operator")
+    if revenue_by not in money.REVENUE_GROUPS:
+        raise BadQuery("revenue_by must be one of " + ", ".join(money.REVENUE_GROUPS))
     funnel = funnels.funnel(membership.workspace, query)
     params = request.GET.copy()
     context = {
@@ -139,8 +143,22 @@ def analytics_page(request: HtmxHttpRequest, membership: Membership) -> HttpResp
             {"step": step, "hours": query.step_windows.get(step)} for step in query.steps[1:]
         ],
         "breakdowns": funnels.BREAKDOWNS,
+        **revenue_context(membership, query, revenue_by),
     }
     return render(request, "analytics.html", context)
+
+
+def revenue_context(membership: Membership, query: funnels.FunnelQuery, by: str) -> dict:
+    """The cohort's revenue, per group of `by`, and AI-drafted against human-typed replies."""
+    workspace = membership.workspace
+    return {
+        "revenue": money.cohort_revenue(workspace, query),
+        "revenue_rows": money.revenue_by(workspace, query, by),
+        "revenue_by": by,
+        "revenue_groups": money.REVENUE_GROUPS,
+        "earnings": money.ai_vs_human(workspace, query.start, query.end),
+        "now_paid": money.now_followed_by_payment(workspace, query.start, query.end),
+    }
 
 
 def selection(request: HtmxHttpRequest, membership: Membership):

@@ -20,6 +20,8 @@ from conversations.chat_api import router as chat_router
 from conversations.library_api import router as library_router
 from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
+from conversations.revenue_api import router as revenue_router
+from conversations.revenue_api import webhook_router as revenue_webhook_router
 from conversations.training_api import router as models_router
 from core import ratelimit
 from core.models import ApiKey, Workspace, hash_api_key
@@ -113,3 +115,5 @@ api.add_router("", style_router)
 api.add_router("", generation_router)
 api.add_router("", chat_router)
 api.add_router("", library_router)
+api.add_router("", revenue_router)
+api.add_router("", revenue_webhook_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 from django.contrib import messages
@@ -10,12 +11,14 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from analytics.revenue import now_followed_by_payment
 from conversations import cta as conversation_cta
 from conversations import labeling
 from conversations.models import CtaDecision, CtaLabel
-from core import dispatch
+from core import audit, dispatch
 from core.access import member_or_404
 from core.models import Membership, Role
 from dashboard.intent_views import intent_context
@@ -31,6 +34,8 @@ from mlops.training_jobs import TrainingLimitReached, open_job
 
 LABELERS = {Role.LABELER, Role.MANAGER, Role.ADMIN}
 MODEL_OWNERS = {Role.MANAGER, Role.ADMIN}
+# How the audit log names each status change.
+MODEL_STATUS_ACTIONS = {"active": "promote", "shadow": "shadow", "retired": "retire"}
 
 
 @require_POST
@@ -122,6 +127,9 @@ def models_context(membership: Membership) -> dict:
         "can_manage": membership.role in MODEL_OWNERS,
         "labels": CtaLabel.objects.filter(workspace=membership.workspace).count(),
         "shadow": labeling.shadow_disagreement(membership.workspace_id),
+        "now_paid": now_followed_by_payment(
+            membership.workspace, timezone.localdate() - timedelta(days=29), timezone.localdate()
+        ),
         **intent_context(membership),
         **ranker_context(membership),
     }
@@ -159,6 +167,15 @@ def retrain(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect("models", slug=slug)
 
 
+def status_change(version: ModelVersion, status: str) -> str:
+    """The audit log's word for it: promoting a version older than the active one is a
+    rollback."""
+    current = ModelVersion.objects.active(version.kind, version.workspace_id)
+    if status == "active" and current is not None and current.version > version.version:
+        return "rollback"
+    return MODEL_STATUS_ACTIONS[status]
+
+
 @require_POST
 @login_required
 def set_model_status(request: HtmxHttpRequest, slug: str, version_id: int) -> HttpResponse:
@@ -170,5 +187,15 @@ def set_model_status(request: HtmxHttpRequest, slug: str, version_id: int) -> Ht
     status = request.POST.get("status", "")
     if status not in (ModelVersion.Status.ACTIVE, ModelVersion.Status.SHADOW, "retired"):
         return HttpResponse("status must be active, shadow or retired", status=400)
+    action = status_change(version, status)
+    before = {"status": version.status}
     version.set_status(status)
+    audit.record(
+        f"model.{action}",
+        workspace=membership.workspace,
+        target=version,
+        before=before,
+        after={"status": status, "kind": version.kind, "version": version.version},
+        request=request,
+    )
     return redirect("models", slug=slug)

@@ -295,6 +295,8 @@ OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", 5, minimum=1)
 OUTBOUND_URL_ALLOWLIST = env_list("OUTBOUND_URL_ALLOWLIST", [])
 # How long an inbound webhook-id is remembered: a redelivery within it stores nothing.
 WEBHOOK_ID_RETENTION_SECONDS = env_int("WEBHOOK_ID_RETENTION_SECONDS", 7 * 24 * 3600, minimum=60)
+# A payment is credited to the last reply sent at most this many hours before it.
+REVENUE_ATTRIBUTION_HOURS = env_int("REVENUE_ATTRIBUTION_HOURS", 72, minimum=1)
 
 # Local transformers checkpoints (save_pretrained folders) for the perception stage; empty
 # means the offline defaults: VADER, the NRC lexicon and sarcasm rules.

@@ -14,9 +14,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Exists, OuterRef
 
 from mlops import registry
 
@@ -57,6 +59,39 @@ def cta_label_rows(workspace_id: int | None) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# A NOW followed by a payment is a label the customer gave with their wallet: it counts,
+# but less than a person's considered verdict, since a payment may have come anyway.
+PURCHASE_WEIGHT = 10
+
+
+def cta_purchase_rows(workspace_id: int | None, window_hours: int) -> list[dict[str, Any]]:
+    """One NOW row per CTA NOW decision that was followed by a purchase, tip or
+    subscription in its conversation within `window_hours`, and that no person labelled
+    (their verdict stands for it)."""
+    CtaDecision = apps.get_model("conversations", "CtaDecision")
+    RevenueEvent = apps.get_model("conversations", "RevenueEvent")
+    paid_after = RevenueEvent.objects.filter(
+        conversation=OuterRef("conversation"),
+        kind__in=("purchase", "tip", "subscription"),
+        occurred_at__gte=OuterRef("created_at"),
+        occurred_at__lte=OuterRef("created_at") + timedelta(hours=window_hours),
+    )
+    decisions = CtaDecision.objects.filter(
+        Exists(paid_after), is_shadow=False, decision="NOW", labels__isnull=True
+    )
+    if workspace_id is not None:
+        decisions = decisions.filter(workspace_id=workspace_id)
+    return [
+        {
+            "features": features,
+            "label": "NOW",
+            "reason": f"followed by a payment within {window_hours} h",
+            "source": "purchases",
+        }
+        for features in decisions.values_list("features", flat=True)
+    ]
 
 
 # Scrubbing replaces what identifies a person with a placeholder the model can learn to

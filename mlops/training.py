@@ -9,11 +9,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from mlops import cta, cta_bootstrap, registry
-from mlops.datasets import LABEL_WEIGHT, cta_label_rows
+from mlops.datasets import LABEL_WEIGHT, PURCHASE_WEIGHT, cta_label_rows, cta_purchase_rows
 from mlops.models import ModelVersion, TrainingJob
 from mlops.training_jobs import public_error
 
@@ -35,13 +36,16 @@ def progress(job: TrainingJob, percent: float, stage: str) -> None:
 
 def build_rows(workspace_id: int | None, shuffle_labels: bool = False) -> tuple[list, dict]:
     rows = cta_bootstrap.generate()
+    generated = len(rows)
     labelled = cta_label_rows(workspace_id)
     rows += [row for row in labelled for _ in range(LABEL_WEIGHT)]
+    paid = cta_purchase_rows(workspace_id, settings.REVENUE_ATTRIBUTION_HOURS)
+    rows += [row for row in paid for _ in range(PURCHASE_WEIGHT)]
     if shuffle_labels:  # a deliberately broken model, to show the gate refusing it
         labels = [row["label"] for row in rows]
         random.Random(1).shuffle(labels)
         rows = [{**row, "label": label} for row, label in zip(rows, labels, strict=True)]
-    return rows, {"bootstrap": len(rows) - len(labelled) * LABEL_WEIGHT, "labels": len(labelled)}
+    return rows, {"bootstrap": generated, "labels": len(labelled), "purchases": len(paid)}
 
 
 def gate(new: dict, active: dict | None, baseline: dict) -> dict[str, Any]:
@@ -73,7 +77,8 @@ def run(job: TrainingJob, shuffle_labels: bool = False) -> TrainingJob:
         baseline = cta.evaluate_baseline(test_rows)
         active = ModelVersion.objects.active(KIND, job.workspace_id)
         active_metrics = evaluate_version(active, test_rows) if active else None
-        verdict = gate(new_metrics, active_metrics, baseline)
+        # Beside the verdict, what it was trained on: people's labels and purchase labels.
+        verdict = {**gate(new_metrics, active_metrics, baseline), "label_sources": sources}
         # The figure the team asks for first: does the forest beat the simple rules?
         print(
             f"cta training {job.job_id}: macro-F1 {new_metrics['macro_f1']} vs rule baseline "

@@ -13,7 +13,7 @@ from django.test import Client
 
 from conversations import generation_jobs
 from conversations.chat_api import more_key
-from conversations.models import Conversation, Memory, ReplyEntry
+from conversations.models import Conversation, Memory, ReplyEntry, RevenueEvent
 from core.models import ApiKey
 from core.redis import redis_client
 from dashboard.api import api as ninja_api
@@ -133,8 +133,12 @@ BY_ID: dict[tuple[str, str], Request] = {
     ("patch", "/api/personas/{persona_id}/library/{entry_id}"): lambda o: (
         f"/api/personas/{o.persona_id}/library/{o.library_entry_id}", {"retired": True}),
 }  # fmt: skip
-# Addressed by the workspace itself, and refused by signature (tests/test_webhooks.py).
-BY_WORKSPACE = {("post", "/api/webhooks/{workspace_slug}/messages")}
+# Addressed by the workspace itself, and refused by signature (tests/test_webhooks.py,
+# tests/test_revenue.py::test_the_webhook_verifies_like_the_message_webhook).
+BY_WORKSPACE = {
+    ("post", "/api/webhooks/{workspace_slug}/messages"),
+    ("post", "/api/webhooks/{workspace_slug}/events"),
+}
 
 
 def operations_with_path_parameters() -> set[tuple[str, str]]:
@@ -177,3 +181,17 @@ def test_another_workspaces_key_gets_404_and_changes_nothing(
     # The owner still reaches it (the 404 is about the key, not a missing object).
     if method == "get":
         assert owner.get(url).status_code == 200, url
+
+
+def test_another_workspaces_key_cannot_attach_an_event_to_this_workspaces_conversation(
+    owned, intruder, owner, workspace
+):
+    """POST /api/events takes the conversation's id in its body, not its path."""
+    event = {"kind": "purchase", "external_id": "order-1", "amount": "9.99", "currency": "USD",
+             "contact_external_id": "u-1", "conversation_id": owned.conversation_id}  # fmt: skip
+    before = snapshot(workspace)
+    response = post(intruder, "/api/events", event)
+    assert response.status_code == 404, response.content[:200]
+    assert snapshot(workspace) == before
+    assert not RevenueEvent.objects.exists()
+    assert post(owner, "/api/events", event).status_code == 201

@@ -10,6 +10,7 @@
 - memory: ContactFact, FactCorrection and Memory.
 - intent: IntentLabel, people's verdicts on what a message meant.
 - library: ReplyEntry, the replies a persona's options are drawn from.
+- revenue: RevenueEvent, purchases, tips, subscriptions and refunds, and what earned them.
 
 Everything is re-exported here, so `from conversations.models import X` keeps working;
 the imports below keep the order the models registered in as one module, so they are
@@ -39,6 +40,7 @@ from conversations.models.cta import CtaDecision, CtaLabel
 from conversations.models.memory import ContactFact, FactCorrection, Memory
 from conversations.models.intent import IntentLabel
 from conversations.models.library import ReplyEntry, ReplyEntryQuerySet
+from conversations.models.revenue import RevenueEvent
 # isort: on
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "RedFlagPatternQuerySet",
     "ReplyEntry",
     "ReplyEntryQuerySet",
+    "RevenueEvent",
     "Suggestion",
     "SuggestionSet",
     "Turn",
