@@ -18,7 +18,7 @@ import unicodedata
 
 from django.db import transaction
 
-from conversations import messages, steering
+from conversations import messages, metrics, steering
 from conversations.decisions import after_reply_commit
 from conversations.models import Conversation, CtaDecision, Message, Suggestion, SuggestionSet
 
@@ -125,4 +125,5 @@ def autosend(suggestion_set: SuggestionSet) -> Message | None:
     )
     steering.record_reply(message)
     after_reply_commit(message)
+    metrics.autosent()
     return message

@@ -26,7 +26,7 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from conversations import events
+from conversations import events, metrics
 from conversations.models import Message
 from conversations.signing import LEGACY, outbound_secrets, sign, standard_headers
 from conversations.simulator import OUTBOX_KEY
@@ -191,10 +191,11 @@ def post_pinned(target: CheckedTarget, body: bytes, headers: dict[str, str]) -> 
 
 def deliver(message: Message) -> None:
     """Send a stored outbound message through its conversation's connector."""
-    if message.channel == SIMULATOR_CHANNEL:
-        send_to_simulator(message)
-    else:
-        send_to_webhook(message)
+    with metrics.delivery(message.channel):
+        if message.channel == SIMULATOR_CHANNEL:
+            send_to_simulator(message)
+        else:
+            send_to_webhook(message)
     mark_delivery(message, Message.Delivery.SENT)
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import messages, steering
+from conversations import messages, metrics, steering
 from conversations.models import Conversation, Message, OperatorDecision, Suggestion
 from core import dispatch
 from core.redis import redis_client
@@ -191,6 +191,7 @@ def store_reply(
         request_digest=digest,
     )
     steering.record_reply(message)
+    metrics.decided(action)
     # A person has answered: the bot must never talk over them afterwards.
     Conversation.objects.filter(pk=conversation.pk).update(human_took_over=True)
     after_reply_commit(message)
@@ -245,4 +246,5 @@ def reject_suggestion(
         operator=operator,
     )
     dispatch.learn_reply(decision.pk)  # a rejected library reply counts against its entry
+    metrics.decided(Action.REJECT)
     return decision

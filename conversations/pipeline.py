@@ -19,7 +19,17 @@ from __future__ import annotations
 
 import time
 
-from conversations import autonomy, cta, events, memory, perception, risk, steering, suggestions
+from conversations import (
+    autonomy,
+    cta,
+    events,
+    memory,
+    metrics,
+    perception,
+    risk,
+    steering,
+    suggestions,
+)
 from conversations.models import Message, SuggestionSet
 from conversations.perception import elapsed_ms
 from core import dispatch
@@ -42,6 +52,7 @@ def perceive(message: Message) -> dict:
     started = time.perf_counter()
     cta.decide(message)
     timings["cta_ms"] = elapsed_ms(started)
+    metrics.observe_stage_timings(timings)
     Message.objects.filter(pk=message.pk).update(analysis={**analysis, "timings": timings})
     message.analysis = {**analysis, "timings": timings}
     # The library's replies are ready now; the drafts wait their turn on the llm queue.
@@ -64,8 +75,10 @@ def suggest(
     `latest_only` is the queue's rule (latest wins): a message the customer has already
     written past gets no drafts. A caller waiting on this very message (/api/chat) leaves
     it off."""
-    stored = suggestions.suggest(message, request_key, use_cache, latest_only)
+    with metrics.timed_stage("suggest"):
+        stored = suggestions.suggest(message, request_key, use_cache, latest_only)
     if stored is not None and request_key == dispatch.auto_request_key(message.pk):
         # Safe to repeat: autosend re-checks under a row lock that nothing answered yet.
-        autonomy.maybe_autosend(stored)
+        with metrics.timed_stage("autosend"):
+            autonomy.maybe_autosend(stored)
     return stored

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from conversations import events
+from conversations import events, metrics
 from conversations.models import Conversation, Message, Suggestion, SuggestionSet
 from mlops.generation import PROMPT_VERSION, TEMPLATE_MODEL_VERSION, ReplyOption, guard_reply
 
@@ -43,6 +43,7 @@ def store_suggestions(
     )
     versions = (suggestion_set.model_version, suggestion_set.prompt_version)
     add_options(suggestion_set, 0, options, *versions)
+    metrics.first_suggestion(message.pk, message.created_at, request_key)
     return suggestion_set
 
 
@@ -90,3 +91,4 @@ def add_options(
         seq=suggestion_set.message.seq,
     )
     transaction.on_commit(lambda: events.publish(suggestion_set.workspace_id, event))
+    metrics.suggestions_shown(len(options))

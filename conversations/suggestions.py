@@ -19,7 +19,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.db import IntegrityError
 
-from conversations import library, ranking, retrieval, steering
+from conversations import library, metrics, ranking, retrieval, steering
 from conversations.models import Conversation, Message, SuggestionSet
 from conversations.perception import elapsed_ms
 from conversations.replies import (
@@ -123,6 +123,7 @@ def draft(
         options, is_fallback = fallback_replies(conversation), True
         versions, notes = ("fallback", PROMPT_VERSION), {"error": str(exc)[:300]}
         steering.record_generation_error(conversation.pk)
+        metrics.generation_failed(exc)
     timings = {
         **message.analysis.get("timings", {}),
         **(opened.timings if opened else {}),

@@ -10,7 +10,13 @@ import threading
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_init, worker_process_init, worker_ready, worker_shutdown
+from celery.signals import (
+    worker_init,
+    worker_process_init,
+    worker_process_shutdown,
+    worker_ready,
+    worker_shutdown,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 
@@ -124,3 +130,13 @@ def stop_heartbeat(sender: Any = None, **kwargs: Any) -> None:
             health.stop_beating(hostname)
         except Exception as exc:
             logger.warning("could not clear the worker heartbeat: %s", exc)
+
+
+@worker_process_shutdown.connect
+def forget_pool_process_metrics(pid: int | None = None, **kwargs: Any) -> None:
+    """A pool process that exits stops counting in /metrics' live gauges (its counters and
+    histograms stay: they are totals)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid or os.getpid())

@@ -304,6 +304,10 @@ SENTIMENT_MODEL_PATH = env_str("SENTIMENT_MODEL_PATH", "")
 EMOTION_MODEL_PATH = env_str("EMOTION_MODEL_PATH", "")
 SARCASM_MODEL_PATH = env_str("SARCASM_MODEL_PATH", "")
 
+# /metrics answers a request with `Authorization: Bearer <METRICS_TOKEN>`; with no token
+# set, only a scraper on this machine (loopback, not through a proxy).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
 # Trained models and datasets (JSON, JSON lines, joblib).
 MLOPS_ARTIFACT_DIR = env_str("MLOPS_ARTIFACT_DIR", str(BASE_DIR / "var" / "mlops"))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -129,6 +130,29 @@ def make_dir(path: Path) -> Path:
     return path
 
 
+def fresh_metrics_dir(var_dir: Path) -> str:
+    """An empty folder where this stack's processes (web, workers, pytest) record their
+    Prometheus metrics (/metrics sums them), one per launcher: a `./dev manage` beside a
+    `./dev run` must not wipe the run's. Folders of launchers that have exited go."""
+    root = make_dir(var_dir / "metrics")
+    for old in root.iterdir():
+        if not (old.name.isdigit() and pid_is_alive(int(old.name))):
+            shutil.rmtree(old, ignore_errors=True)
+    mine = root / str(os.getpid())
+    shutil.rmtree(mine, ignore_errors=True)
+    return str(make_dir(mine))
+
+
+def pid_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def dev_secret_key(var_dir: Path) -> str:
     path = var_dir / "secret_key"
     if not path.exists():
@@ -154,6 +178,7 @@ def services(var_dir: Path, database: str, persist_redis: bool) -> Iterator[Stac
         stack.env.setdefault("SECRET_KEY", dev_secret_key(var_dir))
         stack.env.setdefault("HF_HUB_OFFLINE", "1")
         stack.env["PYTHONUNBUFFERED"] = "1"
+        stack.env.setdefault("PROMETHEUS_MULTIPROC_DIR", fresh_metrics_dir(var_dir))
         yield stack
     finally:
         stack.stop_all()
