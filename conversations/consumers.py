@@ -5,6 +5,8 @@ No inference and no heavy ORM here: one membership lookup on connect, then forwa
 
 from __future__ import annotations
 
+import time
+
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -25,6 +27,10 @@ TOO_MANY_CONNECTIONS = 4429
 MESSAGE_TOO_BIG = 1009
 # The pages send nothing but keep-alives; anything larger is refused unread.
 MAX_CLIENT_FRAME = 4096
+# The one frame a client may send that is read: the conversation page's "I am typing".
+TYPING_FRAME = '{"type":"typing"}'
+# A typist's frames are passed on at most this often per socket.
+TYPING_EVERY_SECONDS = 1.0
 
 
 @database_sync_to_async
@@ -105,23 +111,57 @@ class InboxConsumer(LiveConsumer):
 
 
 class ConversationConsumer(LiveConsumer):
-    """An open conversation page: its events, and its drafts made first (presence)."""
+    """An open conversation page: its events, its drafts made first, and who else is here
+    (viewers and typists, broadcast to the page's other sockets)."""
 
     watching: int | None = None
+    last_typed: float = 0.0
 
     async def groups_for(self, workspace_id: int) -> list[str] | None:
         conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
         if not await conversation_visible(workspace_id, conversation_id):
             return None
-        await sync_to_async(presence.watch, thread_sensitive=False)(
-            conversation_id, self.channel_name
+        await sync_to_async(presence.join, thread_sensitive=False)(
+            conversation_id, self.channel_name, self.scope["user"].get_username()
         )
         self.watching = conversation_id
         return [events.conversation_group(conversation_id)]
 
+    async def connect(self) -> None:
+        await super().connect()
+        if self.groups_joined:
+            await self.announce_presence()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Exactly one tiny frame is read, the typing signal; anything else is dropped (or
+        closes the socket when too big) as on every live page."""
+        if text_data != TYPING_FRAME or self.watching is None:
+            await super().receive(text_data, bytes_data)
+            return
+        now = time.monotonic()
+        if now - self.last_typed < TYPING_EVERY_SECONDS:
+            return
+        self.last_typed = now
+        await sync_to_async(presence.typed, thread_sensitive=False)(
+            self.watching, self.scope["user"].get_username()
+        )
+        await self.announce_presence()
+
+    async def announce_presence(self) -> None:
+        if self.watching is None:
+            return
+        viewers, typing = await sync_to_async(presence.snapshot, thread_sensitive=False)(
+            self.watching
+        )
+        event = events.PresenceChanged(self.watching, viewers, typing)
+        await self.channel_layer.group_send(
+            events.conversation_group(self.watching), events.forward_payload(event)
+        )
+
     async def disconnect(self, code: int) -> None:
         if self.watching is not None:
-            await sync_to_async(presence.unwatch, thread_sensitive=False)(
-                self.watching, self.channel_name
+            await sync_to_async(presence.leave, thread_sensitive=False)(
+                self.watching, self.channel_name, self.scope["user"].get_username()
             )
+            await self.announce_presence()
         await super().disconnect(code)

@@ -69,14 +69,46 @@ class MessageAnalysed:
     type: str = "message.analysed"
 
 
-Event = MessageCreated | SuggestionsReady | MessageDelivered | JourneyChanged | MessageAnalysed
+@dataclass(frozen=True)
+class ConversationAssigned:
+    """The conversation's owner changed (claim, assignment, release, auto-assignment)."""
+
+    conversation_id: int
+    operator_id: int | None
+    operator: str  # the owner's username, "" when unassigned
+    type: str = "conversation.assigned"
+
+
+@dataclass(frozen=True)
+class PresenceChanged:
+    """Who has the conversation open and who is typing in it (usernames, sorted)."""
+
+    conversation_id: int
+    viewers: tuple[str, ...]
+    typing: tuple[str, ...]
+    type: str = "conversation.presence"
+
+
+Event = (
+    MessageCreated
+    | SuggestionsReady
+    | MessageDelivered
+    | JourneyChanged
+    | MessageAnalysed
+    | ConversationAssigned
+    | PresenceChanged
+)
+
+
+def forward_payload(event: Event) -> dict:
+    return {"type": "event.forward", "event": asdict(event)}
 
 
 def send_to_groups(groups: list[str], event: Event) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    payload = {"type": "event.forward", "event": asdict(event)}
+    payload = forward_payload(event)
     for group in groups:
         async_to_sync(layer.group_send)(group, payload)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import messages, steering
+from conversations import assignment, messages, steering
 from conversations.builtin_playbooks import DEFAULT_SLUG
 from conversations.models import Contact, Conversation, Message, Playbook, Turn
 from core import dispatch
@@ -103,7 +103,7 @@ def open_conversation(
 ) -> Conversation:
     """A new conversation, at its playbook's entry state."""
     playbook = playbook or resolve_playbook(contact.workspace, persona, campaign)
-    return Conversation.objects.create(
+    conversation = Conversation.objects.create(
         workspace=contact.workspace,
         contact=contact,
         persona=persona,
@@ -115,6 +115,8 @@ def open_conversation(
         visited_states=[playbook.spec.entry],
         visited_at={playbook.spec.entry: timezone.now().isoformat()},
     )
+    assignment.auto_assign(conversation)  # a no-op unless the workspace turned it on
+    return conversation
 
 
 def current_conversation(

@@ -59,3 +59,57 @@ def draft_priority(
         return OVER_BUDGET_PRIORITY
     rank = PRIORITY_RANK.get(triage_priority, len(PRIORITY_RANK) - 1)
     return FIRST_TRIAGE_PRIORITY + rank * PRIORITY_STEP
+
+
+# -- who else is here: viewers and typists, shown on the conversation page ---------------
+# One hash per conversation maps each open socket to its user's name; typing is a sorted
+# set of usernames scored by their last keystroke frame. Both expire with the watch TTL
+# so a process killed mid-connection leaves nothing behind for long.
+TYPING_SECONDS = 5
+
+
+def viewers_key(conversation_id: int) -> str:
+    return f"viewers:{conversation_id}"
+
+
+def typing_key(conversation_id: int) -> str:
+    return f"typing:{conversation_id}"
+
+
+def join(conversation_id: int, channel_name: str, username: str) -> None:
+    """The socket opened: it is watched (drafting priority) and its user is a viewer."""
+    watch(conversation_id, channel_name)
+    key = viewers_key(conversation_id)
+    client = redis_client()
+    client.hset(key, channel_name, username)
+    client.expire(key, WATCH_TTL_SECONDS)
+
+
+def leave(conversation_id: int, channel_name: str, username: str) -> None:
+    """The socket closed: no longer a viewer, and no longer typing unless another of the
+    same user's sockets is still open (two tabs)."""
+    unwatch(conversation_id, channel_name)
+    client = redis_client()
+    client.hdel(viewers_key(conversation_id), channel_name)
+    if username not in names(client.hvals(viewers_key(conversation_id))):
+        client.zrem(typing_key(conversation_id), username)
+
+
+def typed(conversation_id: int, username: str) -> None:
+    key = typing_key(conversation_id)
+    client = redis_client()
+    client.zadd(key, {username: time.time()})
+    client.expire(key, WATCH_TTL_SECONDS)
+
+
+def snapshot(conversation_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(viewers, typing now): sorted usernames, each once."""
+    client = redis_client()
+    viewers = sorted(names(client.hvals(viewers_key(conversation_id))))
+    since = time.time() - TYPING_SECONDS
+    typing = sorted(names(client.zrangebyscore(typing_key(conversation_id), since, "+inf")))
+    return tuple(viewers), tuple(name for name in typing if name in viewers)
+
+
+def names(values) -> set[str]:
+    return {value.decode() if isinstance(value, bytes) else value for value in values}

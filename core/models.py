@@ -53,6 +53,16 @@ class Workspace(models.Model):
     )
     # Phrases no suggestion may contain (one per line), checked by the LLM guardrails.
     banned_phrases = models.TextField(blank=True)
+    # Assignment: new conversations go round robin to sending members on shift, each with
+    # at most max_open_per_operator open conversations (conversations.assignment).
+    auto_assign = models.BooleanField(default=False)
+    max_open_per_operator = models.PositiveSmallIntegerField(
+        default=20, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    # The reply timer turns red once a customer waited this long for an answer.
+    reply_target_seconds = models.PositiveIntegerField(
+        default=300, validators=[MinValueValidator(1), MaxValueValidator(86_400)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,6 +111,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.OPERATOR)
     # A deactivated member keeps their history (decisions, labels) but reaches nothing.
     is_active = models.BooleanField(default=True)
+    # Auto-assignment only picks members on shift; they switch it in the inbox.
+    on_shift = models.BooleanField(default=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -4,13 +4,13 @@ from django.urls import path
 
 from dashboard import (
     analytics_views,
+    assignment_views,
     cta_views,
     finetune_views,
     intent_views,
     journey_views,
     library_views,
     memory_views,
-    metrics_view,
     persona_views,
     ranker_views,
     views,
@@ -31,8 +31,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    # For a Prometheus scraper: a bearer token (METRICS_TOKEN) or loopback only.
-    path("metrics", metrics_view.metrics, name="metrics"),
     path("w/<slug:slug>/", views.inbox, name="inbox"),
     path("w/<slug:slug>/journeys/", journey_views.journeys_page, name="journeys"),
     path("w/<slug:slug>/labels/", cta_views.label_queue, name="label_queue"),
@@ -177,3 +175,5 @@ urlpatterns = [
 ]
 # Workspace settings (/w/<slug>/settings/...), kept in their own modules.
 urlpatterns += [*team_urls.urlpatterns, *config_urls.urlpatterns]
+# Conversation ownership: claim, release, assign, and the member's shift switch.
+urlpatterns += assignment_views.urlpatterns

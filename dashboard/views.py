@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from analytics import conversion_rates as analytics
-from conversations import decisions, history, journeys, risk
+from conversations import assignment, decisions, history, journeys, risk
 from conversations.history import journey_history
 from conversations.models import (
     PRIORITY_CHOICES,
@@ -56,14 +56,24 @@ INBOX_SIZE = 100
 PRIORITIES = [p for p, _ in PRIORITY_CHOICES]
 
 
-def inbox_conversations(workspace, params) -> tuple[list[Conversation], dict]:
-    """The inbox list under the page's filters: ?priority=, ?sort=priority, ?show=muted."""
+OWNER_FILTERS = ("all", "mine", "unassigned")
+
+
+def inbox_conversations(workspace, params, user=None) -> tuple[list[Conversation], dict]:
+    """The inbox list under the page's filters: ?priority=, ?sort=priority, ?show=muted,
+    ?owner=mine|unassigned."""
     filters = {
         "priority": params.get("priority") if params.get("priority") in PRIORITIES else "",
         "sort": "priority" if params.get("sort") == "priority" else "activity",
         "show": "muted" if params.get("show") == "muted" else "active",
+        "owner": params.get("owner") if params.get("owner") in OWNER_FILTERS else "all",
     }
     conversations = Conversation.objects.for_workspace(workspace).for_inbox()
+    conversations = assignment.with_waiting_since(conversations)
+    if filters["owner"] == "mine":
+        conversations = conversations.filter(assigned_operator=user)
+    elif filters["owner"] == "unassigned":
+        conversations = conversations.filter(assigned_operator__isnull=True)
     if filters["priority"]:
         conversations = conversations.filter(priority=filters["priority"])
     if filters["show"] == "muted":
@@ -79,11 +89,14 @@ def inbox_conversations(workspace, params) -> tuple[list[Conversation], dict]:
 @login_required
 def inbox(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = member_or_404(request, slug)
-    conversations, filters = inbox_conversations(membership.workspace, request.GET)
+    conversations, filters = inbox_conversations(membership.workspace, request.GET, request.user)
     rates = analytics.state_conversion_rates(membership.workspace)
+    target = membership.workspace.reply_target_seconds
     for conversation in conversations:  # shown beside each row, not stored
         probability = analytics.conversion_probability(conversation, rates)
         setattr(conversation, "conversion_probability", probability)  # noqa: B010
+        overdue = assignment.is_overdue(conversation.waiting_since, target)  # type: ignore[attr-defined]
+        setattr(conversation, "overdue", overdue)  # noqa: B010
     context = {
         "membership": membership,
         "workspace": membership.workspace,
@@ -91,6 +104,7 @@ def inbox(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "conversations": conversations,
         "filters": filters,
         "priorities": PRIORITIES,
+        "owner_filters": OWNER_FILTERS,
     }
     template = "inbox.html#conversation_list" if request.htmx else "inbox.html"
     return render(request, template, context)
@@ -236,6 +250,7 @@ def conversation_page(request: HtmxHttpRequest, slug: str, conversation_id: int)
     context.update(suggestions_context(conversation, request.user))
     context.update(journey_panel_context(conversation))
     context["decision_log"] = history.decision_log(conversation)
+    context.update(assignment.ownership(context["membership"], conversation, request.user))
     return render(request, "conversation.html", context)
 
 
@@ -289,6 +304,7 @@ def composer_response(
             conversation_id=context["conversation"].pk,
         )
     context.update({"composer_error": error, "composer_text": text})
+    context.setdefault("sent_warning", "")
     response = render(
         request, "conversation.html#composer", context, status=status if error else 200
     )
@@ -304,7 +320,7 @@ def send_reply(request: HtmxHttpRequest, slug: str, conversation_id: int) -> Htt
     text = request.POST.get("text", "")
     key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
     try:
-        decisions.send_reply(
+        decision = decisions.send_reply(
             context["conversation"],
             cast(User, request.user),  # login_required: never anonymous here
             text,
@@ -315,6 +331,10 @@ def send_reply(request: HtmxHttpRequest, slug: str, conversation_id: int) -> Htt
         return composer_response(request, context, error=str(exc), text=text, status=409)
     except decisions.DecisionError as exc:
         return composer_response(request, context, error=str(exc), text=text)
+    # Allowed, but a reply in a conversation someone else owns is warned about and logged.
+    context["sent_warning"] = assignment.record_send(
+        context["conversation"], request.user, decision.sent_message_id, request
+    )
     return composer_response(request, context)
 
 

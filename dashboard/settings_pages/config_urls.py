@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from dashboard.settings_pages import (
+    config_assignment,
     config_autonomy,
     config_campaigns,
     config_red_flags,
@@ -49,6 +50,12 @@ urlpatterns: list[URLPattern] = [
         PREFIX + "red-flags/<int:pattern_id>/",
         config_red_flags.change_red_flag,
         name="settings_red_flag_change",
+    ),
+    path(PREFIX + "assignment/", config_assignment.assignment_page, name="settings_assignment"),
+    path(
+        PREFIX + "assignment/save/",
+        config_assignment.save_assignment,
+        name="settings_assignment_save",
     ),
     path(PREFIX + "autonomy/", config_autonomy.autonomy_page, name="settings_autonomy"),
     path(

@@ -19,6 +19,7 @@ CONFIG_SECTIONS: list[tuple[str, str]] = [
     ("Red flags", "settings_red_flags"),
     ("Autonomy", "settings_autonomy"),
     ("Campaigns", "settings_campaigns"),
+    ("Assignment", "settings_assignment"),
 ]
 
 

@@ -136,6 +136,7 @@
           if (caughtUp.count >= 200) again = true; // a long gap comes in pages
         } while (again);
         list.scrollTop = list.scrollHeight;
+        restartTimer();
       } catch (err) {
         setStatus("catch-up failed, retrying…");
         setTimeout(catchUp, 1000);
@@ -172,13 +173,78 @@
       else if (event.type === "suggestions.ready") refreshSuggestions();
       else if (event.type === "conversation.state") refreshJourney();
       else if (event.type === "message.analysed") { refreshMessage(event.seq); refreshJourney(); }
+      else if (event.type === "conversation.assigned") ownerChanged(event);
+      else if (event.type === "conversation.presence") showPresence(event);
       else if (event.type === "message.delivery") {
         const badge = list.querySelector('[data-message-id="' + event.message_id + '"] [data-delivery]');
         if (badge) badge.textContent = event.delivery.charAt(0).toUpperCase() + event.delivery.slice(1);
       }
     }
 
-    liveSocket(root.dataset.wsPath, onEvent, () => { catchUp(); refreshSuggestions(); refreshJourney(); });
+    // Ownership: the owner box comes again from the server; the warning above the composer
+    // shows when someone else owns the conversation.
+    const me = root.dataset.me;
+    const ownerBox = document.getElementById("owner");
+    async function refreshOwner() {
+      try {
+        await htmxGet(root.dataset.ownerUrl, ownerBox, ownerBox, REPLACE);
+      } catch (err) { /* the next event refreshes again */ }
+    }
+    function ownerChanged(event) {
+      const warning = document.querySelector("[data-owner-warning]");
+      if (warning) {
+        warning.querySelector("[data-owner-name]").textContent = event.operator;
+        warning.hidden = !event.operator || event.operator === me;
+      }
+      refreshOwner();
+    }
+
+    // Presence: who else has the page open, and who is typing (a typist's name clears
+    // after TYPING_MS without a fresh frame, or at once when their page closes).
+    const TYPING_MS = 5000;
+    const presenceBox = root.querySelector("[data-presence]");
+    let others = [];
+    let typists = [];
+    let typingTimer = null;
+    function renderPresence() {
+      const parts = [];
+      if (others.length) parts.push("Also here: " + others.join(", "));
+      if (typists.length) parts.push(typists.join(", ") + (typists.length > 1 ? " are" : " is") + " typing…");
+      presenceBox.textContent = parts.join(" · ");
+      presenceBox.dataset.viewers = others.join(",");
+      presenceBox.dataset.typing = typists.join(",");
+    }
+    function showPresence(event) {
+      others = event.viewers.filter((name) => name !== me);
+      typists = event.typing.filter((name) => name !== me);
+      clearTimeout(typingTimer);
+      if (typists.length) typingTimer = setTimeout(() => { typists = []; renderPresence(); }, TYPING_MS);
+      renderPresence();
+    }
+    let typedAt = 0;
+    document.addEventListener("input", (e) => {
+      if (!e.target.matches || !e.target.matches("[data-composer-text]")) return;
+      const socket = window.dashboardLive && window.dashboardLive.socket;
+      if (!socket || socket.readyState !== WebSocket.OPEN || Date.now() - typedAt < 1500) return;
+      typedAt = Date.now();
+      socket.send('{"type":"typing"}');
+    });
+
+    // The reply timer waits on the customer's oldest message after the last reply shown.
+    const timer = root.querySelector("[data-reply-timer]");
+    function restartTimer() {
+      const items = list.querySelectorAll("[data-seq]");
+      let since = null;
+      for (let i = items.length - 1; i >= 0 && items[i].classList.contains("in"); i--) {
+        since = items[i].querySelector("time").getAttribute("datetime");
+      }
+      if (since) timer.dataset.since = since;
+      else delete timer.dataset.since;
+      timer.hidden = !since;
+      tickTimers();
+    }
+
+    liveSocket(root.dataset.wsPath, onEvent, () => { catchUp(); refreshSuggestions(); refreshJourney(); refreshOwner(); });
     everyWhileVisible(+root.dataset.resyncMs, () => { catchUp(); refreshSuggestions(true); refreshJourney(); });
     document.body.addEventListener("reply-sent", () => { catchUp(); refreshSuggestions(); });
 
@@ -223,7 +289,24 @@
     everyWhileVisible(+root.dataset.resyncMs, refresh);
   }
 
+  // Reply timers: time since the customer's oldest unanswered message, red past the
+  // workspace's target (data-target seconds).
+  function elapsedText(seconds) {
+    const m = Math.floor(seconds / 60);
+    if (m >= 60) return Math.floor(m / 60) + "h " + (m % 60) + "m";
+    return m + "m " + (seconds % 60) + "s";
+  }
+  function tickTimers() {
+    document.querySelectorAll("[data-reply-timer][data-since]").forEach((el) => {
+      const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(el.dataset.since)) / 1000));
+      el.textContent = elapsedText(seconds);
+      el.classList.toggle("overdue", seconds > +el.dataset.target);
+    });
+  }
+  setInterval(tickTimers, 1000);
+
   document.addEventListener("DOMContentLoaded", () => {
+    tickTimers();
     const conversation = document.querySelector("[data-live-conversation]");
     if (conversation) conversationPage(conversation);
     const summary = document.querySelector("[data-live-refresh]");
