@@ -11,6 +11,7 @@ from dashboard import (
     journey_views,
     library_views,
     memory_views,
+    metrics_view,
     persona_views,
     ranker_views,
     views,
@@ -31,6 +32,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # For a Prometheus scraper: a bearer token (METRICS_TOKEN) or loopback only.
+    path("metrics", metrics_view.metrics, name="metrics"),
     path("w/<slug:slug>/", views.inbox, name="inbox"),
     path("w/<slug:slug>/journeys/", journey_views.journeys_page, name="journeys"),
     path("w/<slug:slug>/labels/", cta_views.label_queue, name="label_queue"),
