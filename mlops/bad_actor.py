@@ -11,16 +11,21 @@ misses, the message's meaning being close to one of the pattern's example phrasi
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
-from mlops import semantic_flags
+from mlops import pattern_safety, semantic_flags
+
+logger = logging.getLogger(__name__)
 
 CATEGORIES = ("scam", "freeloader", "time_waste", "emotional_manipulation", "payment_scam")
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
@@ -39,6 +44,11 @@ PURCHASE_WORDS = re.compile(r"\b(buy|price|pay|paid|how much|link|subscribe|cost
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
 MAX_EXAMPLES = 50
 MAX_EXAMPLE_CHARS = 300
+# What all of a workspace's patterns together, and each one, may spend on one message.
+# Patterns are checked for catastrophic backtracking when saved; this bounds one stored
+# before that, or one the checks missed: its search is cut off, counted as no match, logged.
+MESSAGE_BUDGET_SECONDS = 0.2
+PATTERN_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class RedFlagRule:
     pattern: str
     examples: tuple[str, ...] = ()
 
-    def compiled(self) -> re.Pattern[str]:
+    def compiled(self) -> regex.Pattern[str]:
         return compile_pattern(self.pattern)
 
 
@@ -82,9 +92,9 @@ class BadActorReport:
         return asdict(self)
 
 
-@lru_cache(maxsize=512)
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
+    """Case-insensitive, with the `regex` module: its searches take a timeout."""
+    return pattern_safety.compiled(pattern)
 
 
 def rule_problems(rule: RedFlagRule) -> list[str]:
@@ -96,10 +106,7 @@ def rule_problems(rule: RedFlagRule) -> list[str]:
         problems.append(f"severity must be one of {', '.join(SEVERITIES)}")
     if not 0 < rule.weight <= 1:
         problems.append("weight must be above 0 and at most 1")
-    try:
-        re.compile(rule.pattern)
-    except re.error as exc:
-        problems.append(f"pattern is not a valid regular expression: {exc}")
+    problems.extend(pattern_safety.problems(rule.pattern))
     examples = rule.examples
     if not isinstance(examples, list | tuple) or not all(isinstance(e, str) for e in examples):
         problems.append("examples must be a list of phrasings (strings)")
@@ -130,13 +137,14 @@ def find_flags(
     messages: list[str],
     rules: tuple[RedFlagRule, ...],
     vectors: Sequence[Sequence[float] | None] | None = None,
+    budget: float = MESSAGE_BUDGET_SECONDS,
 ) -> list[RedFlag]:
     """Each pattern counts once: by its regex, else by meaning (see semantic_flags)."""
-    flags, seen = [], set()
+    flags: list[RedFlag] = []
+    seen: set[str] = set()
     for text in messages:
-        for rule in rules:
-            match = rule.compiled().search(text)
-            if match and rule.pattern_name not in seen:
+        for rule, match in regex_matches(text, rules, budget):
+            if rule.pattern_name not in seen:
                 seen.add(rule.pattern_name)
                 flags.append(
                     RedFlag(
@@ -154,6 +162,32 @@ def find_flags(
             RedFlag("no_purchase_intent", f"{len(messages)} messages", "LOW", 0.4, "time_waste")
         )
     return flags
+
+
+def regex_matches(
+    text: str, rules: tuple[RedFlagRule, ...], budget: float
+) -> list[tuple[RedFlagRule, regex.Match[str]]]:
+    """The rules whose pattern matches `text`. Each search may take PATTERN_SECONDS and
+    all of them together `budget`: a search cut off counts as no match (and is logged), so
+    one slow pattern costs the others nothing but its own slice."""
+    deadline = time.monotonic() + budget
+    found = []
+    for rule in rules:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            logger.warning("red-flag patterns ran out of time on a %d-character message", len(text))
+            break
+        try:
+            match = pattern_safety.search(rule.compiled(), text, min(PATTERN_SECONDS, left))
+        except (regex.error, TimeoutError) as exc:
+            logger.warning(
+                "red-flag pattern %r skipped on a %d-character message: %s",
+                rule.pattern_name, len(text), exc or type(exc).__name__,
+            )  # fmt: skip
+            continue
+        if match:
+            found.append((rule, match))
+    return found
 
 
 def semantic(
