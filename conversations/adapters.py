@@ -20,8 +20,10 @@ from pathlib import Path
 import httpx
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from core import audit
 from core.redis import redis_client
 from mlops.llm import LLMBackend, transformers_backend
 from mlops.llm_replies import CACHE_PREFIX, delete_cached
@@ -38,6 +40,7 @@ class Deployment:
     persona: Persona
     version: ModelVersion | None  # None: back on the base model
     cache_entries_deleted: int
+    replaced: ModelVersion | None = None  # the adapter served before this change
 
 
 def adapter_name(version: ModelVersion) -> str:
@@ -60,13 +63,14 @@ def deploy(job: TrainingJob) -> Deployment:
         raise AdapterError("the persona this adapter was trained for no longer exists")
     if settings.LLM_ADAPTERS == "server":
         register_with_server(version)
+    replaced = persona.adapter
     with transaction.atomic():
         version.set_status(ModelVersion.Status.ACTIVE)
         ModelVersion.objects.filter(pk=version.pk).update(
             deployed_at=timezone.now(), rolled_back_at=None
         )
         use_adapter(persona, version)
-    return Deployment(persona, version, invalidate_cache(persona))
+    return Deployment(persona, version, invalidate_cache(persona), replaced)
 
 
 def rollback(persona: Persona) -> Deployment:
@@ -94,7 +98,25 @@ def rollback(persona: Persona) -> Deployment:
         if previous is not None:
             previous.set_status(ModelVersion.Status.ACTIVE)
         use_adapter(persona, previous)
-    return Deployment(persona, previous, invalidate_cache(persona))
+    return Deployment(persona, previous, invalidate_cache(persona), current)
+
+
+def audit_deployment(action: str, deployment: Deployment, request: HttpRequest) -> None:
+    """Log a deploy or rollback with who did it (a person on the page, or an API key)."""
+
+    def served(version: ModelVersion | None) -> dict:
+        if version is None:
+            return {"adapter": None}
+        return {"adapter": adapter_name(version), "model_version": version.version}
+
+    audit.record(
+        f"adapter.{action}",
+        workspace=deployment.persona.workspace,
+        target=deployment.persona,
+        before=served(deployment.replaced),
+        after=served(deployment.version),
+        request=request,
+    )
 
 
 def use_adapter(persona: Persona, version: ModelVersion | None) -> None:

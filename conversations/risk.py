@@ -10,9 +10,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 
 from conversations import events
 from conversations.models import Conversation, Message, ModerationAction, RedFlagPattern
+from core import audit
 from mlops.bad_actor import default_rules, detect_bad_actor
 
 # The contact's newest messages read for risk; older ones have already been scored.
@@ -75,7 +77,11 @@ def apply_policy(conversation: Conversation) -> None:
 
 
 def moderate(
-    conversation: Conversation, action: str, actor: User | None, reason: str
+    conversation: Conversation,
+    action: str,
+    actor: User | None,
+    reason: str,
+    request: HttpRequest | None = None,
 ) -> ModerationAction:
     """Mute, block or restore a conversation, and log who did it and why."""
     conversation.moderation = ACTION_STATE[action]
@@ -87,6 +93,16 @@ def moderate(
         actor=actor,
         combined_risk=conversation.combined_risk,
         reason=reason[:300],
+    )
+    # A person's action names them; the workspace policy acting by itself is "system".
+    audit.record(
+        f"conversation.{action}",
+        workspace=conversation.workspace,
+        actor=actor,
+        actor_name="" if actor is not None else "system",
+        target=conversation,
+        after={"moderation": conversation.moderation, "reason": entry.reason},
+        request=request,
     )
     event = events.JourneyChanged(conversation.pk, conversation.journey_state, conversation.outcome)
     transaction.on_commit(lambda: events.publish(conversation.workspace_id, event))

@@ -22,11 +22,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from conversations.adapters import AdapterError, adapter_name
+from conversations.adapters import AdapterError, adapter_name, audit_deployment
 from conversations.adapters import deploy as deploy_lora
 from conversations.adapters import rollback as rollback_adapter
 from conversations.reply_datasets import ReplyDatasetOptions, create_reply_dataset
-from core import dispatch
+from core import audit, dispatch
 from mlops import cta, lora_training, registry
 from mlops.datasets import PARTS, EmptyDataset, create_sample_dataset
 from mlops.models import Dataset, ModelVersion, TrainingJob
@@ -186,18 +186,28 @@ def cancel_training(request: HttpRequest, job_id: UUID):
 def deploy(request: HttpRequest, job_id: UUID):
     job = job_for(request, job_id)
     if job.kind == "lora":
-        return deploy_adapter(job)
+        return deploy_adapter(job, request)
     if job.result is None:
         raise HttpError(409, f"the job has no model to deploy (status {job.status})")
+    before = {"status": job.result.status}
     job.result.set_status(ModelVersion.Status.ACTIVE)
+    audit.record(
+        "model.promote",
+        workspace=request.auth,  # type: ignore[attr-defined]
+        target=job.result,
+        before=before,
+        after={"status": "active", "kind": job.result.kind, "version": job.result.version},
+        request=request,
+    )
     return {"status": "deployed", "job_id": str(job.job_id), "model_version": job.result.version}
 
 
-def deploy_adapter(job: TrainingJob) -> dict:
+def deploy_adapter(job: TrainingJob, request: HttpRequest) -> dict:
     try:
         deployment = deploy_lora(job)
     except AdapterError as exc:
         raise HttpError(409, str(exc)) from exc
+    audit_deployment("deploy", deployment, request)
     assert deployment.version is not None
     return {
         "status": "deployed",
@@ -221,6 +231,7 @@ def rollback(request: HttpRequest, persona_id: int):
         deployment = rollback_adapter(persona)
     except AdapterError as exc:
         raise HttpError(409, str(exc)) from exc
+    audit_deployment("rollback", deployment, request)
     version = deployment.version
     return {
         "status": "rolled_back",

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from core.models import AuditEvent, Workspace
+from core.models import ApiKey, AuditEvent, Workspace, hash_api_key
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -17,6 +17,13 @@ def client_address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def api_key_name(request: HttpRequest | None) -> str:
+    """Who acted through the JSON API: the key, named as its settings page shows it."""
+    raw_key = request.headers.get("X-API-Key", "") if request is not None else ""
+    key = ApiKey.objects.filter(key_hash=hash_api_key(raw_key)).first() if raw_key else None
+    return f"api key {key}" if key is not None else ""
 
 
 def record(
@@ -28,15 +35,19 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     request: HttpRequest | None = None,
+    actor_name: str = "",
 ) -> AuditEvent:
-    """Append one event. `actor` defaults to the request's user; secrets never belong in
-    `before`/`after` (say "rotated", not the value)."""
+    """Append one event. `actor` defaults to the request's user, or to the API key that
+    made the request; `actor_name` names one that is not a user ("system" for automatic
+    actions). Secrets never belong in `before`/`after` (say "rotated", not the value)."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
+    if actor is None and not actor_name:
+        actor_name = api_key_name(request)
     return AuditEvent.objects.create(
         workspace=workspace,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor.get_username() if actor is not None else "")[:150],
+        actor_name=(actor.get_username() if actor is not None else actor_name)[:150],
         action=action,
         object_type=(target._meta.model_name or "") if target is not None else "",
         object_id=str(target.pk) if target is not None else "",

@@ -17,7 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
-from conversations.adapters import AdapterError, adapter_name, deploy, rollback
+from conversations.adapters import (
+    AdapterError,
+    adapter_name,
+    audit_deployment,
+    deploy,
+    rollback,
+)
 from conversations.models import OperatorDecision
 from conversations.reply_datasets import ReplyDatasetOptions, create_reply_dataset
 from conversations.training_api import TrainingStart, dataset_file
@@ -217,9 +223,10 @@ def deploy_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse
     membership = trainer(request, slug)
     job = lora_job_of(membership, job_id)
     try:
-        deploy(job)
+        deployment = deploy(job)
     except AdapterError as exc:
         return form_error(request, membership, f"Not deployed: {exc}.")
+    audit_deployment("deploy", deployment, request)
     return redirect("finetune", slug=slug)
 
 
@@ -229,9 +236,10 @@ def rollback_persona(request: HtmxHttpRequest, slug: str, persona_id: int) -> Ht
     membership = trainer(request, slug)
     persona = get_object_or_404(Persona, pk=persona_id, workspace=membership.workspace)
     try:
-        rollback(persona)
+        deployment = rollback(persona)
     except AdapterError as exc:
         return form_error(request, membership, f"Not rolled back: {exc}.")
+    audit_deployment("rollback", deployment, request)
     return redirect("finetune", slug=slug)
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from conversations import journeys, playbook_io, steering
 from conversations.diagram import build_diagram
 from conversations.models import Conversation, Playbook
+from core import audit
 from core.access import member_or_404
 from core.models import Membership, Role
 from dashboard.views import (
@@ -98,6 +99,13 @@ def import_playbook(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         context = journeys_context(membership)
         context.update({"import_problems": exc.problems, "document": request.POST.get("document")})
         return render(request, "journeys.html", context, status=422)
+    audit.record(
+        "playbook.import",
+        workspace=membership.workspace,
+        target=playbook,
+        after={"slug": playbook.slug, "name": playbook.name, "format": fmt},
+        request=request,
+    )
     return redirect(f"/w/{slug}/journeys/#playbook-{playbook.slug}")
 
 

@@ -380,7 +380,7 @@ def moderate_conversation(
     if action not in risk.ACTION_STATE:
         return HttpResponse("action must be mute, block or restore", status=400)
     reason = request.POST.get("reason", "").strip() or f"{action} by {request.user}"
-    risk.moderate(context["conversation"], action, cast(User, request.user), reason)
+    risk.moderate(context["conversation"], action, cast(User, request.user), reason, request)
     if not request.htmx:
         return redirect("conversation", slug=slug, conversation_id=conversation_id)
     context["conversation"].refresh_from_db()
