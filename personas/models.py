@@ -55,6 +55,10 @@ class Persona(models.Model):
     autonomy_min_confidence = models.FloatField(
         default=0.8, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )
+    # Whether an auto-sent reply may carry a link or an offer (a price, the persona's
+    # offer, "subscribe"...), and then only when the CTA decision is NOW. Off: every reply
+    # with one waits for a person, whatever the model or the customer wrote.
+    autonomy_allows_links = models.BooleanField(default=False)
     # When the watched folder last synced this persona (null: never came from a folder).
     folder_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
