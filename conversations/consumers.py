@@ -25,7 +25,8 @@ NOT_FOUND = 4404
 ACCESS_CHANGED = 4403
 TOO_MANY_CONNECTIONS = 4429
 MESSAGE_TOO_BIG = 1009
-# The pages send nothing but keep-alives; anything larger is refused unread.
+# The pages send nothing but keep-alives; anything larger is refused unread. The default
+# of settings.WEBSOCKET_MAX_CLIENT_FRAME, in bytes.
 MAX_CLIENT_FRAME = 4096
 # The one frame a client may send that is read: the conversation page's "I am typing".
 TYPING_FRAME = '{"type":"typing"}'
@@ -48,6 +49,17 @@ def conversation_visible(workspace_id: int, conversation_id: int) -> bool:
 def connection_allowed(user_id: int) -> bool:
     """A page reconnects after every drop; a client opening sockets in a loop is cut off."""
     return ratelimit.allow(f"ws:{user_id}", settings.WEBSOCKET_RATE_PER_MINUTE)
+
+
+def frame_bytes(text_data: str | None, bytes_data: bytes | None) -> int:
+    """A frame's size in bytes as it came over the wire: text counts in UTF-8, where one
+    character may be four bytes (counting characters would let 16 KiB through a 4 KiB
+    limit). Text already longer in characters than any limit is not encoded to find out."""
+    text = text_data or ""
+    size = len(bytes_data or b"")
+    if len(text) > settings.WEBSOCKET_MAX_CLIENT_FRAME:
+        return size + len(text)
+    return size + len(text.encode("utf-8", "surrogatepass"))
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -89,9 +101,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """The pages only listen: a frame from the client is dropped unparsed, and one over
-        MAX_CLIENT_FRAME closes the socket (1009, message too big) before anything reads it."""
-        size = len(text_data or "") + len(bytes_data or b"")
-        if size > MAX_CLIENT_FRAME:
+        WEBSOCKET_MAX_CLIENT_FRAME bytes closes the socket (1009, message too big) before
+        anything reads it."""
+        if frame_bytes(text_data, bytes_data) > settings.WEBSOCKET_MAX_CLIENT_FRAME:
             await self.close(code=MESSAGE_TOO_BIG)
 
     async def disconnect(self, code: int) -> None:

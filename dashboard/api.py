@@ -93,9 +93,14 @@ def failed(request: HttpRequest, exc: Exception):
     raise exc
 
 
-@api.get("/health", auth=None, tags=["health"], summary="Database, Redis, workers and models")
+@api.get(
+    "/health",
+    auth=None,
+    tags=["health"],
+    summary="Database, Redis, workers and models; queue lengths with an API key",
+)
 def get_health(request: HttpRequest):
-    return health.report()
+    return health.report_for(request)
 
 
 @api.get("/workspace", tags=["workspace"], summary="The workspace this API key belongs to")

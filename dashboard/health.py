@@ -1,16 +1,26 @@
-"""What /api/health reports: database, Redis, workers per queue, queue lengths, models."""
+"""What /api/health reports: database, Redis, workers per queue, models, and for a caller
+with a workspace API key the queue lengths too (how busy the platform is is not for anyone
+who can reach the port).
+
+It answers from what is already there: workers write a heartbeat into Redis every few
+seconds (dashboard.celery), so no call waits for a worker to answer; a report is a
+database ping and a few Redis reads (`./dev bench health`).
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import redis
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
 from kombu.transport.redis import Channel as KombuChannel
 
+from core.models import ApiKey
 from core.redis import redis_client
 from mlops.generation import TEMPLATE_MODEL_VERSION
 
@@ -33,9 +43,16 @@ def queue_keys(queue: str) -> list[str]:
     return [queue, *(f"{queue}{KombuChannel.sep}{step}" for step in steps[1:])]
 
 
+@lru_cache(maxsize=1)
+def broker_client(url: str) -> redis.Redis:
+    """One client (and its connection pool) per process: a new connection per report
+    would cost a TCP handshake every call."""
+    return redis.Redis.from_url(url, socket_timeout=1)
+
+
 def queue_lengths() -> dict[str, int] | None:
     try:
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1)
+        client = broker_client(settings.CELERY_BROKER_URL)
         # One round trip for every priority list of every queue (40 lists).
         pipe = client.pipeline(transaction=False)
         for queue in QUEUES:
@@ -79,24 +96,50 @@ def workers_per_queue() -> dict[str, int]:
     return counts
 
 
-def report(count_workers: Callable[[], dict[str, int]] | None = None) -> dict[str, Any]:
+def broker_ok() -> bool:
+    try:
+        return bool(broker_client(settings.CELERY_BROKER_URL).ping())
+    except redis.RedisError:
+        return False
+
+
+def counted_workers(count: Callable[[], dict[str, int]]) -> dict[str, int] | None:
+    try:
+        return count()
+    except redis.RedisError:
+        return None
+
+
+def report_for(request: HttpRequest) -> dict[str, Any]:
+    """The health document for this caller: queue lengths only with a valid API key."""
+    key = request.headers.get("X-API-Key", "")
+    keyed = bool(key) and ApiKey.objects.workspace_for(key) is not None
+    return report(with_queues=keyed)
+
+
+def report(
+    count_workers: Callable[[], dict[str, int]] | None = None, with_queues: bool = True
+) -> dict[str, Any]:
     """The health document; `count_workers` replaces the heartbeat count (the benchmark
-    passes the broadcast it replaced)."""
+    passes the broadcast it replaced). `with_queues`: add the queue lengths."""
     db_ok = database_ok()
-    lengths = queue_lengths()
-    redis_ok = lengths is not None
-    count = count_workers or workers_per_queue
-    workers = count() if redis_ok else dict.fromkeys(QUEUES, 0)
+    lengths = queue_lengths() if with_queues else None
+    redis_ok = lengths is not None if with_queues else broker_ok()
+    workers = counted_workers(count_workers or workers_per_queue) if redis_ok else None
+    redis_ok = redis_ok and workers is not None
+    workers = workers or dict.fromkeys(QUEUES, 0)
     all_served = all(workers.values())
-    return {
+    document: dict[str, Any] = {
         "status": "healthy" if db_ok and redis_ok and all_served else "degraded",
         "db_connected": db_ok,
         "redis_connected": redis_ok,
         "workers": workers,
-        "queue_length": sum((lengths or {}).values()),
-        "queues": lengths or {},
         # The generator is the per-state template one until an LLM backend is configured.
         "model_loaded": True,
         "model_version": TEMPLATE_MODEL_VERSION,
         "models": {"generator": TEMPLATE_MODEL_VERSION, "sentiment": "vader-3.3.2"},
     }
+    if with_queues:
+        document["queue_length"] = sum((lengths or {}).values())
+        document["queues"] = lengths or {}
+    return document

@@ -33,6 +33,8 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 1200, minimum=1)
 LOGIN_RATE_PER_MINUTE = env_int("LOGIN_RATE_PER_MINUTE", 30, minimum=1)
 WEBSOCKET_RATE_PER_MINUTE = env_int("WEBSOCKET_RATE_PER_MINUTE", 120, minimum=1)
+# The pages only listen: a client frame over this many bytes closes the socket unread.
+WEBSOCKET_MAX_CLIENT_FRAME = env_int("WEBSOCKET_MAX_CLIENT_FRAME", 4096, minimum=64)
 LLM_RATE_PER_MINUTE = env_int("LLM_RATE_PER_MINUTE", 120, minimum=1)
 LLM_DRAFTS_PER_MINUTE = env_int("LLM_DRAFTS_PER_MINUTE", 600, minimum=1)
 
