@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from conversations import ingestion, webhook_ids
-from conversations.history import journey_report
+from conversations.conversation_report import bot_message_for, conversation_report
 from conversations.models import get_conversation_or_404
 from conversations.signing import BadSignature, verify_inbound
 from core.api_input import ApiInput, refuse_unstorable_path
@@ -154,6 +154,8 @@ class TransitionOut(Schema):
     state: str
     previous_state: str
     intent: str
+    bot_message: str
+    bot_message_source: str  # sent, auto_sent, suggested or fallback
 
 
 @journeys_router.post(
@@ -179,11 +181,12 @@ def start_conversation(request: HttpRequest, payload: ConversationStart):
 @journeys_router.get(
     "/conversations/{conversation_id}",
     response={200: dict, 401: ErrorOut, 404: ErrorOut},
-    summary="State, turn history, counters and outcome of a conversation",
+    summary="State, turns with their bot messages, state history, counters, outcome, "
+    "conversion probability, user profile and metadata of a conversation",
 )
 def get_conversation(request: HttpRequest, conversation_id: int):
     conversation = get_conversation_or_404(request.auth, conversation_id)  # type: ignore[attr-defined]
-    return journey_report(conversation)
+    return conversation_report(conversation)
 
 
 @journeys_router.post(
@@ -196,9 +199,14 @@ def transition(request: HttpRequest, conversation_id: int, payload: TransitionIn
     if conversation.outcome:
         raise HttpError(409, f"the conversation has ended (outcome {conversation.outcome})")
     turn = ingestion.continue_conversation(conversation, payload.user_message, payload.user_name)
+    # Drafting runs on the workers: a reply is rarely sent or suggested yet, so the answer
+    # usually carries the new state's fallback line; GET shows the turn's drafted reply.
+    bot_message = bot_message_for(turn)
     return {
         "conversation_id": conversation.pk,
         "state": turn.state_after,
         "previous_state": turn.state_before,
         "intent": turn.intent_analysis.get("intent", ""),
+        "bot_message": bot_message["text"],
+        "bot_message_source": bot_message["source"],
     }

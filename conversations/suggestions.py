@@ -24,6 +24,7 @@ from conversations.models import Conversation, Message, SuggestionSet
 from conversations.perception import elapsed_ms
 from conversations.replies import (
     Replies,
+    campaign_config,
     guard_rules,
     prompt_inputs,
     replies_for,
@@ -137,6 +138,8 @@ def draft(
         finish_drafting(opened, {"superseded": True})
         return None
     generation = {k: v for k, v in notes.items() if k != "llm_ms"}
+    if opened is None:  # an opened set already leads with the greeting
+        options = with_greeting(conversation, options)
     if opened is not None:
         # A failed generation is flagged as on any set; the library's options stay first.
         add_drafts(opened, options, versions, timings, generation, is_fallback)
@@ -198,6 +201,7 @@ def offer_library(
         # The drafts still come; a library failure must not cost the operator them.
         logger.exception("the reply library failed for message %s", message.pk)
         return None
+    options = with_greeting(conversation, options)
     if not options:
         return None
     timings = {
@@ -378,3 +382,13 @@ def fallback_replies(conversation: Conversation) -> list[ReplyOption]:
     state = conversation.state_spec
     lines = list(state.fallbacks) if state and state.fallbacks else list(GENERIC_FALLBACKS)
     return [ReplyOption(line, "fallback", "Fallback", 0.0, 0.0, "fallback") for line in lines]
+
+
+def with_greeting(conversation: Conversation, options: list[ReplyOption]) -> list[ReplyOption]:
+    """Seed 003's greeting_override: the campaign's own opening line is the first option of
+    a conversation's first reply (whatever the library, the model or the fallback offer)."""
+    greeting = str(campaign_config(conversation).get("greeting_override") or "").strip()
+    if not greeting or conversation.messages.filter(direction=Message.Direction.OUT).exists():
+        return options
+    opening = ReplyOption(greeting, "greeting", "Campaign greeting", 1.0, 1.0, "template")
+    return [opening, *(o for o in options if o.text.lower() != greeting.lower())]

@@ -1,0 +1,195 @@
+"""The seeds' contracts, as their clients call them: seed 001's transition answers with a bot
+message and its GET carries the conversion probability, state history, user profile,
+metadata and each turn's bot message; seed 003's campaign greeting opens a conversation's
+first reply and every built-in playbook state has human-sounding fallbacks; seed 002's
+/model/reload drops the completion cache and says what is configured."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from conversations import builtin_playbooks, decisions, ingestion, journeys, pipeline
+from conversations.models import Conversation, Message, Playbook, Turn
+from conversations.suggestions import fallback_replies
+from core import dispatch
+from personas.models import Campaign, Persona
+from tests.conftest import receive
+from tests.test_journey_api import report, say, start
+
+pytestmark = pytest.mark.django_db
+
+
+def fallbacks_of(state: str, playbook: str = "sales-7") -> tuple[str, ...]:
+    return Playbook.objects.get(slug=playbook, workspace=None).spec.states[state].fallbacks
+
+
+def last_turn(conversation_id: int) -> Turn:
+    return Turn.objects.filter(conversation_id=conversation_id).select_related("message").last()
+
+
+# -- seed 001: bot messages ------------------------------------------------------------------
+
+
+def test_a_turn_answers_with_the_fallback_then_the_drafted_then_the_sent_reply(
+    api, persona, operator
+):
+    conversation_id = start(api).json()["conversation_id"]
+
+    moved = say(api, conversation_id, "Yes, I'd love to hear more", user_name="John").json()
+
+    # Drafting runs on the workers, so the answer is the new state's human line.
+    assert moved["state"] == "interest_qualification"
+    assert moved["bot_message"] == fallbacks_of("interest_qualification")[0]
+    assert moved["bot_message_source"] == "fallback"
+
+    message = last_turn(conversation_id).message
+    drafted = pipeline.suggest(message, dispatch.auto_request_key(message.pk))
+    best = drafted.suggestions.order_by("position").first().text
+    turn = report(api, conversation_id)["turns"][-1]
+    assert (turn["bot_message"], turn["bot_message_source"]) == (best, "suggested")
+    assert turn["user_message"] == "Yes, I'd love to hear more"
+
+    conversation = Conversation.objects.get(pk=conversation_id)
+    decisions.send_reply(conversation, operator, "Great! What's slowing your team down most?")
+    turn = report(api, conversation_id)["turns"][-1]
+    assert turn["bot_message"] == "Great! What's slowing your team down most?"
+    assert turn["bot_message_source"] == "sent"
+
+
+def test_the_conversation_carries_seed_001s_fields(api, persona):
+    conversation_id = start(api, user_name="John").json()["conversation_id"]
+    say(api, conversation_id, "Yes, I'd love to hear more", user_name="John")
+    say(api, conversation_id, "Sure, scaling is my challenge")
+
+    body = report(api, conversation_id)
+
+    assert [(h["state"], h["from"], h["by"]) for h in body["state_history"]] == [
+        ("initial_contact", None, "start"),
+        ("interest_qualification", "initial_contact", "yes"),
+        ("value_proposition", "interest_qualification", "yes"),
+    ]
+    assert body["user_profile"]["user_id"] == "user123"
+    assert body["user_profile"]["user_name"] == "John"
+    assert body["metadata"]["persona"] == "Mia"
+    assert body["metadata"]["channel"] and body["metadata"]["updated_at"]
+    assert all(turn["bot_message"] for turn in body["turns"])
+    assert [t["state_after"] for t in body["turns"]][-2:] == [
+        "interest_qualification",
+        "value_proposition",
+    ]
+    assert 0.0 < body["conversion_probability"] < 1.0
+
+
+def ended(workspace, visited: list[str], outcome: str) -> None:
+    conversation = ingestion.start_conversation(workspace, "u-old", "Old", "hi", "sales-7", "Mia")
+    Conversation.objects.filter(pk=conversation.pk).update(visited_states=visited, outcome=outcome)
+
+
+def probability(api: Client, conversation_id: int) -> tuple[float, dict]:
+    body = report(api, conversation_id)
+    return body["conversion_probability"], body["conversion_basis"]
+
+
+def test_conversion_probability_is_the_funnels_rate_from_the_current_state(api, workspace, persona):
+    conversation_id = start(api).json()["conversation_id"]
+    assert probability(api, conversation_id)[0] == 0.5  # nothing has ended yet: even odds
+
+    for _ in range(3):
+        ended(workspace, ["initial_contact", "value_proposition", "price_negotiation"], "success")
+        ended(workspace, ["initial_contact"], "declined")
+
+    # Overall 3 of 6 converted (prior 0.5); from initial_contact also 3 of 6.
+    value, basis = probability(api, conversation_id)
+    assert (value, basis) == (0.5, {"value": 0.5, "method": "funnel", "ended_from_state": 6})
+    Conversation.objects.filter(pk=conversation_id).update(journey_state="price_negotiation")
+    # From price_negotiation all 3 converted: (3 + 5 * 0.5) / (3 + 5).
+    assert probability(api, conversation_id) == (
+        0.6875,
+        {"value": 0.6875, "method": "funnel", "ended_from_state": 3},
+    )
+    Conversation.objects.filter(pk=conversation_id).update(outcome="success")
+    assert probability(api, conversation_id)[0] == 1.0
+
+
+def test_another_workspaces_conversations_do_not_move_the_probability(
+    api, workspace, other_workspace, persona
+):
+    Persona.objects.create(workspace=other_workspace, name="Mia")
+    for _ in range(4):
+        ended(other_workspace, ["initial_contact"], "success")
+    conversation_id = start(api).json()["conversation_id"]
+
+    assert probability(api, conversation_id)[0] == 0.5
+
+
+# -- seed 003: greeting_override and fallbacks -------------------------------------------
+
+
+def campaign_message(workspace, text: str, external_id: str, campaign: str = "spring") -> Message:
+    result = ingestion.ingest(
+        workspace,
+        ingestion.InboundMessage("api", external_id, "fan-1", "Sam", "Mia", text, campaign),
+    )
+    message = Message.objects.get(pk=result.message_id)
+    pipeline.perceive(message)
+    pipeline.suggest(message, dispatch.auto_request_key(message.pk))
+    return message
+
+
+def options_for(message: Message) -> list[str]:
+    sets = message.suggestion_sets.order_by("created_at")
+    return list(sets.first().suggestions.order_by("position").values_list("text", flat=True))
+
+
+def test_a_campaigns_greeting_opens_its_conversations_first_reply_only(
+    workspace, persona, operator
+):
+    greeting = "Hey you! So glad you found the spring drop"
+    Campaign.objects.create(
+        workspace=workspace,
+        slug="spring",
+        name="Spring",
+        active=True,
+        prompt_config={"greeting_override": greeting},
+    )
+
+    first = campaign_message(workspace, "hi there", "m-1")
+    assert options_for(first)[0] == greeting
+    assert options_for(first).count(greeting) == 1
+
+    decisions.send_reply(first.conversation, operator, greeting)
+    second = campaign_message(workspace, "so what's new?", "m-2")
+    assert greeting not in options_for(second)
+
+    without_campaign = receive(workspace, "hello", "m-3", contact="fan-2")
+    pipeline.suggest(without_campaign, dispatch.auto_request_key(without_campaign.pk))
+    assert greeting not in options_for(without_campaign)
+
+
+# Words that give away a machine or a failure; a fallback must sound like a person.
+MACHINE_WORDS = re.compile(
+    r"\b(ai|bot|model|assistant|error|technical|difficult(y|ies)|system|automated)\b", re.I
+)
+
+
+def test_every_state_of_every_built_in_playbook_has_human_fallbacks(workspace, persona):
+    documents = builtin_playbooks.builtin_documents()
+    assert {d["slug"] for d in documents} >= {"call-outcome", "creator-dm", "sales-7"}
+    for document in documents:
+        spec = journeys.parse_playbook(document)
+        for name, state in spec.states.items():
+            assert state.fallbacks, f"{spec.slug}: {name} has no fallback"
+            for line in state.fallbacks:
+                assert not MACHINE_WORDS.search(line), f"{spec.slug}: {name}: {line!r}"
+
+
+def test_a_conversation_gets_its_states_own_fallback_lines(workspace, persona):
+    for slug in ("creator-dm", "sales-7", "call-outcome"):
+        conversation = ingestion.start_conversation(workspace, f"u-{slug}", "Sam", "hi", slug)
+        for state, spec in conversation.playbook.spec.states.items():
+            conversation.journey_state = state
+            lines = [option.text for option in fallback_replies(conversation)]
+            assert lines == list(spec.fallbacks)
