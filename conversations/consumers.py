@@ -28,7 +28,9 @@ MESSAGE_TOO_BIG = 1009
 # The pages send nothing but keep-alives; anything larger is refused unread. The default
 # of settings.WEBSOCKET_MAX_CLIENT_FRAME, in bytes.
 MAX_CLIENT_FRAME = 4096
-# The one frame a client may send that is read: the conversation page's "I am typing".
+# The only frames a client may send that are read, both from the conversation page: "I am
+# here" (opts the socket into presence: it is listed and hears who else is) and "I am typing".
+HERE_FRAME = '{"type":"here"}'
 TYPING_FRAME = '{"type":"typing"}'
 # A typist's frames are passed on at most this often per socket.
 TYPING_EVERY_SECONDS = 1.0
@@ -127,29 +129,40 @@ class ConversationConsumer(LiveConsumer):
     (viewers and typists, broadcast to the page's other sockets)."""
 
     watching: int | None = None
+    present: bool = False
     last_typed: float = 0.0
 
     async def groups_for(self, workspace_id: int) -> list[str] | None:
         conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
         if not await conversation_visible(workspace_id, conversation_id):
             return None
-        await sync_to_async(presence.join, thread_sensitive=False)(
-            conversation_id, self.channel_name, self.scope["user"].get_username()
+        await sync_to_async(presence.watch, thread_sensitive=False)(
+            conversation_id, self.channel_name
         )
         self.watching = conversation_id
         return [events.conversation_group(conversation_id)]
 
-    async def connect(self) -> None:
-        await super().connect()
-        if self.groups_joined:
-            await self.announce_presence()
-
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """Exactly one tiny frame is read, the typing signal; anything else is dropped (or
-        closes the socket when too big) as on every live page."""
-        if text_data != TYPING_FRAME or self.watching is None:
+        """Exactly two tiny frames are read, "here" and "typing"; anything else is dropped
+        (or closes the socket when too big) as on every live page."""
+        if self.watching is None or text_data not in (HERE_FRAME, TYPING_FRAME):
             await super().receive(text_data, bytes_data)
             return
+        if text_data == HERE_FRAME:
+            await self.arrive()
+        elif self.present:
+            await self.typing_now()
+
+    async def arrive(self) -> None:
+        if self.present or self.watching is None:
+            return
+        self.present = True
+        await sync_to_async(presence.join, thread_sensitive=False)(
+            self.watching, self.channel_name, self.scope["user"].get_username()
+        )
+        await self.announce_presence()
+
+    async def typing_now(self) -> None:
         now = time.monotonic()
         if now - self.last_typed < TYPING_EVERY_SECONDS:
             return
@@ -172,6 +185,10 @@ class ConversationConsumer(LiveConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.watching is not None:
+            await sync_to_async(presence.unwatch, thread_sensitive=False)(
+                self.watching, self.channel_name
+            )
+        if self.present and self.watching is not None:
             await sync_to_async(presence.leave, thread_sensitive=False)(
                 self.watching, self.channel_name, self.scope["user"].get_username()
             )

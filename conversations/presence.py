@@ -77,8 +77,7 @@ def typing_key(conversation_id: int) -> str:
 
 
 def join(conversation_id: int, channel_name: str, username: str) -> None:
-    """The socket opened: it is watched (drafting priority) and its user is a viewer."""
-    watch(conversation_id, channel_name)
+    """The page said it is here: its user is listed as a viewer."""
     key = viewers_key(conversation_id)
     client = redis_client()
     client.hset(key, channel_name, username)
@@ -88,7 +87,6 @@ def join(conversation_id: int, channel_name: str, username: str) -> None:
 def leave(conversation_id: int, channel_name: str, username: str) -> None:
     """The socket closed: no longer a viewer, and no longer typing unless another of the
     same user's sockets is still open (two tabs)."""
-    unwatch(conversation_id, channel_name)
     client = redis_client()
     client.hdel(viewers_key(conversation_id), channel_name)
     if username not in names(client.hvals(viewers_key(conversation_id))):

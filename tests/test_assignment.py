@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations.consumers import MAX_CLIENT_FRAME, MESSAGE_TOO_BIG, TYPING_FRAME
+from conversations.consumers import HERE_FRAME, MAX_CLIENT_FRAME, MESSAGE_TOO_BIG, TYPING_FRAME
 from conversations.models import Conversation, Message
 from core.models import AuditEvent, Membership, Role
 from tests.conftest import make_user
@@ -365,16 +365,21 @@ async def next_presence(socket) -> dict:
             return event
 
 
+async def arrive(user, conversation):
+    """A conversation page's socket that says it is here, as the page does once open."""
+    socket, connected, _ = await connect(user, f"/ws/w/acme/c/{conversation.pk}/")
+    assert connected
+    await socket.send_to(text_data=HERE_FRAME)
+    return socket
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_viewers_and_typists_are_announced_and_cleared_on_disconnect(
     operator, theo, conversation
 ):
-    path = f"/ws/w/acme/c/{conversation.pk}/"
-    olivia_socket, connected, _ = await connect(operator, path)
-    assert connected
+    olivia_socket = await arrive(operator, conversation)
     assert (await next_presence(olivia_socket))["viewers"] == ["olivia"]
-    theo_socket, connected, _ = await connect(theo, path)
-    assert connected
+    theo_socket = await arrive(theo, conversation)
     assert (await next_presence(olivia_socket))["viewers"] == ["olivia", "theo"]
 
     await theo_socket.send_to(text_data=TYPING_FRAME)
@@ -388,10 +393,26 @@ async def test_viewers_and_typists_are_announced_and_cleared_on_disconnect(
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_only_the_tiny_typing_frame_is_read_and_big_frames_still_close(
+async def test_a_socket_that_never_says_here_is_not_listed_and_cannot_type(
+    operator, theo, conversation
+):
+    olivia_socket = await arrive(operator, conversation)
+    await next_presence(olivia_socket)
+    silent, _, _ = await connect(theo, f"/ws/w/acme/c/{conversation.pk}/")
+
+    await silent.send_to(text_data=TYPING_FRAME)
+
+    assert await olivia_socket.receive_nothing(timeout=0.5)
+    await silent.disconnect()
+    assert await olivia_socket.receive_nothing(timeout=0.5)
+    await olivia_socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_only_the_tiny_presence_frames_are_read_and_big_frames_still_close(
     operator, conversation
 ):
-    socket, _, _ = await connect(operator, f"/ws/w/acme/c/{conversation.pk}/")
+    socket = await arrive(operator, conversation)
     await next_presence(socket)
 
     await socket.send_to(text_data='{"type":"typing","text":"spy"}')
@@ -405,7 +426,7 @@ async def test_only_the_tiny_typing_frame_is_read_and_big_frames_still_close(
 @pytest.mark.django_db(transaction=True)
 async def test_a_claim_reaches_the_inbox_and_the_conversation_page_live(operator, conversation):
     inbox, _, _ = await connect(operator, "/ws/w/acme/inbox/")
-    page, _, _ = await connect(operator, f"/ws/w/acme/c/{conversation.pk}/")
+    page = await arrive(operator, conversation)
     await next_presence(page)
 
     def claim():

@@ -244,7 +244,10 @@
       tickTimers();
     }
 
-    liveSocket(root.dataset.wsPath, onEvent, () => { catchUp(); refreshSuggestions(); refreshJourney(); refreshOwner(); });
+    liveSocket(root.dataset.wsPath, onEvent, () => {
+      window.dashboardLive.socket.send('{"type":"here"}'); // listed as a viewer, told who else is
+      catchUp(); refreshSuggestions(); refreshJourney(); refreshOwner();
+    });
     everyWhileVisible(+root.dataset.resyncMs, () => { catchUp(); refreshSuggestions(true); refreshJourney(); });
     document.body.addEventListener("reply-sent", () => { catchUp(); refreshSuggestions(); });
 
