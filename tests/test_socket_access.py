@@ -24,8 +24,6 @@ def conversation(workspace, persona):
 
 async def closed_with(communicator) -> int | None:
     output = await communicator.receive_output(timeout=3)
-    while output["type"] == "websocket.send" and '"conversation.presence"' in output["text"]:
-        output = await communicator.receive_output(timeout=3)  # who else is viewing
     return output.get("code") if output["type"] == "websocket.close" else None
 
 
