@@ -164,7 +164,7 @@ class ConversationConsumer(LiveConsumer):
 
     async def typing_now(self) -> None:
         now = time.monotonic()
-        if now - self.last_typed < TYPING_EVERY_SECONDS:
+        if self.watching is None or now - self.last_typed < TYPING_EVERY_SECONDS:
             return
         self.last_typed = now
         await sync_to_async(presence.typed, thread_sensitive=False)(
