@@ -20,6 +20,7 @@ from conversations.chat_api import router as chat_router
 from conversations.library_api import router as library_router
 from conversations.llm_api import router as generation_router
 from conversations.memory_api import router as memory_router
+from conversations.model_admin_api import router as model_admin_router
 from conversations.revenue_api import router as revenue_router
 from conversations.revenue_api import webhook_router as revenue_webhook_router
 from conversations.training_api import router as models_router
@@ -114,6 +115,7 @@ api.add_router("", webhook_router)
 api.add_router("", journeys_router)
 api.add_router("", analysis_router)
 api.add_router("", models_router)
+api.add_router("", model_admin_router)
 api.add_router("", personas_router)
 api.add_router("", memory_router)
 api.add_router("", style_router)

@@ -9,14 +9,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from conversations import builtin_playbooks, decisions, ingestion, journeys, pipeline
 from conversations.models import Conversation, Message, Playbook, Turn
 from conversations.suggestions import fallback_replies
 from core import dispatch
+from core.models import AuditEvent
+from core.redis import redis_client
+from mlops.llm_replies import CACHE_PREFIX
 from personas.models import Campaign, Persona
 from tests.conftest import receive
+from tests.test_finetune_api import reply_dataset, trained_job
 from tests.test_journey_api import report, say, start
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +30,10 @@ def fallbacks_of(state: str, playbook: str = "sales-7") -> tuple[str, ...]:
     return Playbook.objects.get(slug=playbook, workspace=None).spec.states[state].fallbacks
 
 
-def last_turn(conversation_id: int) -> Turn:
-    return Turn.objects.filter(conversation_id=conversation_id).select_related("message").last()
+def last_message(conversation_id: int) -> Message:
+    turn = Turn.objects.filter(conversation_id=conversation_id).select_related("message").last()
+    assert turn is not None and turn.message is not None
+    return turn.message
 
 
 # -- seed 001: bot messages ------------------------------------------------------------------
@@ -45,9 +51,10 @@ def test_a_turn_answers_with_the_fallback_then_the_drafted_then_the_sent_reply(
     assert moved["bot_message"] == fallbacks_of("interest_qualification")[0]
     assert moved["bot_message_source"] == "fallback"
 
-    message = last_turn(conversation_id).message
+    message = last_message(conversation_id)
     drafted = pipeline.suggest(message, dispatch.auto_request_key(message.pk))
-    best = drafted.suggestions.order_by("position").first().text
+    assert drafted is not None
+    best = drafted.suggestions.order_by("position").values_list("text", flat=True)[0]
     turn = report(api, conversation_id)["turns"][-1]
     assert (turn["bot_message"], turn["bot_message_source"]) == (best, "suggested")
     assert turn["user_message"] == "Yes, I'd love to hear more"
@@ -140,8 +147,8 @@ def campaign_message(workspace, text: str, external_id: str, campaign: str = "sp
 
 
 def options_for(message: Message) -> list[str]:
-    sets = message.suggestion_sets.order_by("created_at")
-    return list(sets.first().suggestions.order_by("position").values_list("text", flat=True))
+    first_set = message.suggestion_sets.order_by("created_at")[0]
+    return list(first_set.suggestions.order_by("position").values_list("text", flat=True))
 
 
 def test_a_campaigns_greeting_opens_its_conversations_first_reply_only(
@@ -193,3 +200,97 @@ def test_a_conversation_gets_its_states_own_fallback_lines(workspace, persona):
             conversation.journey_state = state
             lines = [option.text for option in fallback_replies(conversation)]
             assert lines == list(spec.fallbacks)
+
+
+# -- seed 002: /model/reload -------------------------------------------------------------
+
+
+def cached(workspace_id: int, name: str) -> str:
+    key = f"{CACHE_PREFIX}{workspace_id}:{name}"
+    redis_client().set(key, '{"options": []}', ex=600)
+    return key
+
+
+# A model server by URL, as ./dev run configures one (the tests draft with templates).
+SERVED = override_settings(
+    LLM_BACKEND="openai", LLM_BASE_URL="http://127.0.0.1:9", LLM_MODEL="qwen-7b"
+)
+
+
+def test_reload_answers_what_is_configured_when_it_is_called(api):
+    assert api.post("/api/model/reload").json()["model"] == "template-v2"
+    with SERVED:
+        body = api.post("/api/model/reload").json()
+    assert (body["model"], body["backend"]) == ("qwen-7b", "openai-compatible")
+
+
+@SERVED
+def test_reload_drops_only_this_workspaces_completions_and_names_the_model(
+    api, workspace, other_workspace
+):
+    ours = [cached(workspace.pk, "Mia:0:a"), cached(workspace.pk, "generate:b")]
+    theirs = cached(other_workspace.pk, "Mia:0:a")
+
+    response = api.post("/api/model/reload")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["model"], body["backend"], body["adapters"]) == (
+        "qwen-7b",
+        "openai-compatible",
+        {},
+    )
+    assert (body["cache_invalidated"], body["cache_entries_deleted"]) == (True, 2)
+    assert not any(redis_client().exists(key) for key in ours)
+    assert redis_client().exists(theirs)
+    event = AuditEvent.objects.get(action="model.reload")
+    assert (event.workspace, event.after["cache_entries_deleted"]) == (workspace, 2)
+    assert event.actor_name.startswith("api key test")
+
+
+@SERVED
+def test_reload_accepts_the_configured_model_or_a_personas_adapter(
+    api, workspace, persona, tmp_path
+):
+    job = trained_job(persona, reply_dataset(workspace, persona, tmp_path), 1)
+    assert api.post(f"/api/model/deploy/{job.job_id}").status_code == 200
+    persona.refresh_from_db()
+
+    same = api.post("/api/model/reload?model_id=qwen-7b").json()
+    adapter = api.post(f"/api/model/reload?model_id={persona.llm_model}").json()
+
+    assert same["model"] == "qwen-7b"
+    assert (adapter["model"], adapter["backend"]) == (persona.llm_model, "adapter")
+    assert adapter["adapters"] == {"Mia": persona.llm_model}
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [("model_id=gpt-9", "model_id: 'gpt-9' is not served"), ("model_id=" + "x" * 201, "model_id")],
+)
+def test_a_bad_reload_is_422_naming_the_field_and_drops_nothing(
+    api, workspace, other_workspace, query, named
+):
+    ours = cached(workspace.pk, "Mia:0:a")
+
+    response = api.post(f"/api/model/reload?{query}")
+
+    assert response.status_code == 422
+    assert named in response.json()["detail"]
+    assert redis_client().exists(ours)
+    assert not AuditEvent.objects.exists()
+
+
+def test_another_workspaces_adapter_is_not_a_model_this_one_may_name(
+    api, other_workspace, tmp_path
+):
+    theirs = Persona.objects.create(workspace=other_workspace, name="Zoe")
+    trained_job(theirs, reply_dataset(other_workspace, theirs, tmp_path), 1)
+    adapter = f"ws{other_workspace.pk}-persona{theirs.pk}-lora-v1"
+    Persona.objects.filter(pk=theirs.pk).update(llm_model=adapter)
+
+    response = api.post(f"/api/model/reload?model_id={adapter}")
+
+    assert response.status_code == 422
+    assert "model_id" in response.json()["detail"]
+    assert Client().post("/api/model/reload").status_code == 401  # no key, no reload
