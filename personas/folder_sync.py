@@ -79,10 +79,28 @@ def is_real_dir(path: Path) -> bool:
         return False
 
 
-def read_text(path: Path) -> str:
-    """At most MAX_FILE_BYTES of a regular file, opened without following a link (a file
-    swapped for a link after the listing is refused by the open itself)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+def open_beneath(base: Path, path: Path) -> int:
+    """A descriptor for `path`, opened one component at a time from `base`, none of them
+    through a link: a folder swapped for a link after the listing (`notes -> /etc`) is
+    refused at its own step, not only the file at the end. Non-blocking, so a named pipe
+    swapped in cannot hang the worker on open."""
+    parts = path.relative_to(base).parts
+    directory = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=directory)
+            os.close(directory)
+            directory = inner
+        return os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=directory)
+    finally:
+        os.close(directory)
+
+
+def read_text(path: Path, base: Path | None = None) -> str:
+    """At most MAX_FILE_BYTES of a regular file beneath `base` (its own folder when not
+    given), opened without following a link at any step (a file or folder swapped for a
+    link after the listing is refused by the open itself)."""
+    descriptor = open_beneath(base or path.parent, path)
     with os.fdopen(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             raise SkippedFile(f"{path} is not a regular file")
@@ -128,7 +146,7 @@ def sync_persona_folder(workspace: Workspace, folder: Path) -> FolderReport:
     for path in knowledge_files(folder):
         name = path.relative_to(folder).as_posix()
         try:
-            text = read_text(path)
+            text = read_text(path, folder)
         except (SkippedFile, OSError) as exc:
             report.skipped.append(name)
             logger.warning("skipping %s: %s", path, exc)

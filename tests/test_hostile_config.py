@@ -1,9 +1,14 @@
 """Hostile configuration (issue 18, item 5): what a workspace's own manager or admin
 writes is read as hostile. A playbook with YAML aliases (a "billion laughs" document) is
 refused before anything is expanded or stored; a red-flag pattern that backtracks
-catastrophically is refused when saved, and one already stored cannot hang perception."""
+catastrophically is refused when saved, and one already stored cannot hang perception; the
+persona folder sync follows no link, at any step, even one swapped in mid-sync."""
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +18,9 @@ from conversations import risk
 from conversations.models import Conversation, Playbook, RedFlagPattern
 from core.models import Role
 from mlops import bad_actor
+from personas import folder_sync
+from personas.folder_sync import sync_root
+from personas.models import KnowledgeChunk, Persona
 from tests.conftest import make_user, receive
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +192,103 @@ def test_each_message_has_a_time_budget_for_the_patterns(workspace):
     report = bad_actor.detect_bad_actor(texts, rules, vectors=[None, None])
 
     assert [flag.pattern_name for flag in report.red_flags if flag.match == "regex"] == ["wire"]
+
+
+# -- the persona folder ---------------------------------------------------------------
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def shared_folder(tmp_path, workspace, other_workspace) -> Path:
+    """The watched folder: Mia of acme, and Zoe of the other agency, next to each other."""
+    mia = tmp_path / workspace.slug / "Mia"
+    write(mia / "about.txt", "I grew up in San Antonio.")
+    write(mia / "notes" / "food.md", "Tacos are my weakness.")
+    write(tmp_path / other_workspace.slug / "Zoe" / "prices.txt", "Zoe's private price list")
+    write(tmp_path / "outside" / "food.md", "a file outside every persona folder")
+    return tmp_path
+
+
+def synced_texts(workspace) -> str:
+    return " ".join(
+        KnowledgeChunk.objects.filter(persona__workspace=workspace).values_list("text", flat=True)
+    )
+
+
+def test_links_to_system_files_and_to_another_workspaces_persona_are_not_followed(
+    shared_folder, workspace, other_workspace
+):
+    mia = shared_folder / workspace.slug / "Mia"
+    (mia / "passwd.txt").symlink_to("/etc/passwd")
+    (mia / "profile.txt").symlink_to("/etc/passwd")
+    # acme's "Zoe" is a link to the other agency's real persona folder.
+    (shared_folder / workspace.slug / "Zoe").symlink_to(
+        shared_folder / other_workspace.slug / "Zoe", target_is_directory=True
+    )
+
+    reports = sync_root(shared_folder)
+
+    assert sorted(r.persona for r in reports) == ["Mia", "Zoe"]  # each under its own owner
+    assert not Persona.objects.filter(workspace=workspace, name="Zoe").exists()
+    assert Persona.objects.get(workspace=workspace, name="Mia").profile == {}
+    assert "root:" not in synced_texts(workspace)
+    assert "price list" not in synced_texts(workspace)
+    assert "price list" in synced_texts(other_workspace)
+
+
+def mias(reports: list[folder_sync.FolderReport]) -> folder_sync.FolderReport:
+    return next(report for report in reports if report.persona == "Mia")
+
+
+def swap_after_listing(monkeypatch, swap) -> None:
+    """Run `swap` between the listing and the reads: what a collaborator (or an attacker
+    with write access to the shared folder) can do while a sync is running."""
+    listing = folder_sync.knowledge_files
+
+    def listed_then_swapped(folder: Path) -> list[Path]:
+        found = listing(folder)
+        if folder.name == "Mia":
+            swap()
+        return found
+
+    monkeypatch.setattr(folder_sync, "knowledge_files", listed_then_swapped)
+
+
+def test_a_folder_swapped_for_a_link_after_the_listing_is_not_read(
+    shared_folder, workspace, monkeypatch
+):
+    notes = shared_folder / workspace.slug / "Mia" / "notes"
+
+    def swap() -> None:
+        shutil.rmtree(notes)
+        notes.symlink_to(shared_folder / "outside", target_is_directory=True)
+
+    swap_after_listing(monkeypatch, swap)
+
+    report = mias(sync_root(shared_folder))
+
+    assert report.skipped == ["notes/food.md"]
+    assert "outside every persona folder" not in synced_texts(workspace)
+    assert "San Antonio" in synced_texts(workspace)  # the rest of the folder still syncs
+
+
+@pytest.mark.timeout(60)
+def test_a_file_swapped_for_a_named_pipe_is_skipped_not_waited_on(
+    shared_folder, workspace, monkeypatch
+):
+    about = shared_folder / workspace.slug / "Mia" / "about.txt"
+
+    def swap() -> None:
+        about.unlink()
+        os.mkfifo(about)  # opening a pipe for reading waits for a writer that never comes
+
+    swap_after_listing(monkeypatch, swap)
+
+    report = mias(sync_root(shared_folder))
+
+    assert report.skipped == ["about.txt"]
+    assert "Tacos" in synced_texts(workspace)
