@@ -9,32 +9,18 @@ before it relies on fresh completions.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from conversations.model_health import configured_model, forget_status, model_status
 from core import audit
 from core.models import Workspace
 from core.redis import redis_client
-from mlops.generation import TEMPLATE_MODEL_VERSION
-from mlops.llm import packaged_gguf_path
 from mlops.llm_replies import CACHE_PREFIX, delete_cached
 from personas.models import Persona
 
 router = Router(tags=["models"])
-
-
-def configured_model() -> dict[str, str]:
-    """The base model every reply uses unless a persona has an adapter, as configured now."""
-    if settings.LLM_BACKEND == "transformers":
-        path = settings.LLM_LOCAL_PATH or str(packaged_gguf_path())
-        return {"backend": "transformers", "model": Path(path).name}
-    if settings.LLM_BASE_URL:
-        return {"backend": "openai-compatible", "model": settings.LLM_MODEL}
-    return {"backend": "templates", "model": TEMPLATE_MODEL_VERSION}
 
 
 def deployed_adapters(workspace: Workspace) -> dict[str, str]:
@@ -47,6 +33,7 @@ class ReloadOut(Schema):
     status: str
     model: str
     backend: str
+    model_loaded: bool  # the base model answers (adapters are served by its workers)
     adapters: dict[str, str]
     cache_invalidated: bool
     cache_entries_deleted: int
@@ -75,6 +62,7 @@ def reload_model(
             f"it can use {', '.join(sorted(known))}",
         )
     deleted = delete_cached(redis_client(), f"{CACHE_PREFIX}{workspace.pk}:")
+    forget_status()
     model = model_id or base["model"]
     audit.record(
         "model.reload",
@@ -86,6 +74,7 @@ def reload_model(
         "status": "reloaded",
         "model": model,
         "backend": base["backend"] if model == base["model"] else "adapter",
+        "model_loaded": model_status()["answers"],
         "adapters": adapters,
         "cache_invalidated": True,
         "cache_entries_deleted": deleted,

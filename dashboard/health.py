@@ -20,9 +20,9 @@ from django.db import connection
 from django.http import HttpRequest
 from kombu.transport.redis import Channel as KombuChannel
 
+from conversations.model_health import model_status
 from core.models import ApiKey
 from core.redis import redis_client
-from mlops.generation import TEMPLATE_MODEL_VERSION
 
 QUEUES = ("default", "ml", "llm", "train", "training")
 
@@ -128,16 +128,20 @@ def report(
     workers = counted_workers(count_workers or workers_per_queue) if redis_ok else None
     redis_ok = redis_ok and workers is not None
     workers = workers or dict.fromkeys(QUEUES, 0)
+    model = model_status()
     all_served = all(workers.values())
     document: dict[str, Any] = {
-        "status": "healthy" if db_ok and redis_ok and all_served else "degraded",
+        "status": "healthy"
+        if db_ok and redis_ok and all_served and model["answers"]
+        else "degraded",
         "db_connected": db_ok,
         "redis_connected": redis_ok,
         "workers": workers,
-        # The generator is the per-state template one until an LLM backend is configured.
-        "model_loaded": True,
-        "model_version": TEMPLATE_MODEL_VERSION,
-        "models": {"generator": TEMPLATE_MODEL_VERSION, "sentiment": "vader-3.3.2"},
+        # The model configured now and whether it answered (conversations.model_health).
+        "model_loaded": model["answers"],
+        "model_version": model["model"],
+        "model": model,
+        "models": {"generator": model["model"], "sentiment": "vader-3.3.2"},
     }
     if with_queues:
         document["queue_length"] = sum((lengths or {}).values())

@@ -6,7 +6,10 @@ first reply and every built-in playbook state has human-sounding fallbacks; seed
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.test import Client, override_settings
@@ -294,3 +297,91 @@ def test_another_workspaces_adapter_is_not_a_model_this_one_may_name(
     assert response.status_code == 422
     assert "model_id" in response.json()["detail"]
     assert Client().post("/api/model/reload").status_code == 401  # no key, no reload
+
+
+# -- seed 002: /health names the model and says whether it answers -------------------------
+
+
+class ModelServer:
+    """A real OpenAI-compatible model list on a loopback port (what vLLM answers)."""
+
+    def __init__(self, models: list[str]) -> None:
+        body = json.dumps({"object": "list", "data": [{"id": m} for m in models]}).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status = 200 if self.path == "/v1/models" else 404
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body if status == 200 else b"{}")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_model_probe():
+    """Each test asks its own model server: no answer remembered from another test."""
+    client = redis_client()
+    stale = list(client.scan_iter("health:model:*"))
+    if stale:
+        client.delete(*stale)
+
+
+def health() -> dict:
+    return Client().get("/api/health").json()
+
+
+def served_by(url: str, model: str = "qwen-7b"):
+    return override_settings(LLM_BACKEND="openai", LLM_BASE_URL=url, LLM_MODEL=model)
+
+
+def test_health_names_the_configured_model_and_that_it_answers(db):
+    server = ModelServer(["qwen-7b"])
+    try:
+        with served_by(server.url):
+            report = health()
+    finally:
+        server.stop()
+
+    assert (report["model_loaded"], report["model_version"]) == (True, "qwen-7b")
+    assert report["model"]["backend"] == "openai-compatible"
+    assert report["models"]["generator"] == "qwen-7b"
+
+
+def test_health_says_so_when_the_server_does_not_serve_the_model(db):
+    server = ModelServer(["llama-3-8b"])
+    try:
+        with served_by(server.url):
+            report = health()
+    finally:
+        server.stop()
+
+    assert (report["model_loaded"], report["model_version"]) == (False, "qwen-7b")
+    assert report["status"] == "degraded"
+
+
+def test_health_remembers_the_answer_briefly_and_a_reload_asks_again(api):
+    server = ModelServer(["qwen-7b"])
+    with served_by(server.url):
+        assert health()["model_loaded"] is True
+        server.stop()  # the model server goes away
+        assert health()["model_loaded"] is True  # remembered for a few seconds
+        reloaded = api.post("/api/model/reload").json()
+        assert (reloaded["model"], reloaded["model_loaded"]) == ("qwen-7b", False)
+        assert health()["model_loaded"] is False
+
+
+def test_the_template_generator_always_answers(db):
+    with override_settings(LLM_BACKEND="openai", LLM_BASE_URL=""):
+        report = health()
+    assert (report["model_loaded"], report["model_version"]) == (True, "template-v2")
