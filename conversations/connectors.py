@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -191,12 +193,33 @@ def post_pinned(target: CheckedTarget, body: bytes, headers: dict[str, str]) -> 
 
 def deliver(message: Message) -> None:
     """Send a stored outbound message through its conversation's connector."""
-    with metrics.delivery(message.channel):
+    with counted_delivery(message.channel):
         if message.channel == SIMULATOR_CHANNEL:
             send_to_simulator(message)
         else:
             send_to_webhook(message)
     mark_delivery(message, Message.Delivery.SENT)
+
+
+@contextmanager
+def counted_delivery(channel: str) -> Iterator[None]:
+    """Count the attempt in the metrics by its outcome, then let any exception go on."""
+    connector = "simulator" if channel == SIMULATOR_CHANNEL else "webhook"
+    status, started = "error", time.perf_counter()
+    try:
+        yield
+        status = "sent"
+    except DeliveryRefused:
+        status = "refused"
+        raise
+    except NoConnector:
+        status = "unconfigured"
+        raise
+    except DeliveryError:
+        status = "failed"
+        raise
+    finally:
+        metrics.delivered(connector, status, time.perf_counter() - started)
 
 
 def mark_delivery(message: Message, delivery: str) -> None:
