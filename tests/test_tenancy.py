@@ -32,8 +32,8 @@ from mlops.models import Dataset, TrainingJob
 from personas import knowledge
 from personas.models import KnowledgeDocument, Persona
 from tests.config_pages import CONFIG_PAGES, config_page_url
-from tests.team_pages import TEAM_PAGES, TEAM_WORKSPACE_PAGES, team_page_url
 from tests.conftest import make_user, message_body
+from tests.team_pages import TEAM_PAGES, TEAM_WORKSPACE_PAGES, team_page_url
 
 
 def ingest(workspace, contact: str = "contact-1", external_id: str = "msg-1") -> Conversation:
