@@ -29,7 +29,7 @@ WORKERS = {
     "bench-web@host": ["default"],
     "bench-ml@host": ["ml"],
     "bench-llm@host": ["llm"],
-    "bench-train@host": ["train"],
+    "bench-train@host": ["train", "training"],
 }
 BROADCAST_CALLS = 5
 
