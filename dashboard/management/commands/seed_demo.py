@@ -77,8 +77,16 @@ class Command(BaseCommand):
         with transaction.atomic():
             workspace, _ = Workspace.objects.get_or_create(
                 slug="demo",
-                # The demo mutes scammers automatically so the policy can be seen working.
-                defaults={"name": "Demo Agency", "risk_policy": "mute", "risk_threshold": 0.7},
+                # The demo mutes scammers automatically so the policy can be seen working,
+                # and deals new conversations to the operator on shift so ownership (the
+                # inbox's Mine view, revenue by operator) can be seen working too.
+                defaults={
+                    "name": "Demo Agency",
+                    "risk_policy": "mute",
+                    "risk_threshold": 0.7,
+                    "auto_assign": True,
+                    "max_open_per_operator": 50,
+                },
             )
             users = [ensure_user(workspace, role) for role in Role]
             for persona in DEMO_PERSONAS:
