@@ -447,7 +447,9 @@ def test_the_second_failed_generation_ends_the_conversation_with_an_error(
     conversation = Conversation.objects.get(pk=first.conversation_id)
     assert first_set.is_fallback
     assert "unreachable" in first_set.generation["error"]
-    assert fallback_texts(first_set) == list(GENERIC_FALLBACKS)  # creator-dm has no own lines
+    # The state's own human-sounding lines (every built-in state has some), not the generic.
+    assert fallback_texts(first_set) == list(conversation.state_spec.fallbacks)
+    assert not set(fallback_texts(first_set)) & set(GENERIC_FALLBACKS)
     assert conversation.llm_error_count == 1
     assert conversation.status == Conversation.Status.OPEN and conversation.outcome == ""
     assert not Turn.objects.filter(conversation=conversation, trigger="llm_error").exists()
