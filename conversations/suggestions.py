@@ -17,7 +17,7 @@ import time
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from conversations import library, metrics, ranking, retrieval, steering
 from conversations.models import Conversation, Message, SuggestionSet
@@ -279,17 +279,21 @@ def add_drafts(
     generation: dict,
     is_fallback: bool = False,
 ) -> None:
-    """The drafts after the library's options, and the set closed for drafting."""
+    """The drafts after the library's options, and the set closed for drafting.
+
+    One transaction: the "suggestions ready" event goes out on commit, so a page that
+    hears it reads the drafts and the closed set together (in autocommit the event went
+    out before the set was marked done, and the page showed it as still drafting)."""
     shown = {s.lower() for s in opened.suggestions.values_list("text", flat=True)}
     fresh = [o for o in options if o.text.lower() not in shown]
-    append_suggestions(opened, fresh, *versions)
     dropped = [*opened.generation.get("dropped", []), *generation.get("dropped", [])]
     opened.generation = {**opened.generation, **generation, "dropped": dropped, "drafting": False}
     opened.model_version, opened.prompt_version = versions[0][:120], versions[1][:60]
     opened.timings, opened.is_fallback = timings, is_fallback
-    opened.save(
-        update_fields=["generation", "model_version", "prompt_version", "timings", "is_fallback"]
-    )
+    with transaction.atomic():
+        append_suggestions(opened, fresh, *versions)
+        closed = ["generation", "model_version", "prompt_version", "timings", "is_fallback"]
+        opened.save(update_fields=closed)
 
 
 def finish_drafting(opened: SuggestionSet | None, note: dict) -> None:
