@@ -448,7 +448,9 @@ def test_the_second_failed_generation_ends_the_conversation_with_an_error(
     assert first_set.is_fallback
     assert "unreachable" in first_set.generation["error"]
     # The state's own human-sounding lines (every built-in state has some), not the generic.
-    assert fallback_texts(first_set) == list(conversation.state_spec.fallbacks)
+    state = conversation.state_spec
+    assert state is not None
+    assert fallback_texts(first_set) == list(state.fallbacks)
     assert not set(fallback_texts(first_set)) & set(GENERIC_FALLBACKS)
     assert conversation.llm_error_count == 1
     assert conversation.status == Conversation.Status.OPEN and conversation.outcome == ""
