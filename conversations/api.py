@@ -7,13 +7,12 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 
 from conversations import ingestion, webhook_ids
 from conversations.conversation_report import bot_message_for, conversation_report
 from conversations.models import get_conversation_or_404
-from conversations.signing import BadSignature, verify_inbound
-from core.api_input import ApiInput, refuse_unstorable_path
+from conversations.webhook_auth import signed_payload
+from core.api_input import ApiInput
 from core.models import Workspace
 
 router = Router(tags=["messages"])
@@ -98,22 +97,7 @@ WEBHOOK_SUMMARY = (
     description=WEBHOOK_SUMMARY,
 )
 def webhook_message(request: HttpRequest, workspace_slug: str):
-    refuse_unstorable_path(workspace_slug=workspace_slug)
-    # No 404: an unknown workspace is refused exactly like a bad signature, so the answers
-    # never tell which workspaces exist.
-    workspace = Workspace.objects.filter(slug=workspace_slug).first()
-    try:
-        verified = verify_inbound(
-            workspace, request.headers, request.body, settings.WEBHOOK_TOLERANCE_SECONDS
-        )
-    except BadSignature as exc:
-        raise HttpError(401, str(exc)) from exc
-    assert workspace is not None  # verify_inbound accepts nothing for a missing workspace
-    try:
-        payload = MessageIn.model_validate_json(request.body)
-    except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False, include_input=False)
-        raise NinjaValidationError([dict(error) for error in errors]) from exc
+    workspace, verified, payload = signed_payload(request, workspace_slug, MessageIn)
     if verified.webhook_id is None:
         result = ingest_or_422(workspace, payload)
     else:

@@ -12,14 +12,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 
 from conversations import revenue
 from conversations.api import WEBHOOK_SUMMARY, ErrorOut
 from conversations.currencies import to_major
 from conversations.models import RevenueEvent
-from conversations.signing import BadSignature, verify_inbound
-from core.api_input import ApiInput, refuse_unstorable_path
+from conversations.webhook_auth import signed_payload
+from core.api_input import ApiInput
 from core.models import Workspace
 
 router = Router(tags=["revenue"])
@@ -164,21 +163,7 @@ def post_event(request: HttpRequest, payload: EventIn):
     description=WEBHOOK_SUMMARY,
 )
 def webhook_event(request: HttpRequest, workspace_slug: str):
-    refuse_unstorable_path(workspace_slug=workspace_slug)
-    # An unknown workspace is refused exactly like a bad signature (no 404).
-    workspace = Workspace.objects.filter(slug=workspace_slug).first()
-    try:
-        verified = verify_inbound(
-            workspace, request.headers, request.body, settings.WEBHOOK_TOLERANCE_SECONDS
-        )
-    except BadSignature as exc:
-        raise HttpError(401, str(exc)) from exc
-    assert workspace is not None  # verify_inbound accepts nothing for a missing workspace
-    try:
-        payload = EventIn.model_validate_json(request.body)
-    except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False, include_input=False)
-        raise NinjaValidationError([dict(error) for error in errors]) from exc
+    workspace, verified, payload = signed_payload(request, workspace_slug, EventIn)
     # The webhook-id is kept on the event (unique per workspace): a retried delivery gets
     # the stored event back for as long as the event exists, not only while Redis remembers.
     return record_or_error(workspace, payload, verified.webhook_id or "")
