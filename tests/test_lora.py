@@ -49,6 +49,11 @@ FAST = {"learning_rate": 0.003, "batch_size": 2, "gradient_accumulation": 1}
 
 def edited_conversations(workspace, operator) -> None:
     """Six conversations, each with one suggestion edited into the operators' voice."""
+    # The voice names her cat and her town: the persona's profile says so, or the
+    # invented-fact check would rightly refuse what the adapter learns to write.
+    Persona.objects.filter(workspace=workspace, name="Mia").update(
+        profile={"pets": "a cat called Biscuit", "home": "Austin"}
+    )
     for index, text in enumerate(CUSTOMER_MESSAGES):
         message = receive(workspace, text, f"lora-{index}", contact=f"c-{index}")
         suggestion_set = pipeline.suggest(message, f"lora-{index}")
