@@ -5,22 +5,17 @@ lists who is on shift, so an admin sees whom auto-assignment can pick."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from conversations import assignment
-from core import audit
-from core.models import Membership, Workspace
+from core.models import Membership
 from dashboard.settings_pages.config_common import (
     base_context,
-    changed,
-    error_messages,
     respond,
+    save_workspace_fields,
     settings_reader,
     settings_writer,
-    validate_fields,
 )
 from dashboard.views import HtmxHttpRequest
 
@@ -59,31 +54,7 @@ def submitted(request: HtmxHttpRequest) -> dict:
 def save_assignment(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = settings_writer(request, slug)
     form = submitted(request)
-    errors: list[str] = []
-    with transaction.atomic():
-        workspace = Workspace.objects.select_for_update().get(pk=membership.workspace_id)
-        before = {field: getattr(workspace, field) for field in ASSIGNMENT_FIELDS}
-        for field, value in form.items():
-            setattr(workspace, field, value)
-        try:
-            validate_fields(workspace, ASSIGNMENT_FIELDS)
-        except ValidationError as exc:
-            errors.extend(error_messages(exc))
-        if not errors:
-            workspace.save(update_fields=list(ASSIGNMENT_FIELDS))
-            workspace.refresh_from_db(fields=list(ASSIGNMENT_FIELDS))
-            after = {field: getattr(workspace, field) for field in ASSIGNMENT_FIELDS}
-            if after != before:
-                audit.record(
-                    "settings.assignment",
-                    workspace=workspace,
-                    target=workspace,
-                    before=changed(before, after),
-                    after=changed(after, before),
-                    request=request,
-                )
-    if not errors:
-        membership.workspace = workspace
+    errors = save_workspace_fields(request, membership, form, "settings.assignment")
     context = assignment_context(membership, form if errors else None)
     context["saved"] = not errors
     return respond(request, TEMPLATE, "assignment", context, errors)

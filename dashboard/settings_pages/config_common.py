@@ -7,15 +7,16 @@ workspace's admins change them. Operators and labelers get 403, outsiders 404.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from core import audit
 from core.access import member_or_404, require_role
-from core.models import Membership, Role
+from core.models import Membership, Role, Workspace
 from dashboard.settings_pages.nav import settings_context
 from dashboard.views import HtmxHttpRequest
 
@@ -73,6 +74,50 @@ def validate_fields(instance: models.Model, fields: Iterable[str]) -> None:
 def changed(values: dict, others: dict) -> dict:
     """Only the fields that differ, so the audit log says what the change was."""
     return {key: value for key, value in values.items() if others.get(key) != value}
+
+
+def save_workspace_fields(
+    request: HtmxHttpRequest,
+    membership: Membership,
+    form: dict,
+    action: str,
+    problems: Iterable[str] = (),
+    check: Callable[[Workspace], list[str]] | None = None,
+) -> list[str]:
+    """Apply a settings form to the workspace: under a row lock (two admins saving at once
+    cannot interleave), validated by the model and then by `check`, saved and audited with
+    only what changed. Returns the refusals as messages; when there is any, including the
+    `problems` the caller found first, nothing is stored."""
+    errors = list(problems)
+    fields = list(form)
+    with transaction.atomic():
+        workspace = Workspace.objects.select_for_update().get(pk=membership.workspace_id)
+        before = {field: getattr(workspace, field) for field in fields}
+        for field, value in form.items():
+            setattr(workspace, field, value)
+        try:
+            validate_fields(workspace, fields)
+        except ValidationError as exc:
+            errors.extend(error_messages(exc))
+        else:
+            errors.extend(check(workspace) if check else [])
+        if errors:
+            return errors
+        workspace.save(update_fields=fields)
+        # Read back the stored types ("12" from the form is 12 now), for the audit and page.
+        workspace.refresh_from_db(fields=fields)
+        after = {field: getattr(workspace, field) for field in fields}
+        if after != before:
+            audit.record(
+                action,
+                workspace=workspace,
+                target=workspace,
+                before=changed(before, after),
+                after=changed(after, before),
+                request=request,
+            )
+    membership.workspace = workspace
+    return []
 
 
 def respond(

@@ -4,21 +4,16 @@ labeling quorum and the phrases no suggestion may contain."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit
 from core.models import Membership, Workspace
 from dashboard.settings_pages.config_common import (
     base_context,
-    changed,
-    error_messages,
     respond,
+    save_workspace_fields,
     settings_reader,
     settings_writer,
-    validate_fields,
 )
 from dashboard.views import HtmxHttpRequest
 
@@ -55,41 +50,24 @@ def submitted(request: HtmxHttpRequest) -> dict:
     }
 
 
+def threshold_problems(workspace: Workspace) -> list[str]:
+    # NaN passes the model's min/max validators (every comparison with it is false).
+    if not 0 <= workspace.risk_threshold <= 1:
+        return ["risk threshold: a number from 0 to 1"]
+    return []
+
+
 @require_POST
 @login_required
 def save_risk(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     membership = settings_writer(request, slug)
     form = submitted(request)
-    errors: list[str] = []
+    problems = []
     if len(form["banned_phrases"]) > MAX_BANNED_CHARS:
-        errors.append(f"banned phrases: at most {MAX_BANNED_CHARS:,} characters in all")
-    with transaction.atomic():
-        workspace = Workspace.objects.select_for_update().get(pk=membership.workspace_id)
-        before = {field: getattr(workspace, field) for field in RISK_FIELDS}
-        for field, value in form.items():
-            setattr(workspace, field, value)
-        try:
-            validate_fields(workspace, RISK_FIELDS)
-        except ValidationError as exc:
-            errors.extend(error_messages(exc))
-        else:
-            # NaN passes the model's min/max validators (every comparison with it is false).
-            if not 0 <= workspace.risk_threshold <= 1:
-                errors.append("risk threshold: a number from 0 to 1")
-        if not errors:
-            workspace.save(update_fields=list(RISK_FIELDS))
-            after = {field: getattr(workspace, field) for field in RISK_FIELDS}
-            if after != before:
-                audit.record(
-                    "settings.risk",
-                    workspace=workspace,
-                    target=workspace,
-                    before=changed(before, after),
-                    after=changed(after, before),
-                    request=request,
-                )
-    if not errors:
-        membership.workspace = workspace
+        problems.append(f"banned phrases: at most {MAX_BANNED_CHARS:,} characters in all")
+    errors = save_workspace_fields(
+        request, membership, form, "settings.risk", problems, check=threshold_problems
+    )
     context = risk_context(membership, form if errors else None)
     context["saved"] = not errors
     return respond(request, TEMPLATE, "risk", context, errors)

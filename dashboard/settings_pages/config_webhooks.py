@@ -10,6 +10,7 @@ URL stores nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth.decorators import login_required
@@ -122,60 +123,60 @@ def set_scheme(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@never_cache
-@require_POST
-@login_required
-def rotate_inbound(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+# Each secret: how to rotate it, the audit action, and where its old value's end is kept.
+ROTATIONS: dict[str, tuple[Callable[[Workspace, datetime.timedelta], str], str, str]] = {
+    "inbound": (
+        rotate_inbound_secret,
+        "webhook.inbound_secret.rotate",
+        "previous_webhook_secret_expires_at",
+    ),
+    "outbound": (
+        rotate_outbound_secret,
+        "webhook.outbound_secret.rotate",
+        "previous_outbound_webhook_secret_expires_at",
+    ),
+}
+
+
+def rotated(request: HtmxHttpRequest, slug: str, which: str) -> HttpResponse:
+    """Rotate the inbound or outbound secret with the chosen overlap, audit it without
+    the secret, and show the new secret this once."""
     membership = settings_writer(request, slug)
     choice = chosen_overlap(request)
     if choice is None:
         return overlap_refused(request, membership)
     label, overlap = choice
+    rotate, action, expires_field = ROTATIONS[which]
     workspace = membership.workspace
     with transaction.atomic():
-        secret = rotate_inbound_secret(workspace, overlap)
+        secret = rotate(workspace, overlap)
         audit.record(
-            "webhook.inbound_secret.rotate",
+            action,
             workspace=workspace,
             target=workspace,
             after={
                 "overlap": label,
-                "old_secret_valid_until": iso(workspace.previous_webhook_secret_expires_at),
+                "old_secret_valid_until": iso(getattr(workspace, expires_field)),
             },
             request=request,
         )
     context = webhooks_context(request, membership)
-    context["shown_once"] = {"which": "inbound", "secret": secret}
+    context["shown_once"] = {"which": which, "secret": secret}
     return respond(request, WEBHOOKS_TEMPLATE, "webhooks", context, [])
+
+
+@never_cache
+@require_POST
+@login_required
+def rotate_inbound(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return rotated(request, slug, "inbound")
 
 
 @never_cache
 @require_POST
 @login_required
 def rotate_outbound(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    membership = settings_writer(request, slug)
-    choice = chosen_overlap(request)
-    if choice is None:
-        return overlap_refused(request, membership)
-    label, overlap = choice
-    workspace = membership.workspace
-    with transaction.atomic():
-        secret = rotate_outbound_secret(workspace, overlap)
-        audit.record(
-            "webhook.outbound_secret.rotate",
-            workspace=workspace,
-            target=workspace,
-            after={
-                "overlap": label,
-                "old_secret_valid_until": iso(
-                    workspace.previous_outbound_webhook_secret_expires_at
-                ),
-            },
-            request=request,
-        )
-    context = webhooks_context(request, membership)
-    context["shown_once"] = {"which": "outbound", "secret": secret}
-    return respond(request, WEBHOOKS_TEMPLATE, "webhooks", context, [])
+    return rotated(request, slug, "outbound")
 
 
 def iso(moment: datetime.datetime | None) -> str | None:
