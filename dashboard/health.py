@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
-from kombu.transport.redis import Channel as KombuChannel
 
 from conversations.model_health import model_status
+from core.broker import broker_client, queue_keys
 from core.models import ApiKey
 from core.redis import redis_client
 
@@ -34,20 +33,6 @@ def database_ok() -> bool:
         return True
     except Exception:
         return False
-
-
-def queue_keys(queue: str) -> list[str]:
-    """The Redis lists behind one Celery queue: one per priority step (kombu's transport
-    names the top step after the queue itself and the others with a separator)."""
-    steps = settings.BROKER_PRIORITY_STEPS
-    return [queue, *(f"{queue}{KombuChannel.sep}{step}" for step in steps[1:])]
-
-
-@lru_cache(maxsize=1)
-def broker_client(url: str) -> redis.Redis:
-    """One client (and its connection pool) per process: a new connection per report
-    would cost a TCP handshake every call."""
-    return redis.Redis.from_url(url, socket_timeout=1)
 
 
 def queue_lengths() -> dict[str, int] | None:

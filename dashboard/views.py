@@ -17,6 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from analytics import conversion_rates as analytics
 from conversations import assignment, decisions, history, journeys, risk
+from conversations.draft_queue import drafts_ahead
 from conversations.history import journey_history
 from conversations.models import (
     PRIORITY_CHOICES,
@@ -159,6 +160,16 @@ def awaiting_drafts(conversation: Conversation, shown: SuggestionSet | None) -> 
     return newest
 
 
+def queued_ahead(awaiting: Message | None, shown: SuggestionSet | None) -> int | None:
+    """How many drafts the model makes before the pending ones (for the customer's newest
+    message, or to follow the library's options on screen); None when none are queued."""
+    if awaiting is not None:
+        return drafts_ahead(awaiting.pk)
+    if shown is not None and shown.generation.get("drafting"):
+        return drafts_ahead(shown.message_id)
+    return None
+
+
 def suggestions_context(conversation: Conversation, user=None) -> dict:
     suggestion_set = latest_open_suggestions(conversation)
     mark_shown(suggestion_set)
@@ -169,9 +180,11 @@ def suggestions_context(conversation: Conversation, user=None) -> dict:
                 suggestion_set=suggestion_set, action=OperatorDecision.Action.REJECT
             ).values_list("suggestion_id", flat=True)
         )
+    awaiting = awaiting_drafts(conversation, suggestion_set)
     return {
         "suggestion_set": suggestion_set,
-        "awaiting": awaiting_drafts(conversation, suggestion_set),
+        "awaiting": awaiting,
+        "drafts_ahead": queued_ahead(awaiting, suggestion_set),
         "rejected_ids": rejected,
         **cta_context(suggestion_set, user),
     }

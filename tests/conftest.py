@@ -23,8 +23,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from conversations import ingestion, pipeline
 from conversations.models import Message
+from core.broker import queue_keys
 from core.models import ApiKey, Membership, Role, Workspace
-from dashboard.health import QUEUES, queue_keys
+from dashboard.health import QUEUES
 from personas.models import Persona
 from stack import free_port, wait_for_port, web_server_command
 

@@ -131,3 +131,27 @@ async def is_watched(conversation_id: int) -> bool:
 
 async def draft_priority(conversation_id: int, triage_priority: str) -> int:
     return await sync_to_async(presence.draft_priority)(conversation_id, triage_priority)
+
+
+def suggestions_html(client, message: Message) -> str:
+    response = client.get(
+        f"/w/acme/c/{message.conversation_id}/suggestions/", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_page_says_where_the_drafts_wait_in_the_queue(workspace, persona, operator_client):
+    # Perceived (the library's options are on screen) and queued before any worker runs.
+    first, second = perceived(workspace, "first", "hey"), perceived(workspace, "second", "hey")
+    for message in (first, second):
+        dispatch.suggest(message.pk, presence.draft_priority(message.conversation_id, "routine"))
+
+    assert 'data-queued="0"' in suggestions_html(operator_client, first)
+    assert "queued (next in line)" in suggestions_html(operator_client, first)
+    assert "queued (1 ahead)" in suggestions_html(operator_client, second)
+
+    # Once the worker has drafted them, nothing is said to be queued any more.
+    drafting_order([first, second])
+    for message in (first, second):
+        assert "data-queued" not in suggestions_html(operator_client, message)

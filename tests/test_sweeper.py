@@ -14,7 +14,8 @@ from django.utils import timezone
 from conversations import ingestion, messages, pipeline, sweeper
 from conversations.models import Contact, Conversation, Message, SuggestionSet
 from core import dispatch
-from dashboard.health import QUEUES, queue_keys
+from core.broker import queue_keys
+from dashboard.health import QUEUES
 from personas.models import Persona
 from tests.conftest import wait_until
 

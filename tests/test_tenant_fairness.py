@@ -25,8 +25,8 @@ from conversations.models import Conversation, Message, SuggestionSet
 from conversations.replies import circuit
 from conversations.tasks import perceive_message
 from core import dispatch
+from core.broker import queue_keys
 from core.models import ApiKey, Workspace
-from dashboard.health import queue_keys
 from mlops import llm_quota
 from personas.models import Campaign, Persona
 from tests.conftest import receive

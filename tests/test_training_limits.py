@@ -16,8 +16,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from core.broker import queue_keys
 from core.models import ApiKey, Role, Workspace
-from dashboard.health import queue_keys
 from mlops import lora_training
 from mlops.models import Dataset, ModelVersion, TrainingJob
 from mlops.training_jobs import public_error
