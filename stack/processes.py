@@ -3,6 +3,7 @@ workers, the banner that tells a user where to log in, and the supervisor loop."
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -11,6 +12,8 @@ from pathlib import Path
 from stack.services import VENV_BIN, WORKER_QUEUES, Stack, free_port, wait_for_port
 
 LLM_ALIAS = "smollm2-135m-instruct"
+# Replies drafted at once by default (LLM_SERVERS): one per core of a two-core laptop.
+DRAFTING_SLOTS = 2
 
 
 # OpenMP threads that spin while waiting starve every other process on a small machine
@@ -44,28 +47,68 @@ def llm_server_command(port: int, threads: int = 2) -> list[str]:
         "2048",
         "--n_threads",
         str(threads),
+        # By default a streamed reply is cut short as soon as another request waits; the
+        # samples of one suggestion are requested together, so each must run to its end.
+        "--interrupt_requests",
+        "false",
     ]
 
 
+def llm_balancer_command(port: int, upstreams: list[str]) -> list[str]:
+    """stack.llm_balancer: one address that hands each request to the least busy server."""
+    return [
+        sys.executable,
+        "-m",
+        "stack.llm_balancer",
+        "--port",
+        str(port),
+        "--upstream",
+        ",".join(upstreams),
+    ]
+
+
+def llm_servers(stack: Stack) -> int:
+    """How many replies are drafted at once: CPU model servers started and the llm worker's
+    processes. Two one-thread servers draft ~1.7x the replies per second of one two-thread
+    server on two cores, at the same median latency (benchmarks/parallel_generation.py);
+    against vLLM the worker's concurrent requests are batched by the server."""
+    count = int(stack.env.get("LLM_SERVERS") or DRAFTING_SLOTS)
+    if count < 1:
+        raise SystemExit("LLM_SERVERS must be 1 or more")
+    return count
+
+
 def start_llm_server(stack: Stack) -> None:
-    """The CPU model server, unless LLM_BASE_URL already points at one (vLLM, say)."""
+    """The CPU model servers, unless LLM_BASE_URL already points at one (vLLM, say): one
+    thread each, behind the balancer when there are several."""
     if stack.env.get("LLM_BASE_URL"):
         return
-    port = free_port()
-    stack.spawn(
-        "llm",
-        llm_server_command(port),
-        log=stack.var_dir / "llm-server.log",
-        env=llm_server_env(port),
-    )
-    wait_for_port(port, "LLM server", timeout=60)
+    count = llm_servers(stack)
+    ports = [free_port() for _ in range(count)]
+    for index, port in enumerate(ports):
+        stack.spawn(
+            "llm",
+            llm_server_command(port, threads=1 if count > 1 else 2),
+            log=stack.var_dir / ("llm-server.log" if index == 0 else f"llm-server-{index}.log"),
+            env=llm_server_env(port),
+        )
+    for port in ports:
+        wait_for_port(port, "LLM server", timeout=60)
+    port = ports[0]
+    if count > 1:
+        port = free_port()
+        upstreams = [f"http://127.0.0.1:{p}" for p in ports]
+        stack.spawn(
+            "llm", llm_balancer_command(port, upstreams), log=stack.var_dir / "llm-balancer.log"
+        )
+        wait_for_port(port, "LLM balancer")
     stack.env.update(
         {
             "LLM_BASE_URL": f"http://127.0.0.1:{port}",
             "LLM_MODEL": LLM_ALIAS,
             # llama.cpp enforces a JSON schema given inside a json_object response_format.
             "LLM_STRUCTURED_OUTPUT": "json_object",
-            # Two CPU cores answer one request at a time, ~4 s each: wait longer than for a
+            # Each server answers one request at a time, ~2 s each: wait longer than for a
             # GPU server before falling back.
             "LLM_TIMEOUT_MS": stack.env.get("LLM_TIMEOUT_MS", "20000"),
             "LLM_DEADLINE_MS": stack.env.get("LLM_DEADLINE_MS", "40000"),
@@ -74,8 +117,26 @@ def start_llm_server(stack: Stack) -> None:
     )
 
 
-def web_server_command(port: int) -> list[str]:
-    """The ASGI server (HTTP and websockets) on a loopback port; tests start the same one."""
+# What the web processes together may hold of PostgreSQL's connections (the embedded
+# server allows 100; Celery workers, beat and `./dev manage` take the rest).
+WEB_CONNECTIONS = 32
+
+
+def web_workers() -> int:
+    """One web process per core: Python runs one request's code at a time per process."""
+    return max(2, os.cpu_count() or 1)
+
+
+def web_server_env(workers: int) -> dict[str, str]:
+    """Pooled connections for the web processes only (Celery's prefork children must not
+    inherit a pool): each keeps up to 8, fewer when many processes share WEB_CONNECTIONS."""
+    return {"DB_POOL_SIZE": str(max(2, min(8, WEB_CONNECTIONS // workers)))}
+
+
+def web_server_command(port: int, workers: int = 1) -> list[str]:
+    """The ASGI server (HTTP and websockets) on a loopback port; tests start the same one,
+    in one process unless they ask for more. Several workers share the port; the Redis
+    channel layer carries events between them."""
     return [
         str(VENV_BIN / "uvicorn"),
         "dashboard.asgi:application",
@@ -90,11 +151,14 @@ def web_server_command(port: int) -> list[str]:
         # The pages only listen; uvicorn refuses bigger client frames before any app code.
         "--ws-max-size",
         "65536",
+        *(["--workers", str(workers)] if workers > 1 else []),
     ]
 
 
-def worker_command(name: str, queues: str) -> list[str]:
-    """One Celery worker of the stack, one task at a time (two cores are shared by all)."""
+def worker_command(name: str, queues: str, concurrency: int = 1) -> list[str]:
+    """One Celery worker of the stack, one task at a time (two cores are shared by all)
+    unless told otherwise: the llm worker drafts as many replies at once as there are
+    model servers."""
     return [
         str(VENV_BIN / "celery"),
         "--quiet",
@@ -106,14 +170,15 @@ def worker_command(name: str, queues: str) -> list[str]:
         "-n",
         f"{name}@%h",
         "--concurrency",
-        "1",
+        str(concurrency),
         "--loglevel",
         "warning",
     ]
 
 
 def start_web_and_workers(stack: Stack, port: int) -> None:
-    stack.spawn("web", web_server_command(port))
+    workers = web_workers()
+    stack.spawn("web", web_server_command(port, workers), env=web_server_env(workers))
     # On a laptop (or this sandbox) the stack runs as root; Celery's warning about that is
     # meant for servers, so it is silenced here only.
     quiet_root = {"PYTHONWARNINGS": "ignore:You're running the worker with superuser"}
@@ -122,7 +187,8 @@ def start_web_and_workers(stack: Stack, port: int) -> None:
     worker_env = {**quiet_root, **LLM_SERVER_ENV}
     # A worker per kind of work, as on production nodes where GPU workers take ml and llm.
     for name, queues in WORKER_QUEUES.items():
-        stack.spawn(f"worker-{name}", worker_command(name, queues), env=worker_env)
+        concurrency = llm_servers(stack) if name == "llm" else 1
+        stack.spawn(f"worker-{name}", worker_command(name, queues, concurrency), env=worker_env)
     # Beat only schedules (the persona folder sync); the ml worker does the work.
     stack.spawn(
         "beat",

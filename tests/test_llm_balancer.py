@@ -1,0 +1,134 @@
+"""stack.llm_balancer, the one address in front of the CPU model servers: run as `./dev
+run` runs it (a process on a loopback port), in front of stand-in model servers on real
+sockets whose answers the test holds and releases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from stack.processes import llm_balancer_command
+from stack.services import ROOT, free_port, wait_for_port
+
+
+class HeldModelServer(ThreadingHTTPServer):
+    """Answers every POST with two Server-Sent Events; the second waits for `release`."""
+
+    daemon_threads = True
+
+    def __init__(self, name: str) -> None:
+        super().__init__(("127.0.0.1", 0), HeldHandler)
+        self.name = name
+        self.release = threading.Event()
+        self.requests: list[dict] = []
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def close(self) -> None:
+        self.release.set()
+        self.shutdown()
+        self.server_close()
+
+
+class HeldHandler(BaseHTTPRequestHandler):
+    server: HeldModelServer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.server.requests.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()  # HTTP/1.0: the body ends when the connection closes
+        self.wfile.write(f"data: {json.dumps({'server': self.server.name})}\n\n".encode())
+        self.wfile.flush()
+        self.server.release.wait(30)
+        self.wfile.write(b"data: [DONE]\n\n")
+
+
+@pytest.fixture
+def servers() -> Iterator[list[HeldModelServer]]:
+    started = [HeldModelServer("first"), HeldModelServer("second")]
+    yield started
+    for server in started:
+        server.close()
+
+
+def start_balancer(upstreams: list[str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(llm_balancer_command(port, upstreams), cwd=ROOT)
+    wait_for_port(port, "LLM balancer")
+    return process, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def balancer(servers: list[HeldModelServer]) -> Iterator[str]:
+    process, url = start_balancer([server.url for server in servers])
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def first_event(lines: Iterator[str]) -> dict:
+    for line in lines:
+        if line.startswith("data: "):
+            return json.loads(line.removeprefix("data: "))
+    raise AssertionError("the stream ended without an event")
+
+
+def test_it_sends_a_request_to_the_server_that_is_not_busy_and_streams_as_it_comes(
+    servers: list[HeldModelServer], balancer: str
+) -> None:
+    body = {"messages": [{"role": "user", "content": "hi"}], "stream": True}
+    path = "/v1/chat/completions"
+    with (
+        httpx.Client(base_url=balancer, timeout=20) as client,
+        client.stream("POST", path, json=body) as one,
+    ):
+        # The first event is read while its server still holds the rest: not buffered.
+        one_lines = one.iter_lines()
+        busy = first_event(one_lines)["server"]
+        with client.stream("POST", path, json=body) as two:
+            two_lines = two.iter_lines()
+            other = first_event(two_lines)["server"]
+            for server in servers:
+                server.release.set()
+            assert "data: [DONE]" in list(two_lines)
+        assert "data: [DONE]" in list(one_lines)
+    assert {busy, other} == {"first", "second"}
+    assert [len(server.requests) for server in servers] == [1, 1]
+    assert servers[0].requests[0] == body  # forwarded as it came
+
+
+def test_it_skips_a_server_that_is_down_and_answers_502_when_all_are(
+    servers: list[HeldModelServer],
+) -> None:
+    down = HeldModelServer("down")
+    down_url = down.url
+    down.close()
+    servers[0].release.set()
+    process, url = start_balancer([down_url, servers[0].url])
+    try:
+        with httpx.Client(base_url=url, timeout=20) as client:
+            for _ in range(3):
+                response = client.post("/v1/chat/completions", json={"messages": []})
+                assert response.status_code == 200
+                assert first_event(response.iter_lines())["server"] == "first"
+            servers[0].close()
+            response = client.post("/v1/chat/completions", json={"messages": []})
+            assert response.status_code == 502
+            assert response.json() == {"error": "no model server is reachable"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
