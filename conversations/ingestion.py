@@ -125,26 +125,33 @@ def current_conversation(
     """The contact's open conversation with this persona, or a new one once it has ended."""
     # Locking the contact serialises two first messages from the same new contact.
     Contact.objects.select_for_update().filter(pk=contact.pk).first()
-    conversation = (
+    return open_conversation_of(contact, persona) or open_conversation(contact, persona, campaign)
+
+
+def open_conversation_of(contact: Contact, persona: Persona) -> Conversation | None:
+    return (
         Conversation.objects.filter(contact=contact, persona=persona)
         .exclude(status=Conversation.Status.CLOSED)
         .order_by("-pk")
         .first()
     )
-    return conversation or open_conversation(contact, persona, campaign)
 
 
 @transaction.atomic
 def store_inbound(
     workspace: Workspace, persona: Persona, campaign: Campaign | None, inbound: InboundMessage
 ) -> IngestResult:
-    contact, _ = Contact.objects.get_or_create(
+    # Read and locked in one statement (current_conversation's lock, without its second
+    # round trip): two first messages from the same new contact still take turns.
+    contact, _ = Contact.objects.select_for_update().get_or_create(
         workspace=workspace,
         channel=inbound.channel,
         external_id=inbound.contact_external_id,
         defaults={"display_name": inbound.contact_name},
     )
-    conversation = current_conversation(contact, persona, campaign)
+    conversation = open_conversation_of(contact, persona) or open_conversation(
+        contact, persona, campaign
+    )
     message = add_customer_message(conversation, inbound.text, inbound.external_id)
     return IngestResult(message.pk, conversation.pk, message.seq, duplicate=False)
 

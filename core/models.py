@@ -135,8 +135,17 @@ def hash_api_key(raw_key: str) -> str:
 
 
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def live(self, raw_key: str) -> ApiKey | None:
+        """The unrevoked key with this value and its workspace, in one query. Read on
+        every request, never cached: a revoked key is refused on its very next use."""
+        return (
+            self.select_related("workspace")
+            .filter(key_hash=hash_api_key(raw_key), revoked=False)
+            .first()
+        )
+
     def workspace_for(self, raw_key: str) -> Workspace | None:
-        key = self.filter(key_hash=hash_api_key(raw_key), revoked=False).first()
+        key = self.live(raw_key)
         return key.workspace if key else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from conversations.revenue_api import router as revenue_router
 from conversations.revenue_api import webhook_router as revenue_webhook_router
 from conversations.training_api import router as models_router
 from core import ratelimit
-from core.models import ApiKey, Workspace, hash_api_key
+from core.models import ApiKey, Workspace
 from dashboard import health, outages
 from personas.api import router as personas_router
 from personas.style_api import router as style_router
@@ -37,27 +36,32 @@ class WorkspaceKey(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Workspace | None:
         if not key:
             return None
-        workspace = ApiKey.objects.workspace_for(key)
-        if workspace is not None:
-            note_key_use(key)
-            bucket = "key:" + hashlib.sha256(key.encode()).hexdigest()[:24]
-            if not ratelimit.allow(bucket, settings.API_RATE_PER_MINUTE):
-                raise HttpError(
-                    429, f"rate limit: {settings.API_RATE_PER_MINUTE} requests a minute per key"
-                )
-        return workspace
+        api_key = ApiKey.objects.live(key)
+        if api_key is None:
+            return None
+        note_key_use(api_key)
+        bucket = "key:" + api_key.key_hash[:24]
+        if not ratelimit.allow(bucket, settings.API_RATE_PER_MINUTE):
+            raise HttpError(
+                429, f"rate limit: {settings.API_RATE_PER_MINUTE} requests a minute per key"
+            )
+        return api_key.workspace
 
 
 # How fresh a key's "last used" is: one write a minute per key at most, however busy.
 KEY_USE_RESOLUTION = timedelta(minutes=1)
 
 
-def note_key_use(raw_key: str) -> None:
-    """Stamp the key's last use. One conditional UPDATE: between stamps it matches no row,
-    so a busy key costs an index lookup, not a write per request."""
+def note_key_use(api_key: ApiKey) -> None:
+    """Stamp the key's last use, at most once a minute. The row just read says whether it
+    is due, so a busy key costs no query at all between stamps; when due, the UPDATE is
+    conditional, so workers racing for the same stamp write it once."""
     now = timezone.now()
-    ApiKey.objects.filter(key_hash=hash_api_key(raw_key)).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - KEY_USE_RESOLUTION)
+    stale = now - KEY_USE_RESOLUTION
+    if api_key.last_used_at is not None and api_key.last_used_at >= stale:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
     ).update(last_used_at=now)
 
 
