@@ -44,6 +44,22 @@ class SuggestionsReady:
 
 
 @dataclass(frozen=True)
+class DraftStreaming:
+    """The first draft of the replies to inbound message `seq`, as the model writes it:
+    `text` is the whole visible text so far (a missed frame costs nothing); the last frame
+    is `done`, and `rejected` when the finished draft failed its checks and is replaced.
+    A preview, never stored: `suggestions.ready` brings the stored set. Conversation only."""
+
+    conversation_id: int
+    message_id: int
+    seq: int
+    text: str
+    done: bool = False
+    rejected: bool = False
+    type: str = "suggestions.streaming"
+
+
+@dataclass(frozen=True)
 class MessageDelivered:
     conversation_id: int
     message_id: int
@@ -92,6 +108,7 @@ class PresenceChanged:
 Event = (
     MessageCreated
     | SuggestionsReady
+    | DraftStreaming
     | MessageDelivered
     | JourneyChanged
     | MessageAnalysed

@@ -21,6 +21,7 @@ from django.conf import settings
 
 from conversations.models import Conversation, CtaDecision, Message
 from conversations.retrieval import RetrievedContext
+from conversations.streaming import DraftStream, StreamedSample
 from core.models import Workspace
 from core.redis import redis_client
 from mlops import llm_quota
@@ -206,8 +207,11 @@ def llm_replies(
     count: int | None = None,
     offset: int = 0,
     deadline: float | None = None,
+    stream: DraftStream | None = None,
 ) -> Replies:
     inputs = prompt_inputs(conversation, message, found)
+    if stream is not None:
+        backend = StreamedSample(backend, stream)
     timeout = time_left(deadline)
     params = sampling(conversation, inputs, offset)
     started = time.monotonic()
@@ -237,7 +241,8 @@ def llm_replies(
 
 
 def streams_options() -> bool:
-    """With an LLM, the first option is generated and shown alone, the rest follow."""
+    """With an LLM, the first option is generated alone, streamed to the page as it is
+    written (conversations.streaming), and stored alone; the rest follow."""
     uses_llm = bool(settings.LLM_BASE_URL) or settings.LLM_BACKEND == "transformers"
     return uses_llm and settings.LLM_SUGGESTIONS > 1
 
@@ -255,11 +260,14 @@ def replies_for(
     count: int | None = None,
     offset: int = 0,
     deadline: float | None = None,
+    stream: DraftStream | None = None,
 ) -> Replies:
     """LLM options when a backend is configured, the workspace's circuit is closed and its
     drafting budget not spent (else templates, noted), else templates.
 
     Raises LLMError when the LLM was tried and failed: the caller falls back and counts it.
+    With `stream`, a single sample is streamed into it as the model writes it; a stream
+    stopped because the customer wrote again raises StreamStopped (not a failure).
     """
     backend = configured_backend(conversation.persona)
     if backend is None:
@@ -272,7 +280,7 @@ def replies_for(
         return Replies(spent.options, spent.model_version, spent.prompt_version, budget_note())
     try:
         replies = llm_replies(
-            backend, conversation, message, found, use_cache, count, offset, deadline
+            backend, conversation, message, found, use_cache, count, offset, deadline, stream
         )
     except NoValidReply:
         raise  # the server is up; only its answer was unusable

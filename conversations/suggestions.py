@@ -5,9 +5,9 @@ reply library (conversations.library): its best entries for this moment, ranked,
 and shown at once (the perceive task calls `offer_library` as soon as the message is
 read, so they need no draft). Then the model's drafts (conversations.replies), ranked by
 the same ranker (conversations.ranking), the persona's learned style on each, appended to
-the set the operator already sees. With streaming on, the first draft is stored alone and
-the rest follow. Generation trouble degrades to the state's fallback lines, never to no
-options.
+the set the operator already sees. With streaming on, the first draft is streamed to the
+page as the model writes it (conversations.streaming), stored alone, and the rest follow.
+Generation trouble degrades to the state's fallback lines, never to no options.
 """
 
 from __future__ import annotations
@@ -32,11 +32,19 @@ from conversations.replies import (
     suggestion_deadline,
 )
 from conversations.show import append_suggestions, store_suggestions
+from conversations.streaming import DraftStream
 from core import dispatch
 from mlops import reply_ranker
-from mlops.generation import GENERIC_FALLBACKS, PROMPT_VERSION, ReplyContext, ReplyOption
+from mlops.generation import (
+    GENERIC_FALLBACKS,
+    PROMPT_VERSION,
+    ReplyContext,
+    ReplyOption,
+    guard_reply,
+)
 from mlops.guardrails import guard
 from mlops.llm_replies import NoValidReply
+from mlops.llm_stream import StreamStopped
 from mlops.sentiment import label_for
 from personas.models import Persona
 from personas.style import StyleProfile, apply_style
@@ -110,17 +118,26 @@ def draft(
     )
     streaming = streams_options()
     deadline = suggestion_deadline()
+    stream = draft_stream(message, latest_only) if streaming else None
     try:
-        replies = first_replies(
-            conversation, message, found, context, use_cache, streaming, deadline
-        )
+        replies = first_replies(conversation, message, found, context, use_cache, deadline, stream)
         options, is_fallback = ranked(replies, conversation, message), False
         versions = (replies.model_version, replies.prompt_version)
         notes = replies.notes
+        if stream is not None and options and draft_source(conversation, replies) != "template":
+            stream.finish(guard_reply(options[0].text, settings.SUGGESTION_MAX_CHARS))
+    except StreamStopped:
+        logger.info("message %s was superseded while its draft streamed; dropped", message.pk)
+        if stream is not None:
+            stream.close()  # no closing frame: the page clears it for the newer message
+        finish_drafting(opened, {"superseded": True})
+        return None
     except Exception as exc:
         # Degrade, don't fail: the operator gets the state's human-sounding fallback, and
         # the journey counts the error (the second one ends the conversation).
         logger.warning("reply generation failed for message %s: %s", message.pk, exc)
+        if stream is not None and stream.frames:
+            stream.reject()  # the page saw words that will not be stored (once is enough)
         options, is_fallback = fallback_replies(conversation), True
         versions, notes = ("fallback", PROMPT_VERSION), {"error": str(exc)[:300]}
         steering.record_generation_error(conversation.pk)
@@ -350,19 +367,28 @@ def first_replies(
     found: retrieval.RetrievedContext,
     context: ReplyContext,
     use_cache: bool,
-    streaming: bool,
     deadline: float,
+    stream: DraftStream | None,
 ) -> Replies:
-    """The first option alone when streaming; if that one sample is unusable, the whole
-    batch at once (one bad sample from a small model is not yet a failure)."""
-    if not streaming:
+    """The first option alone, streamed, when streaming; if that one sample is unusable,
+    the page hears it was rejected and the whole batch comes at once (one bad sample from
+    a small model is not yet a failure)."""
+    if stream is None:
         return replies_for(conversation, message, found, context, use_cache, deadline=deadline)
     try:
-        return replies_for(conversation, message, found, context, use_cache, 1, deadline=deadline)
+        return replies_for(
+            conversation, message, found, context, use_cache, 1, deadline=deadline, stream=stream
+        )
     except NoValidReply:
+        stream.reject()
         return replies_for(
             conversation, message, found, context, use_cache, offset=1, deadline=deadline
         )
+
+
+def draft_stream(message: Message, latest_only: bool) -> DraftStream:
+    """The first draft's stream to the page; with `latest_only`, stopped by a newer message."""
+    return DraftStream(message, (lambda: superseded(message)) if latest_only else None)
 
 
 def retrieve_or_nothing(conversation: Conversation, message: Message) -> retrieval.RetrievedContext:

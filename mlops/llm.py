@@ -16,14 +16,17 @@ import json
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+
+from mlops.llm_stream import Listener, StreamBroken, read_answer
 
 Message = dict[str, str]
 
@@ -147,33 +150,53 @@ class OpenAICompatibleBackend:
 
     def post(self, path: str, body: dict[str, Any], timeout: float) -> Any:
         """POST to the server and return its JSON; every failure becomes an LLMError."""
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        try:
-            response = self.client.post(
-                f"{self.base_url.rstrip('/')}{path}",
-                json=body,
-                headers=headers,
-                timeout=httpx.Timeout(timeout),
-            )
+        with self.failures(timeout):
+            response = self.client.post(json=body, **self.request_args(path, timeout))
             response.raise_for_status()
             return response.json()
+
+    def stream(
+        self, messages: Sequence[Message], params: GenerationParams, timeout: float, to: Listener
+    ) -> str:
+        """One sample, streamed (Server-Sent Events): `to` hears its text so far and may stop
+        it (StreamStopped); failures mid-stream are LLMErrors too. See mlops.llm_stream."""
+        body = {**self.body(messages, replace(params, n=1)), "stream": True}
+        deadline = time.monotonic() + timeout
+        request = self.request_args("/v1/chat/completions", timeout)
+        with self.failures(timeout), self.client.stream("POST", json=body, **request) as response:
+            response.raise_for_status()
+            kind = response.headers.get("content-type", "")
+            return read_answer(response.iter_text(), kind, to, deadline)
+
+    def request_args(self, path: str, timeout: float) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        url = f"{self.base_url.rstrip('/')}{path}"
+        return {"url": url, "headers": headers, "timeout": httpx.Timeout(timeout)}
+
+    @contextmanager
+    def failures(self, timeout: float) -> Iterator[None]:
+        """Every way a request to the server fails, raised as an LLMError."""
+        try:
+            yield
         except httpx.TimeoutException as exc:
             raise LLMError(f"{self.name} timed out after {timeout:.1f}s") from exc
         except httpx.HTTPStatusError as exc:
             raise LLMError(f"{self.name} answered HTTP {exc.response.status_code}") from exc
         except httpx.HTTPError as exc:
             raise LLMError(f"{self.name} unreachable: {exc}") from exc
+        except StreamBroken as exc:
+            raise LLMError(f"{self.name} {exc}") from exc
+        except (KeyError, IndexError, TypeError) as exc:  # not the fields the protocol promises
+            raise LLMError(f"{self.name} broke the protocol: {exc!r}") from exc
         except ValueError as exc:
             raise LLMError(f"{self.name} answered something that is not JSON") from exc
 
     def _request(
         self, messages: Sequence[Message], params: GenerationParams, timeout: float
     ) -> list[str]:
-        data = self.post("/v1/chat/completions", self.body(messages, params), timeout)
-        try:
+        with self.failures(timeout):
+            data = self.post("/v1/chat/completions", self.body(messages, params), timeout)
             return [str(choice["message"]["content"] or "") for choice in data["choices"]]
-        except (KeyError, TypeError) as exc:
-            raise LLMError(f"{self.name} broke the protocol: {exc!r}") from exc
 
 
 @dataclass(frozen=True)

@@ -168,9 +168,49 @@
       } catch (err) { /* the next event or reconnect refreshes again */ }
     }
 
+    // The first draft while the model writes it: suggestions.streaming frames carry the
+    // whole text so far, so a lost frame costs nothing. A preview, never a suggestion: it
+    // has no buttons, Enter never sends it, and the composer stays the operator's. The
+    // stored set replaces it when suggestions.ready comes; a draft that failed its checks
+    // stays marked as replaced until the customer writes again; a reconnect clears it (the
+    // refetched set is the truth, and a stream still going sends its whole text again).
+    const draftBox = root.querySelector("[data-draft-stream]");
+    let draftSeq = 0;
+    const DRAFT_STATES = {
+      drafting: (seq) => "Drafting a reply to #" + seq + "…",
+      checking: (seq) => "Checking the draft to #" + seq + "…",
+      rejected: () => "Draft failed checks — replaced",
+    };
+    function showDraft(event) {
+      if (!draftBox || event.seq < draftSeq) return; // an older message's: superseded
+      draftSeq = event.seq;
+      const state = event.rejected ? "rejected" : event.done ? "checking" : "drafting";
+      draftBox.dataset.state = state;
+      draftBox.dataset.seq = event.seq;
+      draftBox.querySelector("[data-draft-state]").textContent = DRAFT_STATES[state](event.seq);
+      draftBox.querySelector("[data-draft-text]").textContent = event.text;
+      draftBox.hidden = false;
+    }
+    function clearDraft() {
+      if (!draftBox) return;
+      draftBox.hidden = true;
+      delete draftBox.dataset.state;
+      draftBox.querySelector("[data-draft-text]").textContent = "";
+    }
+    // The stored set for `seq` is on screen: the preview of its draft has served.
+    function draftStored(seq) {
+      if (draftBox && !draftBox.hidden && +draftBox.dataset.seq <= seq &&
+          draftBox.dataset.state !== "rejected") clearDraft();
+    }
+
     function onEvent(event) {
+      if (event.type === "message.created" && event.direction === "in" && event.seq > draftSeq) {
+        draftSeq = event.seq; // the customer wrote again: older drafts are superseded
+        clearDraft();
+      }
       if (event.type === "message.created" && event.seq > lastSeq) catchUp();
-      else if (event.type === "suggestions.ready") refreshSuggestions();
+      else if (event.type === "suggestions.streaming") showDraft(event);
+      else if (event.type === "suggestions.ready") refreshSuggestions().then(() => draftStored(event.seq));
       else if (event.type === "conversation.state") refreshJourney();
       else if (event.type === "message.analysed") { refreshMessage(event.seq); refreshJourney(); }
       else if (event.type === "conversation.assigned") ownerChanged(event);
@@ -246,6 +286,7 @@
 
     liveSocket(root.dataset.wsPath, onEvent, () => {
       window.dashboardLive.socket.send('{"type":"here"}'); // listed as a viewer, told who else is
+      clearDraft(); // frames may have been missed while down: the stored set is the truth
       catchUp(); refreshSuggestions(); refreshJourney(); refreshOwner();
     });
     everyWhileVisible(+root.dataset.resyncMs, () => { catchUp(); refreshSuggestions(true); refreshJourney(); });
