@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from conversations import (
     connectors,
@@ -40,9 +41,12 @@ def perceive_message(message_id: int) -> None:
     if message is None or message.direction != Message.Direction.IN:
         return
     analysis = pipeline.perceive(message)
-    priority = presence.draft_priority(
-        message.conversation_id, analysis["triage"]["priority"], message.workspace_id
-    )
+    # DRAFT_ORDER "fifo" drafts in arrival order: one priority for every message.
+    priority = None
+    if settings.DRAFT_ORDER == "latest":
+        priority = presence.draft_priority(
+            message.conversation_id, analysis["triage"]["priority"], message.workspace_id
+        )
     dispatch.suggest(message_id, priority)
 
 
@@ -52,12 +56,13 @@ def suggest_replies(message_id: int, request_key: str) -> None:
     if message is None:
         return
     # A regeneration asks for new samples, not the cached ones.
-    # Latest wins: work queued for a message the customer has written past is dropped.
+    # Latest wins (DRAFT_ORDER "latest"): work queued for a message the customer has
+    # written past is dropped.
     pipeline.suggest(
         message,
         request_key,
         use_cache=not request_key.startswith("regenerate:"),
-        latest_only=True,
+        latest_only=settings.DRAFT_ORDER == "latest",
     )
 
 

@@ -121,29 +121,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
-# Web servers pool their connections (the stack sets DB_POOL_SIZE for them alone, see
-# stack/processes.py; docs/deploy.md): under ASGI every request runs its sync code in a
-# thread of its own, so a persistent connection is never reused, and a new one cost ~5 ms
-# and a PostgreSQL backend per request; at 100 requests in flight, unpooled threads ran
-# PostgreSQL out of connections. DB_POOL_SIZE connections per process at most: a request
-# waits up to DB_POOL_TIMEOUT seconds for a free one (then 503, Retry-After). Celery's
-# prefork children must not inherit a pool's threads, so workers stay unpooled.
-DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
-DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
-if DB_POOL_SIZE and DB_CONN_MAX_AGE:
-    raise ImproperlyConfigured("DB_POOL_SIZE and DB_CONN_MAX_AGE exclude each other; set one")
-DATABASES["default"]["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
-if DB_POOL_SIZE:
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": 1,
-            "max_size": DB_POOL_SIZE,
-            "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),
-            # Idle connections beyond min_size go after a minute, so a burst does not
-            # hold PostgreSQL backends for good.
-            "max_idle": 60,
-        }
-    }
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One Redis server, three databases, so no use can flush, scan or crowd out another's
@@ -266,6 +244,13 @@ LLM_TIMEOUT_SECONDS = float(env_int("LLM_TIMEOUT_MS", 8000, minimum=100)) / 1000
 # The whole suggestion, retries included, gives up and falls back after this long.
 LLM_DEADLINE_SECONDS = float(env_int("LLM_DEADLINE_MS", 15000, minimum=100)) / 1000
 LLM_SUGGESTIONS = env_int("LLM_SUGGESTIONS", 3, minimum=1)
+# The order the llm queue drafts in. "latest": work for a message the customer has already
+# written past is dropped, and watched and urgent conversations go first
+# (conversations.presence). "fifo": every message is drafted, in arrival order; kept to
+# measure what latest-wins buys (benchmarks/burst.py).
+DRAFT_ORDER = env_str("DRAFT_ORDER", "latest")
+if DRAFT_ORDER not in ("latest", "fifo"):
+    raise ImproperlyConfigured("DRAFT_ORDER must be 'latest' or 'fifo'")
 LLM_MAX_TOKENS = env_int("LLM_MAX_TOKENS", 120, minimum=8)
 # No request (an API caller's max_tokens, a campaign's prompt config) asks for more.
 LLM_MAX_TOKENS_CAP = env_int("LLM_MAX_TOKENS_CAP", 512, minimum=8)
