@@ -121,7 +121,29 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+# Web servers pool their connections (the stack sets DB_POOL_SIZE for them alone, see
+# stack/processes.py; docs/deploy.md): under ASGI every request runs its sync code in a
+# thread of its own, so a persistent connection is never reused, and a new one cost ~5 ms
+# and a PostgreSQL backend per request; at 100 requests in flight, unpooled threads ran
+# PostgreSQL out of connections. DB_POOL_SIZE connections per process at most: a request
+# waits up to DB_POOL_TIMEOUT seconds for a free one (then 503, Retry-After). Celery's
+# prefork children must not inherit a pool's threads, so workers stay unpooled.
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+if DB_POOL_SIZE and DB_CONN_MAX_AGE:
+    raise ImproperlyConfigured("DB_POOL_SIZE and DB_CONN_MAX_AGE exclude each other; set one")
+DATABASES["default"]["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
+if DB_POOL_SIZE:
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),
+            # Idle connections beyond min_size go after a minute, so a burst does not
+            # hold PostgreSQL backends for good.
+            "max_idle": 60,
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One Redis server, three databases, so no use can flush, scan or crowd out another's
