@@ -1,16 +1,31 @@
-"""Ingestion cost: `ingest()` (dedupe check, contact and conversation lookup, row lock,
-seq numbering) against a baseline of bare Message inserts, on the same database.
+"""Ingestion cost, in process and over HTTP.
 
-Run: ./dev bench ingest [N]. Prints messages/second for both and the ratio.
+In process: `ingest()` (dedupe check, contact and conversation lookup, row lock, seq
+numbering) against a baseline of bare Message inserts, on the same database.
+
+Over HTTP (benchmarks/ingest_http.py): one request at a time, `POST /api/messages` and the
+signed webhook, on real uvicorn servers started side by side and asked in turn, so a busy
+machine slows all of them alike: the code before this round of work (`--baseline-ref`, a
+commit extracted with `git archive`, one process, a new connection per request, as it was
+served) against today's code served as `./dev run` serves it (a process per core, pooled
+connections), and today's code unpooled in one process, to tell the code from the pool.
+
+Run: ./dev bench ingest [N] [--requests R]. Prints messages/second, p50/p95 per request and
+the ratios.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 import django
+
+# Run as a script, this folder is sys.path[0]: import benchmarks.* from the repository root.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 django.setup()
@@ -92,6 +107,23 @@ def main(n: int) -> None:
     print(f"ingest() duplicate   : {n / dup:8.0f} msg/s  ({dup / base:.2f}x baseline time)")
 
 
+def parse_args() -> argparse.Namespace:
+    from benchmarks.ingest_http import BASELINE_REF
+
+    parser = argparse.ArgumentParser(description="ingestion cost, in process and over HTTP")
+    parser.add_argument("n", type=int, nargs="?", default=500, help="in-process messages")
+    parser.add_argument("--requests", type=int, default=300, help="HTTP requests per server")
+    parser.add_argument(
+        "--baseline-ref", default=BASELINE_REF, help="the commit whose code is the baseline"
+    )
+    return parser.parse_args()
+
+
 if __name__ == "__main__":
+    arguments = parse_args()
     setup_test_environment()
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+    main(arguments.n)
+    # After main(): its on_commit stub stays in this process only; the servers publish.
+    from benchmarks.ingest_http import compare_servers
+
+    compare_servers(arguments.requests, arguments.baseline_ref)

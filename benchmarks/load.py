@@ -39,7 +39,7 @@ after the server stopped, times the clients. Everything the run creates (workspa
 interrupted run at the start. Only 127.0.0.1 is used. The run is bounded: the sends, then
 deliveries until none arrived for `--drain` seconds (at most DRAIN_LIMIT).
 
-Run: ./dev bench load [--clients 50] [--rate 100] [--seconds 60]
+Run: ./dev bench load [--clients 50] [--rate 100] [--seconds 60] [--workers N]
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ from benchmarks.loadkit.ours import (  # noqa: E402
 )
 from benchmarks.loadkit.report import report_api, report_fanout, report_web_log  # noqa: E402
 from benchmarks.loadkit.traffic import replay  # noqa: E402
+from stack.processes import web_workers  # noqa: E402
 
 
 def main(args: argparse.Namespace) -> int:
@@ -95,13 +96,16 @@ def main(args: argparse.Namespace) -> int:
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         bench = prepare(args.clients)
         try:
-            ours, calls = runner.run(run_ours(bench, traffic, args.rate, args.drain))
+            ours, calls = runner.run(run_ours(bench, traffic, args.rate, args.drain, args.workers))
             ours.stamps = committed_at(bench)
             ours.expected_ids = ours.stamps.keys() - ours.ignored
         finally:
             clean_up(bench)
             empty_scratch_broker()
-        ours_p = report_fanout("ours: uvicorn + Django + Channels (Redis layer)", ours)
+        ours_p = report_fanout(
+            f"ours: uvicorn ({args.workers} processes, pooled) + Django + Channels (Redis layer)",
+            ours,
+        )
         report_api(ours, calls)
         report_web_log()
         print()
@@ -140,6 +144,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60, help="how long messages arrive")
     parser.add_argument("--contacts", type=int, default=100, help="contacts writing at once")
     parser.add_argument(
+        "--workers", type=int, default=web_workers(), help="web processes (default: ./dev run's)"
+    )
+    parser.add_argument(
         "--drain",
         type=float,
         default=15,
@@ -147,8 +154,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if min(args.clients, args.rate, args.seconds, args.contacts) <= 0:
-        parser.error("--clients, --rate, --seconds and --contacts must be positive")
+    if min(args.clients, args.rate, args.seconds, args.contacts, args.workers) <= 0:
+        parser.error("--clients, --rate, --seconds, --contacts and --workers must be positive")
     return args
 
 

@@ -1,5 +1,6 @@
 """Our server under load: the benchmark's workspace, operators and sessions, the uvicorn
-process it starts, and the sender that posts the traffic to its API."""
+server it starts (as `./dev run` does: a process per core, pooled connections), and the
+sender that posts the traffic to its API."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from benchmarks.loadkit.config import (
 )
 from benchmarks.loadkit.measure import Fanout, close_all, drain, open_sockets, paced, stop
 from stack import free_port, wait_for_port, web_server_command
+from stack.processes import web_server_env
 
 if TYPE_CHECKING:
     from core.models import Workspace
@@ -109,9 +111,11 @@ def empty_scratch_broker() -> None:
     redis.Redis.from_url(scratch_broker_url()).flushdb()
 
 
-def web_env(rate_limit: int) -> dict[str, str]:
+def web_env(rate_limit: int, workers: int) -> dict[str, str]:
     return {
         **os.environ,
+        # Pooled connections, as `./dev run` starts the web processes (one pool each).
+        **web_server_env(workers),
         "CELERY_BROKER_URL": scratch_broker_url(),
         "API_RATE_PER_MINUTE": str(rate_limit),
         # channels_redis reports events it drops for a full channel at INFO only.
@@ -163,15 +167,15 @@ async def post_message(
 
 
 async def run_ours(
-    bench: Bench, traffic: list[tuple[str, str]], rate: float, drain_seconds: float
+    bench: Bench, traffic: list[tuple[str, str]], rate: float, drain_seconds: float, workers: int
 ) -> tuple[Fanout, ApiCalls]:
     port = free_port()
     WEB_LOG.parent.mkdir(parents=True, exist_ok=True)
     with WEB_LOG.open("wb") as log:
         server = subprocess.Popen(
-            web_server_command(port),
+            web_server_command(port, workers),
             cwd=ROOT,
-            env=web_env(rate_limit=max(1200, 2 * len(traffic) + 100)),
+            env=web_env(max(1200, 2 * len(traffic) + 100), workers),
             stdout=log,
             stderr=log,
         )
