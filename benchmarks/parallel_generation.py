@@ -12,10 +12,10 @@ in flight:
 
 - A: today, 1 server x 2 threads, the llm worker drafting one message at a time;
 - B: 2 servers x 1 thread behind stack.llm_balancer (least busy first), 2 requests in
-  flight: what `./dev run` runs;
+  flight;
 - C: 1 server x 2 threads, 2 requests in flight (they queue in the server);
 - D: 2 servers x 2 threads behind the balancer, 2 requests in flight (the cores
-  oversubscribed).
+  oversubscribed when both work): what `./dev run` runs.
 
 Designs run in turns, `--rounds` times (A B C D A B C D ...), so load from anything else
 on the machine falls on all of them alike. Per design: completions/s and generated

@@ -1,11 +1,11 @@
 """One address in front of several CPU model servers: each request goes to the least busy.
 
-llama-cpp-python's server generates one reply at a time, and on two cores two one-thread
-servers draft about 1.6x as many replies per second as one two-thread server
-(benchmarks/parallel_generation.py). The stack therefore runs several servers and puts
-this balancer at LLM_BASE_URL, so every caller (the drafting backend, streaming, the model
-health probe, the style rewriter) keeps one URL and the spreading is exact across all the
-worker's processes, which a per-process picker could not see.
+llama-cpp-python's server generates one reply at a time, and on two cores two servers
+draft 1.7-2.4x as many replies per second as one (benchmarks/parallel_generation.py).
+The stack therefore runs several servers and puts this balancer at LLM_BASE_URL, so
+every caller (the drafting backend, streaming, the model health probe, the style
+rewriter) keeps one URL and the spreading is exact across all the worker's processes,
+which a per-process picker could not see.
 
 A plain ASGI app under uvicorn: the request is forwarded as it came, the answer streamed
 back chunk by chunk (server-sent events included). An upstream that refuses the

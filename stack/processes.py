@@ -69,9 +69,10 @@ def llm_balancer_command(port: int, upstreams: list[str]) -> list[str]:
 
 def llm_servers(stack: Stack) -> int:
     """How many replies are drafted at once: CPU model servers started and the llm worker's
-    processes. Two one-thread servers draft ~1.7x the replies per second of one two-thread
-    server on two cores, at the same median latency (benchmarks/parallel_generation.py);
-    against vLLM the worker's concurrent requests are batched by the server."""
+    processes. On two cores two two-thread servers drafted 1.7-2.4x the replies per second
+    of one, at the same or a lower median latency, in every run; two one-thread servers
+    matched them on a quiet machine only (benchmarks/parallel_generation.py). Against
+    vLLM the worker's concurrent requests are batched by the server."""
     count = int(stack.env.get("LLM_SERVERS") or DRAFTING_SLOTS)
     if count < 1:
         raise SystemExit("LLM_SERVERS must be 1 or more")
@@ -79,8 +80,9 @@ def llm_servers(stack: Stack) -> int:
 
 
 def start_llm_server(stack: Stack) -> None:
-    """The CPU model servers, unless LLM_BASE_URL already points at one (vLLM, say): one
-    thread each, behind the balancer when there are several."""
+    """The CPU model servers, unless LLM_BASE_URL already points at one (vLLM, say): two
+    threads each (a lone request still gets both cores; passive OpenMP waits keep two busy
+    servers from spinning against each other), behind the balancer when there are several."""
     if stack.env.get("LLM_BASE_URL"):
         return
     count = llm_servers(stack)
@@ -88,7 +90,7 @@ def start_llm_server(stack: Stack) -> None:
     for index, port in enumerate(ports):
         stack.spawn(
             "llm",
-            llm_server_command(port, threads=1 if count > 1 else 2),
+            llm_server_command(port, threads=2),
             log=stack.var_dir / ("llm-server.log" if index == 0 else f"llm-server-{index}.log"),
             env=llm_server_env(port),
         )
