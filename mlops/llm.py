@@ -165,8 +165,7 @@ class OpenAICompatibleBackend:
         request = self.request_args("/v1/chat/completions", timeout)
         with self.failures(timeout), self.client.stream("POST", json=body, **request) as response:
             response.raise_for_status()
-            kind = response.headers.get("content-type", "")
-            return read_answer(response.iter_text(), kind, to, deadline)
+            return read_answer(response.iter_text(), to, deadline)
 
     def request_args(self, path: str, timeout: float) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}

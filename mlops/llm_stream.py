@@ -16,6 +16,7 @@ StreamBroken, a ValueError that the backend turns into its LLMError.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import string
@@ -119,13 +120,17 @@ class Listener(Protocol):
     def stopped(self) -> bool: ...
 
 
-def read_answer(chunks: Iterable[str], content_type: str, to: Listener, deadline: float) -> str:
-    """The sample from a streamed answer, or from a server that ignored `stream` and
-    answered in one piece (a plain chat completion)."""
-    if not content_type.startswith("application/json"):
-        return read_stream(chunks, to, deadline)
+def read_answer(chunks: Iterable[str], to: Listener, deadline: float) -> str:
+    """The sample from a streamed answer, or from a server (or proxy) that ignored `stream`
+    and answered in one piece: a plain chat completion, told apart by its first character
+    (an event stream never starts with "{"), whatever its content type says."""
+    rest = iter(chunks)
+    first = next((chunk for chunk in rest if chunk.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return read_stream(itertools.chain([first], rest), to, deadline)
     try:
-        text = str(json.loads("".join(chunks))["choices"][0]["message"]["content"] or "")
+        whole = json.loads(first + "".join(rest))
+        text = str(whole["choices"][0]["message"]["content"] or "")
     except (KeyError, IndexError, TypeError) as exc:
         raise StreamBroken(f"broke the protocol: {exc!r}") from exc
     to.on_text(text)

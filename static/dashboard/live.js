@@ -176,6 +176,7 @@
     // refetched set is the truth, and a stream still going sends its whole text again).
     const draftBox = root.querySelector("[data-draft-stream]");
     let draftSeq = 0;
+    let staleTimer = null;
     const DRAFT_STATES = {
       drafting: (seq) => "Drafting a reply to #" + seq + "…",
       checking: (seq) => "Checking the draft to #" + seq + "…",
@@ -183,6 +184,7 @@
     };
     function showDraft(event) {
       if (!draftBox || event.seq < draftSeq) return; // an older message's: superseded
+      clearTimeout(staleTimer);
       draftSeq = event.seq;
       const state = event.rejected ? "rejected" : event.done ? "checking" : "drafting";
       draftBox.dataset.state = state;
@@ -193,14 +195,22 @@
     }
     function clearDraft() {
       if (!draftBox) return;
+      clearTimeout(staleTimer);
       draftBox.hidden = true;
       delete draftBox.dataset.state;
       draftBox.querySelector("[data-draft-text]").textContent = "";
     }
-    // The stored set for `seq` is on screen: the preview of its draft has served.
+    // A set for `seq` is on screen. After the closing frame it is the draft's own set: the
+    // preview has served. While still drafting it is another (the library's options), unless
+    // the closing frame was lost: then no frame follows, and the preview goes after a while.
+    const STALE_DRAFT_MS = 3000;
     function draftStored(seq) {
-      if (draftBox && !draftBox.hidden && +draftBox.dataset.seq <= seq &&
-          draftBox.dataset.state !== "rejected") clearDraft();
+      if (!draftBox || draftBox.hidden || +draftBox.dataset.seq > seq) return;
+      if (draftBox.dataset.state === "checking") clearDraft();
+      else if (draftBox.dataset.state === "drafting") {
+        clearTimeout(staleTimer);
+        staleTimer = setTimeout(clearDraft, STALE_DRAFT_MS);
+      }
     }
 
     function onEvent(event) {
