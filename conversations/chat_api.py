@@ -22,11 +22,13 @@ from ninja.errors import HttpError
 from conversations import ingestion, pipeline
 from conversations.llm_api import llm_quota_or_429
 from conversations.models import Conversation, CtaDecision, Message
+from conversations.ranking import rank_drafts
 from conversations.replies import circuit, configured_backend, generation_params, guard_rules
 from core import dispatch
 from core.api_input import ApiInput
 from core.redis import redis_client
-from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, generate_replies
+from mlops.embeddings import embed_one
+from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
 from mlops.llm import LLMError
 from mlops.llm_replies import CompletionFn, NoValidReply, generate_options
 from mlops.prompts import PromptInputs, build_messages
@@ -246,7 +248,8 @@ def suggestions(request: HttpRequest, payload: SuggestionsIn):
     backend = configured_backend()
     if backend is None:
         context = ReplyContext("", "", "", inputs.last_message, "neutral", inputs.persona_name)
-        options = [OptionOut(**vars(o)) for o in generate_replies(context, payload.count)]
+        drafts = generate_replies(context, payload.count)
+        options = ranked_out(drafts, inputs.last_message, "template", workspace.pk)
         model_version = TEMPLATE_MODEL_VERSION
     else:
         options, model_version = llm_options(backend, workspace, inputs, payload)
@@ -297,8 +300,17 @@ def llm_options(backend, workspace, inputs: PromptInputs, payload: SuggestionsIn
             breaker.record_failure()
         raise HttpError(503, f"the model did not answer usable options: {exc}") from exc
     breaker.record_success()
-    options = [OptionOut(**vars(o)) for o in generated.options]
+    options = ranked_out(generated.options, inputs.last_message, "model", workspace.pk)
     return options, f"{backend.name}:{backend.default_model}"
+
+
+def ranked_out(
+    drafts: list[ReplyOption], last_message: str, source: str, workspace_id: int
+) -> list[OptionOut]:
+    """The options best first by the workspace's reply ranker, whose probability that an
+    operator sends each one is its confidence (never a number the model wrote)."""
+    said = embed_one(last_message)
+    return [OptionOut(**vars(o)) for o in rank_drafts(drafts, said, source, workspace_id)]
 
 
 @router.get(

@@ -20,6 +20,9 @@ from mlops.llm import GenerationParams, LLMBackend, LLMError, Message
 from mlops.prompts import REPLY_SCHEMA, THEMES
 
 CACHE_PREFIX = "llm:cache:"
+# An option's confidence until the reply ranker gives it one (conversations.ranking): the
+# model is never asked how sure it is, since what it would write is not a measurement.
+UNRANKED = 0.0
 
 
 class NoValidReply(LLMError):
@@ -34,8 +37,7 @@ def parse_option(raw: str, themes: Sequence[str] = THEMES) -> dict | None:
         return None
     if not isinstance(data, dict):
         return None
-    text, theme = data.get("text"), data.get("theme")
-    descriptor, confidence = data.get("descriptor"), data.get("confidence")
+    text, theme, descriptor = data.get("text"), data.get("theme"), data.get("descriptor")
     if not (isinstance(text, str) and isinstance(descriptor, str)):
         return None
     # "..." and the like: the schema's shape with nothing said in it.
@@ -43,14 +45,8 @@ def parse_option(raw: str, themes: Sequence[str] = THEMES) -> dict | None:
         return None
     if theme not in themes:
         return None
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        return None
-    return {
-        "text": text,
-        "theme": theme,
-        "descriptor": descriptor.strip()[:40],
-        "confidence": confidence,
-    }
+    # A "confidence" the model adds anyway (an older prompt asked for one) is ignored.
+    return {"text": text, "theme": theme, "descriptor": descriptor.strip()[:40]}
 
 
 def schema_for(themes: Sequence[str]) -> dict:
@@ -112,8 +108,7 @@ def generate_options(
                 reply,
                 parsed["theme"],
                 parsed["descriptor"],
-                # llama.cpp's grammar does not enforce a number's range: clamp, don't drop.
-                round(min(max(float(parsed["confidence"]), 0.0), 1.0), 2),
+                UNRANKED,
                 quality_score(reply, parsed["text"], customer_message),
             )
         )

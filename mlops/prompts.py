@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PROMPT_VERSION = "llm-1"
+PROMPT_VERSION = "llm-2"
 THEMES = ("warm", "playful", "curious", "direct", "empathetic", "informative", "personal")
 
 # One suggestion per sample; n samples give the n options.
@@ -21,9 +21,10 @@ REPLY_SCHEMA: dict[str, Any] = {
         "text": {"type": "string", "minLength": 1, "maxLength": 160},
         "theme": {"type": "string", "enum": list(THEMES)},
         "descriptor": {"type": "string", "minLength": 1, "maxLength": 24},
-        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
     },
-    "required": ["text", "theme", "descriptor", "confidence"],
+    # No "confidence": a number the model writes about itself is not one. The reply
+    # ranker computes each option's confidence (conversations.ranking).
+    "required": ["text", "theme", "descriptor"],
     "additionalProperties": False,
 }
 
@@ -82,7 +83,7 @@ def system_prompt(inputs: PromptInputs) -> str:
     parts.append(
         "Answer with one JSON object with these fields: text (your reply to them, in your "
         f"own words), theme (one of: {', '.join(THEMES)}), descriptor (two or three words "
-        "about the reply), confidence (a number from 0 to 1)."
+        "about the reply)."
     )
     return "\n".join(parts)
 

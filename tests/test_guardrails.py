@@ -11,8 +11,16 @@ from django.conf import settings
 
 from mlops.guardrails import Rules, clean_response, guard, truncate_response, validate_response
 from mlops.llm import GenerationParams
-from mlops.llm_replies import CircuitBreaker, cache_key, parse_option, quality_score
-from mlops.prompts import PromptInputs, build_messages, system_prompt
+from mlops.llm_replies import (
+    UNRANKED,
+    CircuitBreaker,
+    CompletionFn,
+    cache_key,
+    generate_options,
+    parse_option,
+    quality_score,
+)
+from mlops.prompts import REPLY_SCHEMA, PromptInputs, build_messages, system_prompt
 
 # -- clean, truncate, validate -------------------------------------------------------
 
@@ -95,7 +103,7 @@ def test_guard_cleans_truncates_and_validates_in_one_go():
 
 
 def test_parse_option_accepts_exactly_the_schema():
-    good = {"text": "hey!", "theme": "warm", "descriptor": "Friendly", "confidence": 0.8}
+    good = {"text": "hey!", "theme": "warm", "descriptor": "Friendly"}
     assert parse_option(json.dumps(good)) == good
     assert parse_option(json.dumps(good), themes=("casual",)) is None
     for broken in (
@@ -104,18 +112,32 @@ def test_parse_option_accepts_exactly_the_schema():
         json.dumps({**good, "text": " "}),
         json.dumps({**good, "theme": "sarcastic"}),
         json.dumps({**good, "text": "..."}),
-        json.dumps({**good, "confidence": True}),
-        json.dumps({**good, "confidence": "high"}),
         json.dumps({k: v for k, v in good.items() if k != "descriptor"}),
     ):
         assert parse_option(broken) is None, broken
 
 
-def test_a_confidence_out_of_range_is_kept_for_clamping():
-    # llama.cpp's grammar does not enforce number ranges; generate_options clamps it.
-    raw = json.dumps({"text": "hey!", "theme": "warm", "descriptor": "x", "confidence": 12})
-    parsed = parse_option(raw)
-    assert parsed is not None and parsed["confidence"] == 12
+class Answers:
+    """The model's side of one exchange, written out: what it answered, nothing else."""
+
+    name, default_model = "answers", "answers"
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+    def complete(self, messages, params, timeout) -> list[str]:
+        return self.texts
+
+
+def test_a_confidence_the_model_writes_about_itself_is_never_kept():
+    # The prompt asks for none; one written anyway does not become the option's confidence,
+    # which the reply ranker computes later.
+    raw = json.dumps({"text": "hey!", "theme": "warm", "descriptor": "x", "confidence": 0.99})
+    assert parse_option(raw) == {"text": "hey!", "theme": "warm", "descriptor": "x"}
+    assert "confidence" not in json.dumps(REPLY_SCHEMA)
+    complete = CompletionFn(Answers([raw]), None, timeout=1, use_cache=False)
+    generated = generate_options(complete, [], GenerationParams(), Rules(), "hi", count=1)
+    assert [option.confidence for option in generated.options] == [UNRANKED]
 
 
 def test_quality_score_counts_the_checks_passed():

@@ -668,6 +668,7 @@ def test_suggestions_pages_the_model_options_and_serves_the_rest(api, persona, l
         assert option["theme"] in THEMES
 
     more = api.get(f"/api/suggestions/more/{body['request_id']}")
+    rest = []
     if total > 3:
         assert more.status_code == 200
         rest = more.json()["options"]
@@ -676,6 +677,10 @@ def test_suggestions_pages_the_model_options_and_serves_the_rest(api, persona, l
         assert not first_page & {o["text"].lower() for o in rest}
     else:
         assert more.status_code == 404
+    # Best first by the reply ranker, whose probability is each option's confidence.
+    confidences = [o["confidence"] for o in body["options"] + rest]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0 < c < 1 for c in confidences)
     assert api.get(f"/api/suggestions/more/{uuid.uuid4()}").status_code == 404
 
 
@@ -693,6 +698,8 @@ def test_suggestions_without_a_model_come_from_templates(api, persona, no_llm):
     assert api.get(f"/api/suggestions/more/{body['request_id']}").status_code == 404
     texts = [o["text"] for o in body["options"]]
     assert len(set(texts)) == 3 and all(0 < len(t) <= settings.SUGGESTION_MAX_CHARS for t in texts)
+    confidences = [o["confidence"] for o in body["options"]]
+    assert confidences == sorted(confidences, reverse=True) and all(0 < c < 1 for c in confidences)
 
 
 @pytest.mark.parametrize(
