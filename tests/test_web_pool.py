@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import sys
 from collections.abc import Iterator
 
 import httpx
@@ -100,3 +101,29 @@ def test_a_revoked_key_is_refused_at_once_by_every_worker(
     ]
     assert [r.status_code for r in after] == [401] * 8
     assert Message.objects.filter(workspace=workspace).count() == 1
+
+
+def settings_in_child(**env: str) -> subprocess.CompletedProcess[str]:
+    """dashboard.settings read afresh in a child process with `env` on top of this one's."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('pool'))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**child_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_pool_is_sized_by_db_pool_size_and_excludes_persistent_connections():
+    pooled = settings_in_child(DB_POOL_SIZE="5", DB_CONN_MAX_AGE="0")
+    assert pooled.returncode == 0, pooled.stderr
+    assert "'max_size': 5" in pooled.stdout
+
+    both = settings_in_child(DB_POOL_SIZE="5", DB_CONN_MAX_AGE="60")
+    assert both.returncode != 0
+    assert "DB_POOL_SIZE and DB_CONN_MAX_AGE exclude each other" in both.stderr
