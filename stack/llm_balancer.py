@@ -8,8 +8,9 @@ rewriter) keeps one URL and the spreading is exact across all the worker's proce
 which a per-process picker could not see.
 
 A plain ASGI app under uvicorn: the request is forwarded as it came, the answer streamed
-back chunk by chunk (server-sent events included). An upstream that refuses the
-connection is skipped for the next one; the request fails only when none takes it.
+back chunk by chunk (server-sent events included); a caller that hangs up closes the
+upstream request too. An upstream that refuses the connection is skipped for the next
+one; the request fails only when none takes it.
 
 Run: python -m stack.llm_balancer --port PORT --upstream URL[,URL...]
 """
@@ -17,6 +18,7 @@ Run: python -m stack.llm_balancer --port PORT --upstream URL[,URL...]
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -74,7 +76,7 @@ class Balancer:
                 self.upstreams.in_flight[url] -= 1
                 continue
             try:
-                await relay(response, send)
+                await relay_until_gone(response, send, receive)
             finally:
                 await response.aclose()
                 self.upstreams.in_flight[url] -= 1
@@ -107,6 +109,27 @@ async def relay(response: httpx.Response, send: Send) -> None:
     async for chunk in response.aiter_raw():
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b""})
+
+
+async def relay_until_gone(response: httpx.Response, send: Send, receive: Receive) -> None:
+    """Relay the answer, unless the caller hangs up first (a draft stopped because the
+    customer wrote again): then the upstream connection is closed too, so the model server
+    stops generating for nobody, as it does when its own client goes."""
+    relaying = asyncio.ensure_future(relay(response, send))
+    gone = asyncio.ensure_future(disconnected(receive))
+    await asyncio.wait({relaying, gone}, return_when=asyncio.FIRST_COMPLETED)
+    gone.cancel()
+    if not relaying.done():
+        relaying.cancel()
+    await asyncio.gather(gone, return_exceptions=True)
+    results = await asyncio.gather(relaying, return_exceptions=True)
+    if isinstance(results[0], Exception):
+        raise results[0]
+
+
+async def disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def answer(send: Send, status: int, body: bytes) -> None:

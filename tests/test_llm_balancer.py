@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,7 +19,8 @@ from stack.services import ROOT, free_port, wait_for_port
 
 
 class HeldModelServer(ThreadingHTTPServer):
-    """Answers every POST with two Server-Sent Events; the second waits for `release`."""
+    """Answers every POST with an event, then, once `release` is set, a few comments and
+    `[DONE]`; notes when the connection was closed before it could finish."""
 
     daemon_threads = True
 
@@ -26,6 +28,7 @@ class HeldModelServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), HeldHandler)
         self.name = name
         self.release = threading.Event()
+        self.hung_up = threading.Event()  # the balancer closed a request before its end
         self.requests: list[dict] = []
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
@@ -54,7 +57,14 @@ class HeldHandler(BaseHTTPRequestHandler):
         self.wfile.write(f"data: {json.dumps({'server': self.server.name})}\n\n".encode())
         self.wfile.flush()
         self.server.release.wait(30)
-        self.wfile.write(b"data: [DONE]\n\n")
+        try:
+            for _ in range(20):  # SSE comments: writes that fail once the reader has gone
+                self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+                time.sleep(0.05)
+            self.wfile.write(b"data: [DONE]\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            self.server.hung_up.set()
 
 
 @pytest.fixture
@@ -109,6 +119,21 @@ def test_it_sends_a_request_to_the_server_that_is_not_busy_and_streams_as_it_com
     assert {busy, other} == {"first", "second"}
     assert [len(server.requests) for server in servers] == [1, 1]
     assert servers[0].requests[0] == body  # forwarded as it came
+
+
+def test_a_caller_that_hangs_up_mid_stream_stops_the_request_upstream(
+    servers: list[HeldModelServer], balancer: str
+) -> None:
+    """A draft stopped because the customer wrote again must not keep a server busy."""
+    body = {"messages": [{"role": "user", "content": "hi"}], "stream": True}
+    with (
+        httpx.Client(base_url=balancer, timeout=20) as client,
+        client.stream("POST", "/v1/chat/completions", json=body) as response,
+    ):
+        name = first_event(response.iter_lines())["server"]
+    server = next(s for s in servers if s.name == name)
+    server.release.set()
+    assert server.hung_up.wait(10)
 
 
 def test_it_skips_a_server_that_is_down_and_answers_502_when_all_are(
