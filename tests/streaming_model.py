@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def reply_object(text: str, theme: str = "warm") -> str:
-    return json.dumps({"text": text, "theme": theme, "descriptor": "stand-in", "confidence": 0.8})
+    return json.dumps({"text": text, "theme": theme, "descriptor": "stand-in"})
 
 
 @dataclass
