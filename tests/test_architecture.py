@@ -105,3 +105,14 @@ def test_modules_stay_readable_in_one_sitting():
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_template_comments_never_reach_the_page():
+    """Django's {# #} ends at the line's end: one left open runs onto the page as text."""
+    open_comments = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if line.count("{#") > line.count("#}")
+    ]
+    assert open_comments == []
