@@ -4,9 +4,12 @@ Patterns are data (see red_flags.yaml; workspaces keep editable copies in the da
 this module takes them as RedFlagRule values and returns scores per category, the flags
 with the text that matched, a recommendation and whether to block.
 
-A pattern matches a message in two ways: its regular expression, or, where the regex
+A pattern matches a message in three ways: its regular expression; where the regex
 misses, the message's meaning being close to one of the pattern's example phrasings
-(mlops/semantic_flags.py); such a flag carries the example and the similarity as evidence.
+(mlops/semantic_flags.py); and, for a category nothing flagged yet, the trained red-flag
+head reading the message as that category (mlops/red_flag_head.py), credited to the
+category's pattern whose examples the message is closest to. A flag by meaning carries
+the example and the similarity (and the head's probability) as evidence.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import regex
 import yaml
 
-from mlops import pattern_safety, semantic_flags
+from mlops import pattern_safety, red_flag_head, semantic_flags
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +79,7 @@ class RedFlag:
     example: str = ""  # the example phrasing a semantic match was closest to
     similarity: float | None = None  # its cosine similarity to the message
     evidence: str = ""  # for people: what matched, and for a semantic match, like what
+    probability: float | None = None  # the red-flag head's reading, when it found the flag
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,8 @@ def find_flags(
                         evidence=match.group(0),
                     )
                 )
-    flags.extend(semantic(messages, [r for r in rules if r.pattern_name not in seen], vectors))
+    left = [r for r in rules if r.pattern_name not in seen]
+    flags.extend(semantic(messages, left, vectors, {f.category for f in flags}))
     if len(messages) >= NO_INTENT_AFTER and not any(PURCHASE_WORDS.search(m) for m in messages):
         flags.append(
             RedFlag("no_purchase_intent", f"{len(messages)} messages", "LOW", 0.4, "time_waste")
@@ -194,37 +200,96 @@ def semantic(
     messages: list[str],
     rules: list[RedFlagRule],
     vectors: Sequence[Sequence[float] | None] | None,
+    flagged: set[str] | frozenset[str] = frozenset(),
 ) -> list[RedFlag]:
-    """Flags for the rules whose examples a message is close to. Stored message vectors
-    are used as they are; only messages without one are embedded (in one call)."""
+    """Flags for the rules whose examples a message is close to, then the head's for the
+    categories still unflagged. Stored message vectors are used as they are; only
+    messages without one are embedded (in one call)."""
     example_sets = [tuple(e for e in rule.examples if e.strip()) for rule in rules]
     rules = [rule for rule, examples in zip(rules, example_sets, strict=True) if examples]
     example_sets = [examples for examples in example_sets if examples]
     if not rules or not any(text.strip() for text in messages):
         return []
     matrix = semantic_flags.message_matrix(messages, vectors)
+    readings = red_flag_head.probabilities(matrix)
     flags = []
     for found in semantic_flags.best_matches(example_sets, matrix):
         rule = rules[found.rule]
+        # Two views of the same message: the closest example and the trained head. The
+        # flag counts with the weaker of the two, so a line that merely sounds like an
+        # example, and that the head reads as ordinary, stays faint.
+        probability = readings[found.message][rule.category]
+        share = min(semantic_flags.weight_share(found.similarity), red_flag_head.share(probability))
         flags.append(
             RedFlag(
                 rule.pattern_name,
                 messages[found.message],
                 rule.severity,
-                round(rule.weight * semantic_flags.weight_share(found.similarity), 3),
+                round(rule.weight * share, 3),
                 rule.category,
                 match="semantic",
                 example=found.example,
                 similarity=found.similarity,
                 evidence=f"close to “{found.example}” (similarity {found.similarity:.2f})",
+                probability=probability,
+            )
+        )
+    flagged = {*flagged, *(flag.category for flag in flags)}
+    return flags + head_flags(messages, rules, example_sets, matrix, flagged)
+
+
+def head_flags(
+    messages: list[str],
+    rules: list[RedFlagRule],
+    example_sets: list[tuple[str, ...]],
+    matrix: np.ndarray,
+    flagged: set[str] | frozenset[str],
+) -> list[RedFlag]:
+    """The head's readings, for categories neither the regex nor the examples flagged."""
+    flags: list[RedFlag] = []
+    flagged = set(flagged)
+    for message, category, probability in red_flag_head.category_readings(matrix):
+        if category in flagged:
+            continue
+        flagged.add(category)
+        owners = [i for i, rule in enumerate(rules) if rule.category == category]
+        if not owners:
+            continue
+        matrices = semantic_flags.example_matrices([example_sets[i] for i in owners])
+        closeness = [float((m @ matrix[message]).max()) for m in matrices]
+        pick = int(np.argmax(closeness))
+        rule, examples = rules[owners[pick]], example_sets[owners[pick]]
+        example = examples[int((matrices[pick] @ matrix[message]).argmax())]
+        # As for an example's match, the weaker view decides the weight: a reading far from
+        # every example of its category is shown, but counts faintly.
+        closeness_share = semantic_flags.weight_share(closeness[pick])
+        flags.append(
+            RedFlag(
+                rule.pattern_name,
+                messages[message],
+                rule.severity,
+                round(rule.weight * min(red_flag_head.share(probability), closeness_share), 3),
+                category,
+                match="semantic",
+                example=example,
+                similarity=round(closeness[pick], 3),
+                evidence=(
+                    f"reads as {category.replace('_', ' ')} (p {probability:.2f}); "
+                    f"closest to “{example}”"
+                ),
+                probability=probability,
             )
         )
     return flags
 
 
 def weak(flag: RedFlag) -> bool:
-    """A semantic match short of FULL_AT: it counts, but too faintly to block by itself."""
-    return flag.similarity is not None and flag.similarity < semantic_flags.FULL_AT
+    """A semantic match short of FULL_AT (of similarity, or of the head's probability): it
+    counts, but too faintly to block by itself."""
+    if flag.similarity is None:
+        return False  # a regex match
+    head_unsure = flag.probability is not None and flag.probability < red_flag_head.FULL_AT
+    return flag.similarity < semantic_flags.FULL_AT or head_unsure
 
 
 def recommendation_for(combined: float, flags: list[RedFlag]) -> str:

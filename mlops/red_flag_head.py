@@ -1,0 +1,284 @@
+"""A trained red-flag head: which category of bad actor (if any) a message reads as, from
+the MiniLM embedding the pipeline already stores for it.
+
+The examples of red_flags.yaml catch a paraphrase only when it lands near one of them; the
+head learns each category's region from many phrasings (mlops/red_flag_phrases.py, the
+rules' own examples) against many ordinary ones (red_flags_ordinary.yaml, the intent
+corpus, and chitchat-dataset lines from the training side of its split only, the half of
+it kept for measuring false alarms while choosing the thresholds below left out too).
+
+It is a multinomial logistic regression, read with numpy (one 384 x 6 product a message).
+The fitted weights are cached on disk under a digest of the training rows and the recipe,
+like the bootstrap intent head, and rebuilt when either changes.
+
+How the thresholds were chosen (on training-side data only): AT is the lowest
+probability at which the half of the chitchat training conversations held apart from
+fitting alarms on no more than 0.5% of them; FULL_AT is where a cross-validated
+paraphrase's probability is usually reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from mlops import red_flag_phrases
+from mlops.semantic_flags import WEAK_SHARE
+
+CATEGORIES = ("scam", "freeloader", "time_waste", "emotional_manipulation", "payment_scam")
+NONE = "none"
+RECIPE = "red-flag-head/logistic-C8/v1"
+AT = 0.5
+FULL_AT = 0.9
+ROWS_PER_TEMPLATE = 14
+CHITCHAT_LINES = 5000
+CORPUS_ROWS = 3000
+CHOICE = re.compile(r"\{([^{}]*)\}")
+ROOT = Path(__file__).resolve().parent
+REGISTERS = ("dm", "fan", "call", "formal")
+
+
+def chitchat_side(key: str) -> str:
+    """The training side of chitchat-dataset (intent_corpus.chitchat_split) halved again:
+    "fit" lines teach the head what ordinary chat looks like, "check" conversations are
+    where its thresholds were chosen. The evaluation side is never read here."""
+    digest = hashlib.sha256(f"red-flags:{key}".encode()).digest()
+    return "fit" if digest[0] < 128 else "check"
+
+
+def expand(template: str, rng: random.Random) -> str:
+    """One filling of a template: `{a|b}` picks an alternative, `{slot}` a slot value."""
+
+    def pick(match: re.Match[str]) -> str:
+        body = match[1]
+        if "|" in body or body == "":
+            return rng.choice(body.split("|"))
+        return rng.choice(red_flag_phrases.SLOTS[body])
+
+    text = template
+    while CHOICE.search(text):
+        text = CHOICE.sub(pick, text)
+    return " ".join(text.replace(" ,", ",").replace(" ?", "?").split())
+
+
+def alternatives(template: str) -> int:
+    """How many distinct fillings a template has at most (slots counted by their size)."""
+    sizes = []
+    for body in CHOICE.findall(template):
+        sizes.append(len(body.split("|")) if "|" in body or body == "" else 5)
+    return int(np.prod(sizes)) if sizes else 1
+
+
+def templates(category: str) -> list[str]:
+    block = getattr(red_flag_phrases, category.upper() if category != NONE else "NONE")
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+def phrased_rows(seed: int = 0) -> list[dict[str, Any]]:
+    """ROWS_PER_TEMPLATE distinct fillings of every template, restyled as people type
+    (intent_corpus.restyle: lower case, dropped apostrophes, stretched words, typos)."""
+    from mlops import intent_corpus
+
+    rng = random.Random(seed)
+    rows, seen = [], set()
+    for category in (*CATEGORIES, NONE):
+        for number, template in enumerate(templates(category)):
+            wanted = min(ROWS_PER_TEMPLATE, alternatives(template))
+            made = 0
+            for _ in range(wanted * 6):
+                if made == wanted:
+                    break
+                register = rng.choice(REGISTERS)
+                text = intent_corpus.restyle(expand(template, rng), "other", register, rng)
+                if text.casefold() in seen:
+                    continue
+                seen.add(text.casefold())
+                made += 1
+                rows.append({"text": text, "label": category, "group": f"{category}:{number}"})
+    return rows
+
+
+def rule_rows() -> list[dict[str, Any]]:
+    """The built-in patterns' examples under their category, and the ordinary phrasings."""
+    rules = yaml.safe_load((ROOT / "red_flags.yaml").read_text())
+    rows = [
+        {"text": example, "label": rule["category"], "group": f"rule:{rule['pattern_name']}"}
+        for rule in rules
+        for example in rule.get("examples", ())
+    ]
+    ordinary = yaml.safe_load((ROOT / "red_flags_ordinary.yaml").read_text())
+    return rows + [{"text": text, "label": NONE, "group": "ordinary"} for text in ordinary]
+
+
+def chitchat_rows(count: int = CHITCHAT_LINES, side: str = "fit") -> list[dict[str, Any]]:
+    """Lines of the training side's "fit" half, every line of a conversation in turn."""
+    from mlops import intent_corpus
+
+    rows: list[dict[str, Any]] = []
+    for key, lines in intent_corpus.chitchat_conversations():
+        if chitchat_side(key) != side:
+            continue
+        rows += [
+            {"text": line, "label": NONE, "group": f"chat:{key}"}
+            for line in lines
+            if len(line.split()) >= 3
+        ]
+        if len(rows) >= count:
+            break
+    return rows[:count]
+
+
+def corpus_rows(count: int = CORPUS_ROWS) -> list[dict[str, Any]]:
+    """Buyers' ordinary messages from the intent corpus: prices, yes, no, paying, callbacks."""
+    from mlops import intent_training
+
+    rows = intent_training.corpus_rows()
+    rows = [row for row in rows if row.get("source") == "bootstrap"]
+    picked = random.Random(0).sample(rows, min(count, len(rows)))
+    return [{"text": row["text"], "label": NONE, "group": "corpus"} for row in picked]
+
+
+EVALUATION_FILES = ("red_flags_heldout.jsonl", "red_flags_hard_negatives.jsonl")
+
+
+def evaluation_texts() -> set[str]:
+    """The evaluation sets' texts, read only to keep a generated row that happens to equal
+    one of them ("can i pay with apple pay?") out of training."""
+    texts = set()
+    for name in EVALUATION_FILES:
+        for line in (ROOT / "data" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.add(" ".join(json.loads(line)["text"].casefold().split()))
+    return texts
+
+
+def training_rows() -> list[dict[str, Any]]:
+    rows = phrased_rows() + rule_rows() + chitchat_rows() + corpus_rows()
+    evaluation = evaluation_texts()
+    rows = [row for row in rows if " ".join(row["text"].casefold().split()) not in evaluation]
+    return list({row["text"]: row for row in rows}.values())
+
+
+class RedFlagHead:
+    """Fitted weights; `probabilities` gives one row of category probabilities a message."""
+
+    def __init__(self, classes: list[str], weights: np.ndarray, bias: np.ndarray) -> None:
+        self.classes = classes
+        self.weights = weights.astype(np.float32)
+        self.bias = bias.astype(np.float32)
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        logits = np.asarray(vectors, dtype=np.float32) @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def column(self, category: str) -> int:
+        return self.classes.index(category)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "classes": self.classes,
+            "weights": self.weights.tolist(),
+            "bias": self.bias.tolist(),
+            "recipe": RECIPE,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RedFlagHead:
+        return cls(
+            list(data["classes"]),
+            np.asarray(data["weights"], dtype=np.float32),
+            np.asarray(data["bias"], dtype=np.float32),
+        )
+
+
+def fit(vectors: np.ndarray, labels: list[str], c: float = 8.0) -> RedFlagHead:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=1000)
+    model.fit(vectors, labels)
+    return RedFlagHead([str(x) for x in model.classes_], model.coef_.T, model.intercept_)
+
+
+def head_path(rows: list[dict[str, Any]]) -> Path:
+    from mlops import registry
+
+    digest = hashlib.sha256(
+        json.dumps([[(r["text"], r["label"]) for r in rows], RECIPE]).encode()
+    ).hexdigest()[:16]
+    return registry.ARTIFACTS / "models" / f"red-flags-{digest}.json"
+
+
+def row_vectors(rows: list[dict[str, Any]]) -> np.ndarray:
+    """The rows' embeddings: the intent corpus's from its cache, the rest embedded once
+    (and cached on disk by intent_training.embed_cached)."""
+    from mlops import intent_training
+
+    known = dict(intent_training.corpus_vectors())
+    # Cached a source at a time (chitchat lines, templates, the rules' examples), so an
+    # edited template does not embed the chitchat lines again.
+    sources: dict[str, list[str]] = {}
+    for row in rows:
+        if row["text"] not in known:
+            sources.setdefault(row["group"].split(":")[0], []).append(row["text"])
+    for texts in sources.values():
+        known.update(zip(texts, intent_training.embed_cached(texts), strict=True))
+    return np.vstack([known[row["text"]] for row in rows])
+
+
+@lru_cache(maxsize=1)
+def default_head() -> RedFlagHead:
+    """The head trained on the repository's data, from disk after the first time (a few
+    seconds to fit; embedding the rows is cached by intent_training.embed_cached)."""
+    rows = training_rows()
+    path = head_path(rows)
+    if not path.exists():
+        head = fit(row_vectors(rows), [row["label"] for row in rows])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{random.getrandbits(32)}.tmp")
+        temporary.write_text(json.dumps(head.to_dict()))
+        temporary.replace(path)
+    return RedFlagHead.from_dict(json.loads(path.read_text()))
+
+
+def category_readings(matrix: np.ndarray) -> list[tuple[int, str, float]]:
+    """(message, category, probability) for each category's most likely message at or
+    above AT; rows of zeros (messages too short to read) never count."""
+    if not len(matrix):
+        return []
+    head = default_head()
+    probabilities = head.probabilities(matrix)
+    readable = np.abs(matrix).sum(axis=1) > 0
+    found = []
+    for category in CATEGORIES:
+        column = probabilities[:, head.column(category)] * readable
+        best = int(column.argmax())
+        if column[best] >= AT:
+            found.append((best, category, round(float(column[best]), 3)))
+    return found
+
+
+def probabilities(matrix: np.ndarray) -> list[dict[str, float]]:
+    """Each message's probability of every category (zero for unreadable rows)."""
+    if not len(matrix):
+        return []
+    head = default_head()
+    readable = np.abs(matrix).sum(axis=1) > 0
+    table = head.probabilities(matrix) * readable[:, None]
+    return [{c: round(float(row[head.column(c)]), 3) for c in CATEGORIES} for row in table]
+
+
+def share(probability: float) -> float:
+    """How much of its rule's weight a head reading counts with: a little up to AT, all
+    of it from FULL_AT (as semantic_flags.weight_share does for a similarity)."""
+    strength = min(1.0, max(0.0, (probability - AT) / (FULL_AT - AT)))
+    return WEAK_SHARE + (1 - WEAK_SHARE) * strength
