@@ -28,6 +28,7 @@ from mlops import (
     intent_phrases_g,
     intent_phrases_h,
     intent_phrases_i,
+    intent_phrases_j,
 )
 from mlops.intent_model import INTENTS, OTHER
 
@@ -47,14 +48,19 @@ PRECEDENCE = (
     "other",
 )
 CORES = {  # the first modules' cores, then the later ones' (short, spoken, slang, typos)
-    "yes": intent_phrases_a.YES + intent_phrases_e.YES + intent_phrases_i.YES,
-    "no": intent_phrases_a.NO + intent_phrases_e.NO + intent_phrases_i.NO,
+    "yes": intent_phrases_a.YES
+    + intent_phrases_e.YES
+    + intent_phrases_i.YES
+    + intent_phrases_j.YES,
+    "no": intent_phrases_a.NO + intent_phrases_e.NO + intent_phrases_i.NO + intent_phrases_j.NO,
     "uncertain": intent_phrases_a.UNCERTAIN
     + intent_phrases_e.UNCERTAIN
-    + intent_phrases_i.UNCERTAIN,
+    + intent_phrases_i.UNCERTAIN
+    + intent_phrases_j.UNCERTAIN,
     "objection": intent_phrases_b.OBJECTION
     + intent_phrases_f.OBJECTION
-    + intent_phrases_i.OBJECTION,
+    + intent_phrases_i.OBJECTION
+    + intent_phrases_j.OBJECTION,
     "price": intent_phrases_b.PRICE + intent_phrases_f.PRICE,
     "callback": intent_phrases_b.CALLBACK + intent_phrases_f.CALLBACK,
     "request_human": intent_phrases_c.REQUEST_HUMAN + intent_phrases_g.REQUEST_HUMAN,
@@ -326,11 +332,20 @@ def templated(intent: str, count: int, rng: random.Random, seen: set[str]) -> li
         if tries > count * MAX_TRIES_PER_ROW:
             raise RuntimeError(f"only {len(rows)} distinct {intent} rows of {count} asked")
         register = rng.choices(REGISTERS, REGISTER_WEIGHTS)[0]
-        text = compose(intent, cores[tries % len(cores)], register, rng)
+        core = cores[tries % len(cores)]
+        text = compose(intent, core, register, rng)
         if (key := dedup_key(text)) in seen:
             continue
         seen.add(key)
-        rows.append({"text": text, "intent": intent, "source": "bootstrap", "register": register})
+        rows.append(
+            {
+                "text": text,
+                "intent": intent,
+                "source": "bootstrap",
+                "register": register,
+                "core": core,  # so a cross-validation can keep a phrasing's rows together
+            }
+        )
     return rows
 
 

@@ -4,7 +4,11 @@ The embedding is the one the memory stage already stores for every inbound messa
 reading the intent costs a matrix-vector product, not a second encoder pass. Beside the
 384 embedding dimensions the head sees a few hundred hashed word uni- and bigrams: MiniLM
 places "definitely" and "definitely not" close together, and the words "not", "no" and
-"never" are exactly what separates them (docs/intents.md).
+"never" are exactly what separates them (docs/intents.md). Hashed character trigrams of
+each word (letters typed three times or more cut to two) let "nope", "nopee" and "nop",
+or a swapped letter, share most of their features: chosen over words alone by grouped
+cross-validation on the corpus (whole core phrasings held out), macro-F1 0.853 -> 0.864
+for the logistic regression.
 
 - `features` builds the input row; `train` fits a logistic regression (or a one-layer MLP)
   with scikit-learn; `IntentHead` holds the fitted weights as plain arrays, saved as JSON,
@@ -47,13 +51,52 @@ EMBEDDING_DIMENSIONS = 384
 # Hashed word features: enough buckets that the few hundred words that matter for polarity
 # rarely share one, few enough that a row stays cheap.
 LEXICAL_BUCKETS = 2048
+CHAR_BUCKETS = 1024
+REPEATS = re.compile(r"(\w)\1{2,}")
+# Negation scope (marking the words after a negator, as sentiment work has long done):
+# "not bad" gives NOT_bad, "not not bad" NOTNOT_bad, up to a clause's end or four words.
+NEGATION_BUCKETS = 512
+NEGATORS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "dont",
+        "cant",
+        "wont",
+        "nope",
+        "nah",
+        "nothing",
+        "neither",
+        "nor",
+        "isnt",
+        "wasnt",
+        "arent",
+        "aint",
+        "doesnt",
+        "didnt",
+        "wouldnt",
+        "couldnt",
+        "shouldnt",
+        "hardly",
+        "without",
+        "cannot",
+        "nobody",
+        "none",
+    ]
+)
+NEGATION_REACH = 4
+CLAUSE_END = frozenset({".", ",", "!", "?", ";", ":", "but"})
 # An answer right less often than this is not worth acting on (see fit_threshold).
 ABSTAIN_BELOW_ACCURACY = 0.5
 WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9']", re.IGNORECASE)
-MODEL_FAMILIES = ("logistic", "mlp")
+MODEL_FAMILIES = ("logistic", "mlp", "ensemble")
+# Grouped cross-validation on the corpus (whole core phrasings held out): C=1 0.845,
+# C=4 0.853 macro-F1 over embedding and words.
+LOGISTIC_C = 4.0
 # Names how a head is built and calibrated; a stored bootstrap head of another recipe is
 # trained again rather than read.
-RECIPE = "lexical-2048/temperature/floor-0.5"
+RECIPE = "lexical-2048+char3-1024+negation-512/temperature/floor-0.5"
 
 
 def words(text: str) -> list[str]:
@@ -73,18 +116,62 @@ def lexical_buckets(text: str, buckets: int = LEXICAL_BUCKETS) -> dict[int, floa
     return {bucket: value / norm for bucket, value in counts.items()}
 
 
-def features(vector: Sequence[float], text: str, buckets: int = LEXICAL_BUCKETS) -> np.ndarray:
-    """The head's input row: the embedding, then the hashed words."""
-    row = np.zeros(EMBEDDING_DIMENSIONS + buckets, dtype=np.float32)
+def char_buckets(text: str, buckets: int = CHAR_BUCKETS) -> dict[int, float]:
+    """Hashed character trigrams of each word, "<" and ">" marking its ends, L2-normalised."""
+    counts: dict[int, float] = {}
+    for word in words(REPEATS.sub(r"\1\1", text)):
+        marked = f"<{word}>"
+        for start in range(len(marked) - 2):
+            bucket = zlib.crc32(marked[start : start + 3].encode()) % buckets
+            counts[bucket] = counts.get(bucket, 0.0) + 1.0
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {bucket: value / norm for bucket, value in counts.items()}
+
+
+def negation_buckets(text: str, buckets: int = NEGATION_BUCKETS) -> dict[int, float]:
+    """The words in a negator's scope, marked NOT_ (or NOTNOT_ under a second negator),
+    hashed and L2-normalised. Grouped cross-validation on the corpus: macro-F1 0.863 ->
+    0.868 for the logistic regression over embedding, words and trigrams."""
+    counts: dict[int, float] = {}
+    flipped, reach = False, 0
+    for word in words(text):
+        if word in CLAUSE_END:
+            flipped, reach = False, 0
+        elif word in NEGATORS:
+            flipped, reach = (not flipped if reach else True), NEGATION_REACH
+        elif reach:
+            marked = ("NOT_" if flipped else "NOTNOT_") + word
+            bucket = zlib.crc32(marked.encode()) % buckets
+            counts[bucket] = counts.get(bucket, 0.0) + 1.0
+            reach -= 1
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {bucket: value / norm for bucket, value in counts.items()}
+
+
+WORDS_AT = EMBEDDING_DIMENSIONS
+CHARS_AT = WORDS_AT + LEXICAL_BUCKETS
+NEGATION_AT = CHARS_AT + CHAR_BUCKETS
+WIDTH = NEGATION_AT + NEGATION_BUCKETS
+
+
+def features(vector: Sequence[float], text: str) -> np.ndarray:
+    """The head's input row: the embedding, the hashed words, the trigrams, the words in
+    a negation's scope."""
+    row = np.zeros(WIDTH, dtype=np.float32)
     row[:EMBEDDING_DIMENSIONS] = np.asarray(vector, dtype=np.float32)
-    for bucket, value in lexical_buckets(text, buckets).items():
-        row[EMBEDDING_DIMENSIONS + bucket] = value
+    for start, hashed in (
+        (WORDS_AT, lexical_buckets(text)),
+        (CHARS_AT, char_buckets(text)),
+        (NEGATION_AT, negation_buckets(text)),
+    ):
+        for bucket, value in hashed.items():
+            row[start + bucket] = value
     return row
 
 
 def feature_matrix(vectors: Sequence[Sequence[float]], texts: Sequence[str]) -> np.ndarray:
     if not texts:
-        return np.zeros((0, EMBEDDING_DIMENSIONS + LEXICAL_BUCKETS), dtype=np.float32)
+        return np.zeros((0, WIDTH), dtype=np.float32)
     return np.vstack([features(v, t) for v, t in zip(vectors, texts, strict=True)])
 
 
@@ -115,7 +202,9 @@ class IntentReading:
 @dataclass
 class IntentHead:
     """Fitted weights as arrays. `layers` is [(W, b), ...]: one layer for the logistic
-    regression, two (ReLU between) for the MLP."""
+    regression, two (ReLU between) for the MLP. An ensemble keeps each member's layers in
+    `members` and averages their probabilities (its `logits` are the log of the average,
+    so temperature and threshold apply to it as to one network)."""
 
     classes: list[str]
     layers: list[tuple[np.ndarray, np.ndarray]]
@@ -124,16 +213,15 @@ class IntentHead:
     family: str = "logistic"
     name: str = "intent-head"
     meta: dict[str, Any] = field(default_factory=dict)
+    members: list[list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=list)
 
     # -- inference ------------------------------------------------------------------------
 
     def logits(self, rows: np.ndarray) -> np.ndarray:
-        out = rows
-        for index, (weights, bias) in enumerate(self.layers):
-            out = out @ weights + bias
-            if index < len(self.layers) - 1:
-                out = np.maximum(out, 0.0)
-        return out
+        if not self.members:
+            return forward(self.layers, rows)
+        average = np.mean([softmax(forward(layers, rows)) for layers in self.members], axis=0)
+        return np.log(average + 1e-9)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         return softmax(self.logits(rows), self.temperature)
@@ -172,30 +260,49 @@ class IntentHead:
         return {
             "classes": self.classes,
             "layers": [[w.tolist(), b.tolist()] for w, b in self.layers],
+            "members": [[[w.tolist(), b.tolist()] for w, b in layers] for layers in self.members],
             "temperature": self.temperature,
             "threshold": self.threshold,
             "family": self.family,
             "name": self.name,
             "meta": self.meta,
             "lexical_buckets": LEXICAL_BUCKETS,
+            "char_buckets": CHAR_BUCKETS,
+            "negation_buckets": NEGATION_BUCKETS,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IntentHead:
-        if data.get("lexical_buckets", LEXICAL_BUCKETS) != LEXICAL_BUCKETS:
+        layout = (
+            data.get("lexical_buckets", LEXICAL_BUCKETS),
+            data.get("char_buckets", 0),
+            data.get("negation_buckets", 0),
+        )
+        if layout != (LEXICAL_BUCKETS, CHAR_BUCKETS, NEGATION_BUCKETS):
             raise ValueError("the head was trained with another feature layout")
         return cls(
             classes=list(data["classes"]),
-            layers=[
-                (np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32))
-                for w, b in data["layers"]
-            ],
+            layers=as_arrays(data["layers"]),
+            members=[as_arrays(layers) for layers in data.get("members", [])],
             temperature=float(data["temperature"]),
             threshold=float(data["threshold"]),
             family=data.get("family", "logistic"),
             name=data.get("name", "intent-head"),
             meta=data.get("meta", {}),
         )
+
+
+def forward(layers: list[tuple[np.ndarray, np.ndarray]], rows: np.ndarray) -> np.ndarray:
+    out = rows
+    for index, (weights, bias) in enumerate(layers):
+        out = out @ weights + bias
+        if index < len(layers) - 1:
+            out = np.maximum(out, 0.0)
+    return out
+
+
+def as_arrays(layers: list) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32)) for w, b in layers]
 
 
 # -- training -----------------------------------------------------------------------------
@@ -205,10 +312,15 @@ def fit(
     rows: np.ndarray, labels: Sequence[str], family: str = "logistic", seed: int = 0
 ) -> IntentHead:
     """Fit the head's weights (no calibration yet)."""
+    if family == "ensemble":
+        parts = [fit(rows, labels, member, seed) for member in ("logistic", "mlp")]
+        return IntentHead(
+            parts[0].classes, [], family=family, members=[part.layers for part in parts]
+        )
     if family == "logistic":
         from sklearn.linear_model import LogisticRegression
 
-        model = LogisticRegression(C=1.0, max_iter=500, random_state=seed)
+        model = LogisticRegression(C=LOGISTIC_C, max_iter=500, random_state=seed)
         model.fit(rows, list(labels))
         layers = [(model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32))]
     elif family == "mlp":

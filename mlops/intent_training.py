@@ -40,10 +40,11 @@ from mlops.training_jobs import public_error
 KIND = "intent"
 LABELS_KIND = "intent-labels"
 HELDOUT_FILE = Path(__file__).resolve().parent / "data" / "intent_heldout.jsonl"
-# The family chosen by held-out macro-F1 (./dev bench understanding prints both): the
-# one-layer MLP read 0.925 against the logistic regression's 0.917 on the corpus of
-# 2026-12-06.
-FAMILY = "mlp"
+# The family chosen by grouped cross-validation on the corpus alone (5 folds, each core
+# phrasing's rows kept in one fold; embedding, words, trigrams and negation scope):
+# macro-F1 logistic 0.868, MLP 0.868, the two averaged 0.871. The held-out set only
+# reports on the choice (./dev bench understanding prints every family).
+FAMILY = "ensemble"
 LABEL_WEIGHT = 25
 VALIDATION_SHARE = 0.1
 GATE_OVER_RULES = 0.05
@@ -67,11 +68,36 @@ def embed_cached(texts: list[str]) -> np.ndarray:
     path = registry.ARTIFACTS / "embedding-cache" / f"{digest}.npy"
     if path.exists():
         return np.load(path)
-    vectors = np.asarray(embed(texts), dtype=np.float32)
+    vectors = per_text_cached(texts)
+    save_atomically(path, vectors)
+    return vectors
+
+
+def save_atomically(path: Path, vectors: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{random.getrandbits(32)}.tmp.npy")
     np.save(temporary, vectors)
     temporary.replace(path)  # atomic: two workers may build the same cache
+
+
+def per_text_cached(texts: list[str]) -> np.ndarray:
+    """Embeddings a text at a time from the disk cache, the missing ones in one batch: a
+    list that changed by a few texts (an edited template) embeds only those."""
+    folder = registry.ARTIFACTS / "embedding-cache" / "texts"
+    paths = [
+        folder / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]}.npy" for text in texts
+    ]
+    missing = [i for i, path in enumerate(paths) if not path.exists()]
+    vectors = np.zeros((len(texts), intent_model.EMBEDDING_DIMENSIONS), dtype=np.float32)
+    if missing:
+        fresh = np.asarray(embed([texts[i] for i in missing]), dtype=np.float32)
+        for i, vector in zip(missing, fresh, strict=True):
+            vectors[i] = vector
+            save_atomically(paths[i], vector)
+    embedded = set(missing)
+    for i, path in enumerate(paths):
+        if i not in embedded:
+            vectors[i] = np.load(path)
     return vectors
 
 
@@ -304,7 +330,13 @@ def load_head(version: ModelVersion) -> intent_model.IntentHead:
 
 @lru_cache(maxsize=16)
 def cached_head(version_pk: int, artifact: str) -> intent_model.IntentHead:
-    return intent_model.IntentHead.from_dict(json.loads(Path(artifact).read_text()))
+    try:
+        return intent_model.IntentHead.from_dict(json.loads(Path(artifact).read_text()))
+    except ValueError:
+        # A version trained on another feature layout (an older release's) cannot read
+        # today's rows; the bootstrap head of this layout reads in its place until the
+        # workspace retrains.
+        return bootstrap_head()
 
 
 def bootstrap_path() -> Path:

@@ -4,6 +4,7 @@ workspace's own language while the gate refuses a broken model."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -101,9 +102,7 @@ def test_a_turn_records_the_probabilities_and_the_confidence(api, persona):
 
 def test_an_unsure_head_abstains_to_the_playbooks_choice():
     head = intent_training.bootstrap_head()
-    unsure = intent_model.IntentHead(
-        head.classes, head.layers, head.temperature, threshold=1.01, name="unsure"
-    )
+    unsure = dataclasses.replace(head, threshold=1.01, name="unsure")
     vector = embed(["yes please"])[0]
 
     reading = unsure.read(vector, "yes please", abstain_to="uncertain")

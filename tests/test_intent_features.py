@@ -1,0 +1,53 @@
+"""The intent head's input row: embedding, hashed words, character trigrams, negation scope; a
+head saved with another layout is never read with today's rows."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from mlops import intent_model, intent_training
+
+
+def overlap(a: dict[int, float], b: dict[int, float]) -> float:
+    return sum(value * b.get(bucket, 0.0) for bucket, value in a.items())
+
+
+def test_a_stretched_or_misspelt_word_shares_most_of_its_trigrams():
+    plain = intent_model.char_buckets("nope")
+    assert intent_model.char_buckets("nopeeeee") == intent_model.char_buckets("nopee")
+    assert overlap(plain, intent_model.char_buckets("nopee")) > 0.5
+    assert overlap(plain, intent_model.char_buckets("sure")) < 0.2
+    assert (
+        overlap(intent_model.char_buckets("interested"), intent_model.char_buckets("intrested"))
+        > 0.6
+    )
+
+
+def test_the_row_is_the_embedding_then_words_then_trigrams():
+    vector = [float(x) for x in np.linspace(-1, 1, intent_model.EMBEDDING_DIMENSIONS)]
+    row = intent_model.features(vector, "not bad at all")
+    assert row.shape == (intent_model.WIDTH,)
+    assert np.allclose(row[: intent_model.EMBEDDING_DIMENSIONS], vector)
+    parts = (
+        row[intent_model.WORDS_AT : intent_model.CHARS_AT],
+        row[intent_model.CHARS_AT : intent_model.NEGATION_AT],
+        row[intent_model.NEGATION_AT :],
+    )
+    for part in parts:  # each block is normalised on its own
+        assert abs(np.linalg.norm(part) - 1) < 1e-5
+    assert intent_model.negation_buckets("not bad") != intent_model.negation_buckets("bad")
+    assert intent_model.negation_buckets("not not bad") != intent_model.negation_buckets("not bad")
+    assert intent_model.feature_matrix([], []).shape == (0, intent_model.WIDTH)
+
+
+def test_a_head_of_another_layout_reads_as_the_bootstrap(tmp_path):
+    head = intent_training.bootstrap_head()
+    stale = {**head.to_dict(), "char_buckets": 0, "name": "stale"}
+    path = tmp_path / "stale.json"
+    path.write_text(json.dumps(stale))
+
+    loaded = intent_training.cached_head(-1, str(path))
+
+    assert loaded.name == head.name == "intent-bootstrap"
