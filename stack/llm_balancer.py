@@ -7,10 +7,17 @@ every caller (the drafting backend, streaming, the model health probe, the style
 rewriter) keeps one URL and the spreading is exact across all the worker's processes,
 which a per-process picker could not see.
 
+It is also where drafts wait their turn. A server takes one generation at a time
+(llama.cpp would queue a second behind its lock, in an order nobody chose), and the rest
+wait here, streamed requests first: a streamed draft is the first option an operator is
+watching being written, while the others only fill in the set below it. So a customer's
+newest message is not kept waiting behind the second and third options of older ones.
+Requests that generate nothing (the health probe's model list) never wait.
+
 A plain ASGI app under uvicorn: the request is forwarded as it came, the answer streamed
-back chunk by chunk (server-sent events included); a caller that hangs up closes the
-upstream request too. An upstream that refuses the connection is skipped for the next
-one; the request fails only when none takes it.
+back chunk by chunk (server-sent events included); a caller that hangs up, while waiting
+or mid-stream, closes the upstream request too. An upstream that refuses the connection is
+skipped for the next one; the request fails only when none takes it.
 
 Run: python -m stack.llm_balancer --port PORT --upstream URL[,URL...]
 """
@@ -19,7 +26,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import heapq
 import itertools
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -33,19 +42,71 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 HOP_HEADERS = {b"host", b"connection", b"keep-alive", b"transfer-encoding", b"content-length"}
 
 
-class Upstreams:
-    """The servers and how many requests each is answering now."""
+# What a request waits with: streamed drafts (watched as they are written) before the rest.
+STREAMED, FILLING_IN = 0, 1
 
-    def __init__(self, urls: list[str]) -> None:
+
+class Upstreams:
+    """The servers, which are free, and the generations waiting for one (best first)."""
+
+    def __init__(self, urls: list[str], per_server: int = 1) -> None:
         self.urls = [url.rstrip("/") for url in urls]
-        self.in_flight = dict.fromkeys(self.urls, 0)
+        self.free = dict.fromkeys(self.urls, per_server)
+        self.waiting: list[tuple[int, int, asyncio.Future[str], frozenset[str]]] = []
+        self.arrivals = itertools.count()
         # Ties go round, so an idle pool still spreads one-at-a-time requests.
         self.turns = itertools.cycle(range(len(self.urls)))
 
     def by_preference(self) -> list[str]:
+        """Every server, the freest first: for requests that generate nothing."""
         start = next(self.turns)
         rotated = self.urls[start:] + self.urls[:start]
-        return sorted(rotated, key=lambda url: self.in_flight[url])
+        return sorted(rotated, key=lambda url: -self.free[url])
+
+    async def acquire(self, rank: int, avoid: frozenset[str] = frozenset()) -> str | None:
+        """A free server not in `avoid`, once this request's turn comes; None when every
+        server is to be avoided. A cancelled wait (the caller hung up) leaves the line."""
+        if avoid >= set(self.urls):
+            return None
+        turn: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.waiting, (rank, next(self.arrivals), turn, avoid))
+        self.hand_out()
+        try:
+            return await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release(turn.result())  # handed out as the caller left: give it back
+            raise
+
+    def release(self, url: str) -> None:
+        self.free[url] += 1
+        self.hand_out()
+
+    def hand_out(self) -> None:
+        """Give free servers to the waiting requests in order of rank, then arrival."""
+        kept = []
+        while self.waiting:
+            entry = heapq.heappop(self.waiting)
+            turn, avoid = entry[2], entry[3]
+            if turn.done():
+                continue  # its caller has gone
+            url = next((u for u in self.by_preference() if self.free[u] and u not in avoid), None)
+            if url is None:
+                kept.append(entry)
+                continue
+            self.free[url] -= 1
+            turn.set_result(url)
+        for entry in kept:
+            heapq.heappush(self.waiting, entry)
+
+
+def rank_of(body: bytes) -> int:
+    """Streamed requests first (see the module's docstring)."""
+    try:
+        streamed = bool(json.loads(body).get("stream"))
+    except (ValueError, AttributeError):
+        streamed = False
+    return STREAMED if streamed else FILLING_IN
 
 
 class Balancer:
@@ -65,21 +126,52 @@ class Balancer:
         target = scope["raw_path"] or scope["path"].encode()
         if scope.get("query_string"):
             target += b"?" + scope["query_string"]
-        for url in self.upstreams.by_preference():
-            self.upstreams.in_flight[url] += 1
+        if scope["method"] != "POST":
+            await self.forward_now(scope, target, headers, body, send, receive)
+            return
+        rank, tried = rank_of(body), frozenset[str]()
+        while True:
             try:
-                request = self.client.build_request(
-                    scope["method"], url + target.decode(), headers=headers, content=body
+                url = await wait_for_turn(self.upstreams, rank, tried, receive)
+            except CallerGone:
+                return
+            if url is None:
+                break
+            try:
+                response = await self.client.send(
+                    self.client.build_request(
+                        scope["method"], url + target.decode(), headers=headers, content=body
+                    ),
+                    stream=True,
                 )
-                response = await self.client.send(request, stream=True)
             except httpx.ConnectError:
-                self.upstreams.in_flight[url] -= 1
+                self.upstreams.release(url)
+                tried |= {url}
                 continue
             try:
                 await relay_until_gone(response, send, receive)
             finally:
                 await response.aclose()
-                self.upstreams.in_flight[url] -= 1
+                self.upstreams.release(url)
+            return
+        await answer(send, 502, b'{"error": "no model server is reachable"}')
+
+    async def forward_now(
+        self, scope: Scope, target: bytes, headers: list, body: bytes, send: Send, receive: Receive
+    ) -> None:
+        """A request that generates nothing: to the freest server at once, never queued."""
+        for url in self.upstreams.by_preference():
+            request = self.client.build_request(
+                scope["method"], url + target.decode(), headers=headers, content=body
+            )
+            try:
+                response = await self.client.send(request, stream=True)
+            except httpx.ConnectError:
+                continue
+            try:
+                await relay_until_gone(response, send, receive)
+            finally:
+                await response.aclose()
             return
         await answer(send, 502, b'{"error": "no model server is reachable"}')
 
@@ -92,6 +184,26 @@ class Balancer:
                 await self.client.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+async def wait_for_turn(
+    upstreams: Upstreams, rank: int, tried: frozenset[str], receive: Receive
+) -> str | None:
+    """A server for this request, or None when none is left to try. A caller that hangs up
+    while waiting gives its place up (CallerGone)."""
+    turn = asyncio.ensure_future(upstreams.acquire(rank, tried))
+    gone = asyncio.ensure_future(disconnected(receive))
+    await asyncio.wait({turn, gone}, return_when=asyncio.FIRST_COMPLETED)
+    gone.cancel()
+    if turn.done():
+        return turn.result()
+    turn.cancel()
+    await asyncio.gather(turn, return_exceptions=True)
+    raise CallerGone
+
+
+class CallerGone(Exception):
+    """The caller hung up while its request waited for a model server."""
 
 
 async def read_body(receive: Receive) -> bytes:

@@ -79,6 +79,13 @@ def llm_servers(stack: Stack) -> int:
     return count
 
 
+def drafting_processes(stack: Stack) -> int:
+    """The llm worker's processes: two per model server. A process mostly waits on the
+    server, and while one fills in the second and third options of a message, the other
+    can already send the first draft of a newer one, which the balancer serves first."""
+    return 2 * llm_servers(stack)
+
+
 def start_llm_server(stack: Stack) -> None:
     """The CPU model servers, unless LLM_BASE_URL already points at one (vLLM, say): two
     threads each (a lone request still gets both cores; passive OpenMP waits keep two busy
@@ -189,7 +196,7 @@ def start_web_and_workers(stack: Stack, port: int) -> None:
     worker_env = {**quiet_root, **LLM_SERVER_ENV}
     # A worker per kind of work, as on production nodes where GPU workers take ml and llm.
     for name, queues in WORKER_QUEUES.items():
-        concurrency = llm_servers(stack) if name == "llm" else 1
+        concurrency = drafting_processes(stack) if name == "llm" else 1
         stack.spawn(f"worker-{name}", worker_command(name, queues, concurrency), env=worker_env)
     # Beat only schedules (the persona folder sync); the ml worker does the work.
     stack.spawn(

@@ -157,3 +157,53 @@ def test_it_skips_a_server_that_is_down_and_answers_502_when_all_are(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_streamed_draft_waiting_for_a_server_goes_before_options_that_only_fill_in(
+    servers: list[HeldModelServer], balancer: str
+) -> None:
+    """Both servers busy: the first draft of a newer message (streamed, an operator watches
+    it being written) takes the next free server ahead of an older message's other
+    options, although it asked later."""
+
+    def ask(content: str, stream: bool) -> threading.Thread:
+        def post() -> None:
+            body = {"messages": [{"role": "user", "content": content}], "stream": stream}
+            with httpx.Client(base_url=balancer, timeout=30) as client:
+                assert client.post("/v1/chat/completions", json=body).status_code == 200
+
+        thread = threading.Thread(target=post, daemon=True)
+        thread.start()
+        return thread
+
+    def asked() -> list[str]:
+        return [r["messages"][0]["content"] for s in servers for r in s.requests]
+
+    def wait_for(count: int) -> None:
+        deadline = time.monotonic() + 10
+        while len(asked()) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(asked()) == count, asked()
+
+    threads = [ask("older 1", False)]
+    wait_for(1)
+    threads.append(ask("older 2", False))
+    wait_for(2)
+    threads.append(ask("older 3, fills in", False))
+    time.sleep(0.5)  # waiting in the balancer: a server takes one generation at a time
+    threads.append(ask("newer, streamed", True))
+    time.sleep(0.5)
+    assert len(asked()) == 2
+
+    freed = next(s for s in servers if s.requests[0]["messages"][0]["content"] == "older 1")
+    freed.release.set()
+    for thread in threads:
+        thread.join(timeout=0.1)
+    wait_for(4)
+    contents = [r["messages"][0]["content"] for r in freed.requests]
+    assert contents[:2] == ["older 1", "newer, streamed"]
+    for server in servers:
+        server.release.set()
+    for thread in threads:
+        thread.join(timeout=20)
+        assert not thread.is_alive()

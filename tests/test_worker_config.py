@@ -108,8 +108,9 @@ def test_a_task_delivered_again_and_again_is_dropped_after_the_cap(caplog):
 
 def test_training_has_its_own_queues_and_the_dev_stack_a_worker_for_each_queue():
     """Perception (`ml`) and drafting (`llm`) never share a queue or a worker with training;
-    every queue a task is routed to has a worker in `./dev run` (one task at a time: two
-    cores are shared by everything) and in the production recipe."""
+    every queue a task is routed to has a worker in `./dev run` (one task at a time, two
+    cores being shared by everything, except drafting, whose processes mostly wait on the
+    model servers) and in the production recipe."""
     from dashboard.health import QUEUES
     from stack.processes import worker_command
     from stack.services import ROOT, WORKER_QUEUES
