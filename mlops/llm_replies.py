@@ -141,7 +141,8 @@ class CompletionFn:
             if hit is not None:
                 return json.loads(hit), True
         texts = self.backend.complete(messages, params, self.timeout)
-        if self.client is not None:
+        # A TTL of 0 means no cache at all (Redis refuses an expiry of 0 outright).
+        if self.client is not None and self.ttl > 0:
             self.client.set(key, json.dumps(texts), ex=self.ttl)
         return texts, False
 

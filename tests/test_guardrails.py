@@ -250,3 +250,13 @@ def test_a_success_resets_the_count(breaker):
     breaker.record_failure()
     breaker.record_failure()
     assert breaker.allows()
+
+
+def test_a_cache_time_of_zero_turns_the_cache_off_instead_of_failing_every_draft():
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    raw = json.dumps({"text": "hey!", "theme": "warm", "descriptor": "x"})
+    complete = CompletionFn(
+        Answers([raw]), client, timeout=1, namespace="no-cache", ttl_seconds=0, use_cache=False
+    )
+    assert complete([], GenerationParams()) == ([raw], False)
+    assert not list(client.scan_iter(match="*no-cache*"))
