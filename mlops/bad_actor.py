@@ -205,7 +205,7 @@ def semantic(
     """Flags for the rules whose examples a message is close to, then the head's for the
     categories still unflagged. Stored message vectors are used as they are; only
     messages without one are embedded (in one call)."""
-    example_sets = [tuple(e for e in rule.examples if e.strip()) for rule in rules]
+    example_sets = [usable_examples(tuple(rule.examples)) for rule in rules]
     rules = [rule for rule, examples in zip(rules, example_sets, strict=True) if examples]
     example_sets = [examples for examples in example_sets if examples]
     if not rules or not any(text.strip() for text in messages):
@@ -236,6 +236,12 @@ def semantic(
         )
     flagged = {*flagged, *(flag.category for flag in flags)}
     return flags + head_flags(messages, rules, example_sets, matrix, flagged)
+
+
+@lru_cache(maxsize=4096)
+def usable_examples(examples: tuple[str, ...]) -> tuple[str, ...]:
+    """A rule's non-blank examples, remembered: every message's scan asks for them."""
+    return tuple(example for example in examples if example.strip())
 
 
 def head_flags(

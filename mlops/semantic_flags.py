@@ -84,6 +84,12 @@ def weight_share(similarity: float) -> float:
 
 
 def examples_key(examples: Sequence[str]) -> str:
+    return hashed_examples(tuple(examples))
+
+
+@lru_cache(maxsize=CACHE_SIZE * 4)
+def hashed_examples(examples: tuple[str, ...]) -> str:
+    """Remembered: every message's scan asks for the key of every rule's examples."""
     return hashlib.sha256("\x1f".join(examples).encode()).hexdigest()
 
 
