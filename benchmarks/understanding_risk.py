@@ -75,7 +75,7 @@ def red_flags() -> None:
     vectors = embed([row["text"] for row in paraphrases])
     semantic, regex = recall(paraphrases, rules, vectors), recall(paraphrases, regex_only, vectors)
     print(f"\n== red flags: recall on {len(paraphrases)} held-out paraphrases")
-    print(f"  {'category':<24}{'regex only':>12}{'regex + examples':>18}")
+    print(f"  {'category':<24}{'regex only':>12}{'+ examples, head':>18}")
     for category in CATEGORIES:
         hit_r, total = regex.get(category, (0, 0))
         hit_s, _ = semantic.get(category, (0, 0))
