@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import assignment, messages, steering
+from conversations import assignment, messages, presence, steering
 from conversations.builtin_playbooks import DEFAULT_SLUG
 from conversations.models import Contact, Conversation, Message, Playbook, Turn
 from core import dispatch
@@ -217,5 +217,5 @@ def add_customer_message(
         delivery=Message.Delivery.RECEIVED,
     )
     messages.announce_after_commit(message)
-    dispatch.perceive(message.pk)
+    dispatch.perceive(message.pk, lambda: presence.perception_priority(conversation.pk))
     return message

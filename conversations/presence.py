@@ -1,11 +1,12 @@
-"""Who is looking at a conversation right now, and how soon its drafts are made.
+"""Who is looking at a conversation right now, and how soon its work is done.
 
 A conversation page's websocket marks the conversation watched while it is open (a
-sorted set of the sockets' channel names, scored by when they connected). The llm queue
-drafts in this order: conversations an operator has open, then by the triage priority of
-the message. Within one priority, first come first served. Nothing waits forever: the
-sweeper sends a message that is still undrafted after the grace period again at the top
-priority (conversations.sweeper), which bounds how long a low-priority one waits.
+sorted set of the sockets' channel names, scored by when they connected). The ml queue
+reads a watched conversation's new messages first; the llm queue drafts in this order:
+conversations an operator has open, then by the triage priority of the message. Within
+one priority, first come first served. Nothing waits forever: the sweeper sends a
+message that is still undrafted after the grace period again at the top priority
+(conversations.sweeper), which bounds how long a low-priority one waits.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ PRIORITY_STEP = 2
 # A workspace that spent its drafting budget (mlops.llm_quota) is drafted after everyone
 # else's triage priorities: its flood of messages never holds up another tenant's drafts.
 OVER_BUDGET_PRIORITY = 9
+# New messages nobody has open are read after those someone has (perception_priority).
+UNWATCHED_PERCEPTION_PRIORITY = 5
 # A socket that vanished without closing (a killed web process) stops counting after this.
 WATCH_TTL_SECONDS = 30 * 60
 
@@ -47,6 +50,13 @@ def unwatch(conversation_id: int, channel_name: str) -> None:
 def is_watched(conversation_id: int) -> bool:
     since = time.time() - WATCH_TTL_SECONDS
     return bool(redis_client().zcount(watchers_key(conversation_id), since, "+inf"))
+
+
+def perception_priority(conversation_id: int) -> int:
+    """The Celery priority of reading a new message (the `ml` queue): a conversation an
+    operator has open first, so a burst elsewhere never holds up what they are watching;
+    the rest in arrival order, behind the sweeper's second tries."""
+    return TOP_PRIORITY if is_watched(conversation_id) else UNWATCHED_PERCEPTION_PRIORITY
 
 
 def draft_priority(

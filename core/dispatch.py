@@ -78,16 +78,24 @@ STAGES = {
 }
 
 
-def queue_stage(stage: str, message_id: int, what: str, priority: int | None = None) -> None:
+Priority = int | Callable[[], int] | None
+
+
+def queue_stage(stage: str, message_id: int, what: str, priority: Priority = None) -> None:
+    """Queue a stage after commit. A callable `priority` is asked then, not inside the
+    transaction that stored the message (it may ask Redis who is watching)."""
     task, *args = STAGES[stage](message_id)
-    after_commit(
-        lambda: publish_or_leave_to_sweeper(lambda: send(task, *args, priority=priority), what)
-    )
+
+    def publish() -> None:
+        chosen = priority() if callable(priority) else priority
+        send(task, *args, priority=chosen)
+
+    after_commit(lambda: publish_or_leave_to_sweeper(publish, what))
 
 
-def perceive(message_id: int) -> None:
+def perceive(message_id: int, priority: Priority = None) -> None:
     """Analyse an inbound message; its drafts follow (conversations.tasks)."""
-    queue_stage("perceive", message_id, f"message {message_id} to perception")
+    queue_stage("perceive", message_id, f"message {message_id} to perception", priority)
 
 
 def suggest(message_id: int, priority: int | None = None) -> None:

@@ -5,15 +5,18 @@ websockets for presence."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.utils import timezone
 
 from conversations import ingestion, pipeline, presence, sweeper
 from conversations.models import Message, Suggestion, SuggestionSet
 from core import dispatch
+from core.broker import broker_client, queue_keys
 from core.redis import redis_client
 from tests.conftest import running_worker, wait_until
 from tests.test_tenancy import connect
@@ -155,3 +158,26 @@ def test_the_page_says_where_the_drafts_wait_in_the_queue(workspace, persona, op
     drafting_order([first, second])
     for message in (first, second):
         assert "data-queued" not in suggestions_html(operator_client, message)
+
+
+def test_a_new_message_in_an_open_conversation_is_read_before_a_burst_elsewhere(workspace, persona):
+    def ingest(contact: str, external_id: str) -> int:
+        inbound = ingestion.InboundMessage("api", external_id, contact, contact, "Mia", "hi")
+        return ingestion.ingest(workspace, inbound).message_id
+
+    watched_conversation = Message.objects.get(pk=ingest("watched", "m-1")).conversation_id
+    broker = broker_client(settings.CELERY_BROKER_URL)
+    ml_lists = queue_keys("ml")
+    broker.delete(*ml_lists)
+    presence.watch(watched_conversation, "test-socket")
+    try:
+        burst = [ingest(f"burst-{n}", f"b-{n}") for n in range(3)]
+        watched = ingest("watched", "m-2")  # arrives last, on the page an operator has open
+    finally:
+        presence.unwatch(watched_conversation, "test-socket")
+
+    # Workers take the lists in order, each from its right end: the watched one is next.
+    waiting = [raw for key in ml_lists for raw in reversed(broker.lrange(key, 0, -1))]
+    order = [json.loads(raw)["headers"]["argsrepr"] for raw in waiting]
+    assert order[0] == f"({watched},)"
+    assert order[1:] == [f"({message_id},)" for message_id in burst]
