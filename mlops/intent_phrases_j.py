@@ -48,6 +48,21 @@ NO_OBJECTION = combine(
     ("", ", go ahead", ", I want it", ", do it"),
 )
 
+# yes, then what they need: agreeing to a question by telling the problem it would solve
+AGREE_THEN_NEED = combine(
+    ("sure", "yes", "yeah", "definitely", "of course", "absolutely", "yep"),
+    (",",),
+    ("scaling", "growth", "getting leads", "finding time", "hiring", "my content", "sales"),
+    (
+        "is my challenge",
+        "is my problem",
+        "is what I struggle with",
+        "is the hard part",
+        "is where I need help",
+        "is exactly my issue",
+    ),
+)
+
 FLAT_YES = combine(
     ("yes", "yeah", "yep", "yup", "sure", "ok", "okay", "absolutely", "definitely", "totally"),
     ("", "please", "pls", "for sure", "why not", "go on", "👍", "😍", "!!"),
@@ -102,7 +117,7 @@ NEGATED_TRUST = combine(
     ("", ", sounds fake", ", seems shady", ", too good to be true"),
 )
 
-YES = "\n".join((FLAT_YES, LITOTES, REFUSE_REFUSAL, NO_OBJECTION))
+YES = "\n".join((FLAT_YES, LITOTES, REFUSE_REFUSAL, NO_OBJECTION, AGREE_THEN_NEED))
 NO = "\n".join((NEGATED_WANT, NEGATED_INTEREST, FLAT_NO))
 UNCERTAIN = "\n".join((FLAT_UNCERTAIN, NEGATED_CERTAINTY, NOT_DECIDED))
 OBJECTION = "\n".join((NEGATED_WORTH, NEGATED_TRUST))

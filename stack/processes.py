@@ -14,6 +14,7 @@ from stack.services import VENV_BIN, WORKER_QUEUES, Stack, free_port, wait_for_p
 LLM_ALIAS = "smollm2-135m-instruct"
 # Replies drafted at once by default (LLM_SERVERS): one per core of a two-core laptop.
 DRAFTING_SLOTS = 2
+DRAFTING_PROCESSES_PER_SERVER = 4
 
 
 # OpenMP threads that spin while waiting starve every other process on a small machine
@@ -80,10 +81,11 @@ def llm_servers(stack: Stack) -> int:
 
 
 def drafting_processes(stack: Stack) -> int:
-    """The llm worker's processes: two per model server. A process mostly waits on the
-    server, and while one fills in the second and third options of a message, the other
-    can already send the first draft of a newer one, which the balancer serves first."""
-    return 2 * llm_servers(stack)
+    """The llm worker's processes: several per model server. A process mostly waits on
+    the server, and while some fill in the second and third options of older messages, a
+    free one can already send the first draft of the newest, which the balancer serves
+    first; with too few, that draft would wait for a whole older set to finish."""
+    return DRAFTING_PROCESSES_PER_SERVER * llm_servers(stack)
 
 
 def start_llm_server(stack: Stack) -> None:
