@@ -272,4 +272,6 @@ def test_the_first_draft_streams_to_the_page_before_its_set_is_stored(
         assert stored.is_fallback or drafts.exists()
     else:
         assert growing, "the words streamed before the draft was finished"
-        assert last["text"] == drafts.first().text
+        first_draft = drafts.first()
+        assert first_draft is not None
+        assert last["text"] == first_draft.text
