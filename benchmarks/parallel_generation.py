@@ -39,8 +39,9 @@ from pathlib import Path
 # Run as a script, this folder is sys.path[0]; the apps are imported from the repository.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from benchmarks.demo_prompt import prompt  # noqa: E402
 from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend  # noqa: E402
-from mlops.prompts import REPLY_SCHEMA, PromptInputs, build_messages  # noqa: E402
+from mlops.prompts import REPLY_SCHEMA  # noqa: E402
 from stack import LLM_ALIAS, free_port, llm_server_command, llm_server_env  # noqa: E402
 from stack.processes import llm_balancer_command  # noqa: E402
 from stack.services import wait_for_port  # noqa: E402
@@ -104,19 +105,6 @@ class Figures:
         return statistics.median(ordered), p95
 
 
-def prompt(index: int) -> list[dict[str, str]]:
-    text = CUSTOMER_LINES[index % len(CUSTOMER_LINES)]
-    return build_messages(
-        PromptInputs(
-            persona_name="Mia",
-            persona_profile={"city": "Austin", "studies": "photography"},
-            persona_phrases=["omg stop it 😂", "ok but tell me more"],
-            journey_state="rapport_building",
-            last_message=text,
-        )
-    )
-
-
 def start_servers(design: Design) -> tuple[list[subprocess.Popen[bytes]], str]:
     """The design's servers; several go behind stack.llm_balancer, as `./dev run` runs them."""
     servers, ports = [], [free_port() for _ in range(design.servers)]
@@ -161,9 +149,9 @@ def one_request(backend: OpenAICompatibleBackend, index: int, params: Generation
     )
     started = time.perf_counter()
     try:
-        data = backend.post(
-            "/v1/chat/completions", backend.body(prompt(index), single), REQUEST_TIMEOUT
-        )
+        line = CUSTOMER_LINES[index % len(CUSTOMER_LINES)]
+        body = backend.body(prompt(line), single)
+        data = backend.post("/v1/chat/completions", body, REQUEST_TIMEOUT)
     except LLMError as exc:  # counted, not fatal
         print(f"  request {index} failed: {exc}", flush=True)
         return Figures(failures=1)

@@ -20,18 +20,22 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import django
 
+# Run as a script, this folder is sys.path[0]; the apps are imported from the repository.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 django.setup()
 
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from benchmarks.demo_prompt import prompt  # noqa: E402
 from mlops.llm import GenerationParams, OpenAICompatibleBackend  # noqa: E402
 from mlops.llm_replies import CompletionFn  # noqa: E402
-from mlops.prompts import REPLY_SCHEMA, PromptInputs, build_messages  # noqa: E402
+from mlops.prompts import REPLY_SCHEMA  # noqa: E402
 from stack import (  # noqa: E402
     LLM_ALIAS,
     free_port,
@@ -48,18 +52,6 @@ MESSAGES = [
     "what do you do for fun?",
     "haha you're funny, where are you from?",
 ]
-
-
-def prompt(text: str) -> list[dict[str, str]]:
-    return build_messages(
-        PromptInputs(
-            persona_name="Mia",
-            persona_profile={"city": "Austin", "studies": "photography"},
-            persona_phrases=["omg stop it 😂", "ok but tell me more"],
-            journey_state="rapport_building",
-            last_message=text,
-        )
-    )
 
 
 def timed(call) -> float:
