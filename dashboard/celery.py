@@ -63,8 +63,9 @@ app = Celery("dashboard", task_cls=CappedRedelivery)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Workers that run model tasks load the embedding model before taking work, so the first
-# message of a shift is as fast as the rest (and a slow load never eats a task's time).
+# Workers that run model tasks load their readers (mlops/warmup.py) before taking work, so
+# the first message of a shift is as fast as the rest (and a slow load never eats a task's
+# time).
 MODEL_QUEUES = {"ml", "llm"}
 
 
@@ -73,9 +74,9 @@ def consumes_model_queues(app: Celery) -> bool:
 
 
 def warm_models() -> None:
-    from mlops.embeddings import embed
+    from mlops.warmup import warm
 
-    embed(["warm up"])
+    warm()
 
 
 @worker_init.connect

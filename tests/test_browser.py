@@ -62,9 +62,11 @@ def test_operator_edits_a_suggestion_and_sends_it(
     post(external_id="msg-2", text="what are you up to today?")
     expect(page.locator('#messages [data-seq="2"]')).to_contain_text("what are you up to")
 
-    # Suggestions for the newer message replace those for the first one.
+    # Suggestions for the newer message replace those for the first one. The test's one
+    # solo worker reads and drafts #1, then reads and drafts #2, in series: on a loaded
+    # 2-core CI machine that can take longer than the default 5 s.
     first = page.locator('#suggestions [data-answers-seq="2"] .option').first
-    expect(first).to_be_visible()
+    expect(first).to_be_visible(timeout=20_000)
     suggestion = Suggestion.objects.get(pk=first.get_attribute("data-suggestion-id"))
     first.get_by_role("button", name="Edit").click()
     composer = page.get_by_label("Reply")
