@@ -132,3 +132,36 @@ def test_training_has_its_own_queues_and_the_dev_stack_a_worker_for_each_queue()
     recipe = (ROOT / "docs" / "gpu-deployment.md").read_text()
     documented = {q for arg in re.findall(r"-Q ([\w,]+)", recipe) for q in arg.split(",")}
     assert routed <= documented
+
+
+def test_a_model_worker_loads_its_readers_before_its_first_message():
+    """A fresh process, as a worker's pool process starts: after warm(), the readers the
+    first message would otherwise load on its own time are already held in memory."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, child_env
+
+    script = (
+        "import django; django.setup()\n"
+        "from mlops import intent_training, red_flag_head, sentiment\n"
+        "from mlops.embeddings import embedder\n"
+        "from mlops.warmup import warm\n"
+        "readers = [embedder, intent_training.bootstrap_head, red_flag_head.default_head,"
+        " sentiment.vader]\n"
+        "print([f.cache_info().currsize for f in readers])\n"
+        "warm()\n"
+        "print([f.cache_info().currsize for f in readers])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    before, after = done.stdout.strip().splitlines()[-2:]
+    assert before == "[0, 0, 0, 0]"
+    assert after == "[1, 1, 1, 1]"
