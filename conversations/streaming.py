@@ -52,6 +52,7 @@ class DraftStream:
         self.shown = ""  # what the last frame carried
         self.frames = 0
         self.sent_at = 0.0
+        self.first_sent_at: float | None = None  # time.perf_counter() of the first frame
         self.checked_at = 0.0
         self.broken = False
         self.closed = False  # the closing frame went out (or the stream was dropped)
@@ -133,6 +134,8 @@ class DraftStream:
             return
         self.frames += 1
         self.sent_at = time.monotonic()
+        if self.first_sent_at is None:
+            self.first_sent_at = time.perf_counter()
         self.shown = text
 
 

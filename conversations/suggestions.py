@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from conversations import library, metrics, ranking, retrieval, steering
 from conversations.models import Conversation, Message, SuggestionSet
@@ -93,6 +94,18 @@ def suggest(
     return draft(conversation, message, request_key, found, existing, use_cache, latest_only)
 
 
+def since_stored_ms(message: Message) -> int:
+    """How long the message waited from its commit to here (perception and the llm queue)."""
+    return round((timezone.now() - message.created_at).total_seconds() * 1000)
+
+
+def first_frame_timing(stream: DraftStream | None, started: float) -> dict[str, int]:
+    """When the operator saw the first words, counted from the start of drafting."""
+    if stream is None or stream.first_sent_at is None:
+        return {}
+    return {"first_frame_ms": round((stream.first_sent_at - started) * 1000)}
+
+
 def draft(
     conversation: Conversation,
     message: Message,
@@ -103,7 +116,7 @@ def draft(
     latest_only: bool,
 ) -> SuggestionSet | None:
     """The model's drafts, ranked: a set of their own, or appended to the library's."""
-    started = time.perf_counter()
+    started, waited_ms = time.perf_counter(), since_stored_ms(message)
     context = ReplyContext(
         journey_state=conversation.journey_state,
         journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
@@ -147,6 +160,8 @@ def draft(
         **(opened.timings if opened else {}),
         "suggest_ms": elapsed_ms(started),
         **{k: v for k, v in notes.items() if k == "llm_ms"},
+        "waited_ms": waited_ms,
+        **first_frame_timing(stream, started),
     }
     if latest_only and superseded(message):
         # Checked again once the drafts are made: the generation took seconds, and a

@@ -211,7 +211,9 @@ def celery_worker(django_db_setup) -> Iterator[None]:
         yield
 
 
-def wait_for_worker(timeout: float = 60) -> None:
+def wait_for_worker(timeout: float = 120) -> None:
+    # It answers once its models are loaded (dashboard.celery warms them), seconds on an
+    # idle machine, longer on a loaded CI one.
     from dashboard.celery import app
 
     deadline = time.monotonic() + timeout

@@ -90,6 +90,23 @@ def test_operator_edits_a_suggestion_and_sends_it(
     assert decision.sent_message.text == final_text
 
 
+def test_a_new_message_marks_the_suggestions_on_screen_as_answering_an_earlier_one(
+    page, workspace, persona, operator, post
+):
+    from tests.conftest import running_worker
+
+    with running_worker():
+        open_conversation(page, post)
+        expect(page.locator('#suggestions [data-answers-seq="1"] .option').first).to_be_visible()
+    # No worker now: nothing new is drafted, and no suggestions event will come. The
+    # customer's new message alone tells the panel that #1's options are out of date.
+    post(external_id="msg-2", text="actually wait, one more thing")
+    expect(page.locator("#suggestions [data-superseded]")).to_contain_text(
+        "the customer wrote again (#2)"
+    )
+    expect(page.locator('#suggestions [data-answers-seq="1"] .option').first).to_be_visible()
+
+
 def test_enter_accepts_the_first_suggestion(
     page, celery_worker, workspace, persona, operator, post
 ):

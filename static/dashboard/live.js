@@ -217,6 +217,9 @@
       if (event.type === "message.created" && event.direction === "in" && event.seq > draftSeq) {
         draftSeq = event.seq; // the customer wrote again: older drafts are superseded
         clearDraft();
+        // The panel says the suggestions on screen answer an earlier message and where the
+        // new one's drafts wait; left alone while the operator is working in it.
+        refreshSuggestions(true);
       }
       if (event.type === "message.created" && event.seq > lastSeq) catchUp();
       else if (event.type === "suggestions.streaming") showDraft(event);

@@ -1,0 +1,207 @@
+"""The first streamed words when nothing else is going on: issue 19's "idle first token".
+
+Run: ./dev bench idle_first_token [--messages 12] [--pause 2]
+
+The whole stack is started as `./dev run` starts it (the CPU model servers behind their
+balancer, uvicorn, a Celery worker per queue and beat; tasks on a scratch broker
+database), with one operator who has every conversation open (a websocket each, as the
+conversation page opens it). After one warm-up message, `--messages` customer lines
+(replayed from the chitchat-dataset wheel) are sent one at a time, each to a conversation
+of its own, the next only after the last one's complete set arrived and `--pause` seconds
+of quiet: every message meets idle workers and servers.
+
+Per message: POST to the first `suggestions.streaming` frame (the first words on the
+operator's screen), and to the complete set. Where the time went, from what the pipeline
+stores: perception (`perceive_ms`, `memory_ms`, `cta_ms` on the message) and drafting
+(`waited_ms`, `first_frame_ms`, `suggest_ms`, `llm_ms` on the set). Then the model server
+alone: the time to the first streamed token of a short reply prompt
+(benchmarks/demo_prompt.py) sent straight to it, the floor any message's first token
+sits on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+# Run as a script, this folder is sys.path[0]: import from the repository root instead.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from benchmarks.burst import (  # noqa: E402
+    VAR_DIR,
+    Sent,
+    empty_scratch_broker,
+    post,
+    stack_env,
+    warm_up,
+)
+from benchmarks.burst_operator import Operator, Seen  # noqa: E402
+from benchmarks.burst_setup import Bench, clean_up, prepare  # noqa: E402
+from benchmarks.demo_prompt import prompt  # noqa: E402
+from benchmarks.loadkit.measure import percentile  # noqa: E402
+from stack.processes import start_llm_server, start_web_and_workers  # noqa: E402
+from stack.services import Stack, free_port  # noqa: E402
+
+SET_LIMIT = 120  # seconds one message may take to its complete set
+STAGES = {
+    "perceive_ms": "perception: sentiment, emotion, sarcasm, triage",
+    "memory_ms": "perception: embedding and memory",
+    "cta_ms": "perception: CTA decision",
+    "waited_ms": "commit to drafting start (perception and the llm queue)",
+    "first_frame_ms": "drafting start to the first streamed frame",
+    "suggest_ms": "drafting start to the stored drafts",
+    "llm_ms": "the model's time for the drafts",
+}
+
+
+async def one_at_a_time(
+    http: httpx.AsyncClient, bench: Bench, seen: Seen, lines: list[str], pause: float
+) -> list[Sent]:
+    sent = []
+    for index, text in enumerate(lines):
+        message = await post(http, bench, bench.contacts[index], text)
+        key = (message.conversation_id, message.seq)
+        deadline = time.monotonic() + SET_LIMIT
+        while key not in seen.drafted or time.time() - seen.last_event_at < pause:
+            if time.monotonic() > deadline:
+                print(f"  message {index + 1}: no drafts within {SET_LIMIT} s", flush=True)
+                break
+            await asyncio.sleep(0.1)
+        sent.append(message)
+    return sent
+
+
+async def drive(bench: Bench, port: int, lines: list[str], pause: float) -> tuple[list, Seen]:
+    origin = f"http://127.0.0.1:{port}"
+    seen = Seen()
+    operator = Operator(origin, bench, seen)
+    await operator.open(bench.conversations)
+    try:
+        async with httpx.AsyncClient(
+            base_url=origin, headers={"X-API-Key": bench.api_key}, timeout=30, trust_env=False
+        ) as http:
+            await warm_up(http, bench, seen)
+            return await one_at_a_time(http, bench, seen, lines, pause), seen
+    finally:
+        await operator.close()
+
+
+def model_first_token(base_url: str, model: str, rounds: int = 5) -> list[float]:
+    """Milliseconds to the first streamed content of a short reply prompt, straight to the
+    model server (the same balancer the workers use), one request at a time."""
+    times = []
+    with httpx.Client(base_url=base_url, timeout=60, trust_env=False) as client:
+        for n in range(rounds + 1):
+            body = {
+                "model": model,
+                "messages": prompt(f"hey! long day, what are you up to? ({n})"),
+                "stream": True,
+                "max_tokens": 40,
+                "temperature": 0.7,
+            }
+            started = time.perf_counter()
+            first = math.nan
+            with client.stream("POST", "/v1/chat/completions", json=body) as response:
+                for line in response.iter_lines():
+                    if '"content"' in line and math.isnan(first):
+                        first = (time.perf_counter() - started) * 1000
+            if n:  # the first request only warms the server
+                times.append(first)
+    return times
+
+
+def stored_stages(sent: list[Sent]) -> dict[str, list[float]]:
+    from conversations.models import Message, SuggestionSet
+
+    stages: dict[str, list[float]] = {}
+    for message in Message.objects.filter(pk__in=[s.message_id for s in sent]):
+        for key in ("perceive_ms", "memory_ms", "cta_ms"):
+            if key in message.analysis.get("timings", {}):
+                stages.setdefault(key, []).append(float(message.analysis["timings"][key]))
+    drafted = SuggestionSet.objects.filter(message_id__in=[s.message_id for s in sent]).exclude(
+        model_version="library"
+    )
+    for suggestion_set in drafted:
+        for key in ("waited_ms", "first_frame_ms", "suggest_ms", "llm_ms"):
+            if key in suggestion_set.timings:
+                stages.setdefault(key, []).append(float(suggestion_set.timings[key]))
+    return stages
+
+
+def p50(values: list[float]) -> str:
+    values = [v for v in values if not math.isnan(v)]
+    return f"{statistics.median(values):7.0f} ms" if values else "      n/a"
+
+
+def report(sent: list[Sent], seen: Seen, stages: dict[str, list[float]], model: list[float]):
+    first, complete, not_streamed = [], [], 0
+    for message in sent:
+        key = (message.conversation_id, message.seq)
+        if key not in seen.drafted:
+            continue
+        token_at = seen.streamed.get(key)
+        if token_at is None:
+            token_at, not_streamed = seen.drafted[key], not_streamed + 1
+        first.append((token_at - message.sent_at) * 1000)
+        complete.append((seen.ready[key][-1] - message.sent_at) * 1000)
+    print(f"{len(sent)} messages, one at a time, {len(first)} with drafts")
+    if first:
+        print(
+            f"  message -> first streamed token  p50 {p50(first)}   "
+            f"p95 {percentile(first, 0.95):7.0f} ms   min {min(first):7.0f} ms"
+            + (f"   ({not_streamed} not streamed: their ready event)" if not_streamed else "")
+        )
+        print(f"  message -> complete set          p50 {p50(complete)}")
+    for stage, meaning in STAGES.items():
+        print(f"  stored {stage:<15} p50 {p50(stages.get(stage, []))}   {meaning}")
+    print(f"  model server alone, first token of a short prompt: p50 {p50(model)}")
+
+
+def main(args: argparse.Namespace) -> int:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
+    django.setup()
+    from benchmarks.loadkit.traffic import replay
+
+    lines = [text for _contact, text in replay(args.messages, args.messages)]
+    print(f"idle first token: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at start")
+    bench = prepare(args.messages + 1)  # the last conversation is the warm-up's
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    stack = Stack(var_dir=VAR_DIR, env=stack_env("latest", 3600))
+    empty_scratch_broker(stack.env)
+    try:
+        start_llm_server(stack)
+        port = free_port()
+        start_web_and_workers(stack, port)
+        sent, seen = asyncio.run(drive(bench, port, lines, args.pause))
+        model = model_first_token(stack.env["LLM_BASE_URL"], stack.env["LLM_MODEL"])
+        report(sent, seen, stored_stages(sent), model)
+    finally:
+        stack.stop_all()
+        empty_scratch_broker(stack.env)
+        clean_up(bench)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (all processes on this machine)")
+    return 0
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--messages", type=int, default=12)
+    parser.add_argument("--pause", type=float, default=2, help="quiet seconds between them")
+    args = parser.parse_args(argv)
+    if args.messages <= 0 or args.pause < 0:
+        parser.error("--messages: > 0; --pause: >= 0")
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main(parse_args(sys.argv[1:])))
