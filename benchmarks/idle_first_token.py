@@ -1,22 +1,23 @@
 """The first streamed words when nothing else is going on: issue 19's "idle first token".
 
-Run: ./dev bench idle_first_token [--messages 12] [--pause 2]
+Run: ./dev bench idle_first_token [--messages 12] [--pause 8]
 
 The whole stack is started as `./dev run` starts it (the CPU model servers behind their
 balancer, uvicorn, a Celery worker per queue and beat; tasks on a scratch broker
 database), with one operator who has every conversation open (a websocket each, as the
 conversation page opens it). After one warm-up message, `--messages` customer lines
 (replayed from the chitchat-dataset wheel) are sent one at a time, each to a conversation
-of its own, the next only after the last one's complete set arrived and `--pause` seconds
-of quiet: every message meets idle workers and servers.
+of its own, the next only after the last one's drafts arrived and `--pause` seconds passed
+without an event (the options after the first are written after it, without frames, so
+the pause must outlast them): every message meets idle workers and servers.
 
 Per message: POST to the first `suggestions.streaming` frame (the first words on the
 operator's screen), and to the complete set. Where the time went, from what the pipeline
 stores: perception (`perceive_ms`, `memory_ms`, `cta_ms` on the message) and drafting
 (`waited_ms`, `first_frame_ms`, `suggest_ms`, `llm_ms` on the set). Then the model server
-alone: the time to the first streamed token of a short reply prompt
-(benchmarks/demo_prompt.py) sent straight to it, the floor any message's first token
-sits on.
+alone: the time to the first words of the reply to a short reply prompt
+(benchmarks/demo_prompt.py, the reply schema as structured output) sent straight to it,
+the floor any message's first words sit on.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from benchmarks.burst_operator import Operator, Seen  # noqa: E402
 from benchmarks.burst_setup import Bench, clean_up, prepare  # noqa: E402
 from benchmarks.demo_prompt import prompt  # noqa: E402
 from benchmarks.loadkit.measure import percentile  # noqa: E402
+from mlops.llm_stream import ChatStream, reply_preview  # noqa: E402
+from mlops.prompts import REPLY_SCHEMA  # noqa: E402
 from stack.processes import start_llm_server, start_web_and_workers  # noqa: E402
 from stack.services import Stack, free_port  # noqa: E402
 
@@ -54,7 +57,10 @@ SET_LIMIT = 120  # seconds one message may take to its complete set
 STAGES = {
     "perceive_ms": "perception: sentiment, emotion, sarcasm, triage",
     "memory_ms": "perception: embedding and memory",
+    "risk_steer_ms": "perception: risk and the journey's step",
     "cta_ms": "perception: CTA decision",
+    "retrieval_ms": "drafting: knowledge and facts for the prompt",
+    "library_ms": "drafting: the reply library's instant options",
     "waited_ms": "commit to drafting start (perception and the llm queue)",
     "first_frame_ms": "drafting start to the first streamed frame",
     "suggest_ms": "drafting start to the stored drafts",
@@ -95,8 +101,10 @@ async def drive(bench: Bench, port: int, lines: list[str], pause: float) -> tupl
 
 
 def model_first_token(base_url: str, model: str, rounds: int = 5) -> list[float]:
-    """Milliseconds to the first streamed content of a short reply prompt, straight to the
-    model server (the same balancer the workers use), one request at a time."""
+    """Milliseconds to the first words of a short reply prompt's reply, straight to the
+    model server (the balancer the workers use), one request at a time, asked as the
+    product asks (the reply schema as structured output): the JSON around the words is
+    not counted as words, as the page never shows it."""
     times = []
     with httpx.Client(base_url=base_url, timeout=60, trust_env=False) as client:
         for n in range(rounds + 1):
@@ -104,35 +112,38 @@ def model_first_token(base_url: str, model: str, rounds: int = 5) -> list[float]
                 "model": model,
                 "messages": prompt(f"hey! long day, what are you up to? ({n})"),
                 "stream": True,
-                "max_tokens": 40,
+                "max_tokens": 60,
                 "temperature": 0.7,
+                "response_format": {"type": "json_object", "schema": REPLY_SCHEMA},
             }
-            started = time.perf_counter()
-            first = math.nan
+            started, first, sample = time.perf_counter(), math.nan, ChatStream()
             with client.stream("POST", "/v1/chat/completions", json=body) as response:
-                for line in response.iter_lines():
-                    if '"content"' in line and math.isnan(first):
+                for chunk in response.iter_text():
+                    sample.feed(chunk)
+                    if math.isnan(first) and reply_preview(sample.text):
                         first = (time.perf_counter() - started) * 1000
             if n:  # the first request only warms the server
                 times.append(first)
     return times
 
 
-def stored_stages(sent: list[Sent]) -> dict[str, list[float]]:
+def stored_stages(sent: list[Sent]) -> dict[str, dict[int, float]]:
+    """Each stage's stored milliseconds, by message id."""
     from conversations.models import Message, SuggestionSet
 
-    stages: dict[str, list[float]] = {}
-    for message in Message.objects.filter(pk__in=[s.message_id for s in sent]):
-        for key in ("perceive_ms", "memory_ms", "cta_ms"):
-            if key in message.analysis.get("timings", {}):
-                stages.setdefault(key, []).append(float(message.analysis["timings"][key]))
-    drafted = SuggestionSet.objects.filter(message_id__in=[s.message_id for s in sent]).exclude(
+    ids = [s.message_id for s in sent]
+    stages: dict[str, dict[int, float]] = {stage: {} for stage in STAGES}
+    for message in Message.objects.filter(pk__in=ids):
+        for key, value in message.analysis.get("timings", {}).items():
+            if key in stages:
+                stages[key][message.pk] = float(value)
+    for drafted in SuggestionSet.objects.filter(message_id__in=ids).exclude(
         model_version="library"
-    )
-    for suggestion_set in drafted:
-        for key in ("waited_ms", "first_frame_ms", "suggest_ms", "llm_ms"):
-            if key in suggestion_set.timings:
-                stages.setdefault(key, []).append(float(suggestion_set.timings[key]))
+    ):
+        for key, value in drafted.timings.items():
+            if key in ("retrieval_ms", "library_ms", "waited_ms", "first_frame_ms",
+                       "suggest_ms", "llm_ms"):  # fmt: skip
+                stages[key][drafted.message_id] = float(value)
     return stages
 
 
@@ -141,8 +152,10 @@ def p50(values: list[float]) -> str:
     return f"{statistics.median(values):7.0f} ms" if values else "      n/a"
 
 
-def report(sent: list[Sent], seen: Seen, stages: dict[str, list[float]], model: list[float]):
-    first, complete, not_streamed = [], [], 0
+def report(
+    sent: list[Sent], seen: Seen, stages: dict[str, dict[int, float]], model: list[float]
+) -> None:
+    first, complete, not_streamed, measured = [], [], 0, []
     for message in sent:
         key = (message.conversation_id, message.seq)
         if key not in seen.drafted:
@@ -152,6 +165,7 @@ def report(sent: list[Sent], seen: Seen, stages: dict[str, list[float]], model: 
             token_at, not_streamed = seen.drafted[key], not_streamed + 1
         first.append((token_at - message.sent_at) * 1000)
         complete.append((seen.ready[key][-1] - message.sent_at) * 1000)
+        measured.append(message)
     print(f"{len(sent)} messages, one at a time, {len(first)} with drafts")
     if first:
         print(
@@ -160,9 +174,17 @@ def report(sent: list[Sent], seen: Seen, stages: dict[str, list[float]], model: 
             + (f"   ({not_streamed} not streamed: their ready event)" if not_streamed else "")
         )
         print(f"  message -> complete set          p50 {p50(complete)}")
+        waited = stages["waited_ms"]
+        print(
+            "  each, in order (first token / of it, waiting to be drafted): "
+            + " ".join(
+                f"{ms / 1000:.1f}/{waited.get(m.message_id, math.nan) / 1000:.1f}s"
+                for ms, m in zip(first, measured, strict=True)
+            )
+        )
     for stage, meaning in STAGES.items():
-        print(f"  stored {stage:<15} p50 {p50(stages.get(stage, []))}   {meaning}")
-    print(f"  model server alone, first token of a short prompt: p50 {p50(model)}")
+        print(f"  stored {stage:<15} p50 {p50(list(stages[stage].values()))}   {meaning}")
+    print(f"  model server alone, first words of a short prompt's reply: p50 {p50(model)}")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -196,7 +218,7 @@ def main(args: argparse.Namespace) -> int:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--messages", type=int, default=12)
-    parser.add_argument("--pause", type=float, default=2, help="quiet seconds between them")
+    parser.add_argument("--pause", type=float, default=8, help="quiet seconds between them")
     args = parser.parse_args(argv)
     if args.messages <= 0 or args.pause < 0:
         parser.error("--messages: > 0; --pause: >= 0")

@@ -76,7 +76,7 @@ def consumes_model_queues(app: Celery) -> bool:
 def warm_models() -> None:
     from mlops.warmup import warm
 
-    warm()
+    warm(perception="ml" in set(app.amqp.queues.consume_from or ()))
 
 
 @worker_init.connect

@@ -21,14 +21,18 @@ logger = logging.getLogger(__name__)
 SAMPLE = "hey! are you around today?"
 
 
-def warm() -> float:
-    """Run each lazily loaded reader once on a sample message; the seconds it took."""
+def warm(perception: bool = True) -> float:
+    """Run each lazily loaded reader once on a sample message; the seconds it took. The
+    embedding model always (drafting retrieves with it too); the perception readers only
+    for a worker that perceives: a drafting process would hold them for nothing, and
+    loading them in every pool process at once slows the first messages of a start."""
     started = time.perf_counter()
     vector = embed([SAMPLE])[0]
-    intent_training.bootstrap_head().read(vector, SAMPLE)
-    bad_actor.detect_bad_actor([SAMPLE], vectors=[vector])
-    perceive_batch([PerceptionInput(text=SAMPLE)])
-    common_words()
+    common_words()  # the drafts' fact checks read it
+    if perception:
+        intent_training.bootstrap_head().read(vector, SAMPLE)
+        bad_actor.detect_bad_actor([SAMPLE], vectors=[vector])
+        perceive_batch([PerceptionInput(text=SAMPLE)])
     seconds = time.perf_counter() - started
     logger.info("models warmed in %.1f s", seconds)
     return seconds
