@@ -14,10 +14,10 @@ A playbook document (JSON or YAML) looks like:
       - {from: GREETING, on: [yes, greeting], to: QUALIFICATION}
       - {from: "*", on: [max_turns], to: GOODBYE, outcome: max_turns_reached}
 
-`on` lists intents (from mlops.intents) or signals the engine raises itself (max_turns,
-max_objections, llm_error) or a payment raises (purchase: a purchase, tip or subscription
-was recorded; without a transition for it the conversation ends as a success). A message
-whose intent has no transition keeps the state.
+`on` lists intents (from mlops.intents, or the workspace's own in its playbooks) or signals
+the engine raises itself (max_turns, max_objections, llm_error) or a payment raises
+(purchase: a purchase, tip or subscription was recorded; without a transition for it the
+conversation ends as a success). A message whose intent has no transition keeps the state.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,11 +150,12 @@ def dump_document(data: dict[str, Any], fmt: str) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def parse_playbook(data: dict[str, Any]) -> Playbook:
-    """Build a Playbook from a document, or raise PlaybookError naming every problem."""
+def parse_playbook(data: dict[str, Any], own_intents: Collection[str] = ()) -> Playbook:
+    """Build a Playbook from a document, or raise PlaybookError naming every problem.
+    `own_intents`: the intents the playbook's workspace defined, which it may move on."""
     problems: list[str] = []
     states = parse_states(data.get("states"), problems)
-    transitions = parse_transitions(data.get("transitions"), states, problems)
+    transitions = parse_transitions(data.get("transitions"), states, problems, own_intents)
     limits = data.get("limits") or {}
     if not isinstance(limits, dict):
         problems.append("limits must be a mapping with max_turns and max_objections")
@@ -223,7 +225,7 @@ def flag(spec: dict, key: str, where: str, problems: list[str]) -> bool:
 
 
 def parse_transitions(
-    raw: Any, states: dict[str, StateSpec], problems: list[str]
+    raw: Any, states: dict[str, StateSpec], problems: list[str], own_intents: Collection[str]
 ) -> list[TransitionSpec]:
     if not isinstance(raw, list):
         problems.append("transitions must be a list")
@@ -252,7 +254,7 @@ def parse_transitions(
         if not triggers:
             problems.append(f"{where}: on names no intent or signal")
         for trigger in triggers:
-            if trigger not in TRIGGERS:
+            if trigger not in TRIGGERS and trigger not in own_intents:
                 problems.append(f"{where}: unknown intent or signal {trigger!r}")
             elif (str(source), trigger) in seen:
                 problems.append(

@@ -15,7 +15,7 @@ import yaml
 from django.db import transaction
 
 from conversations import journeys
-from conversations.models import Playbook
+from conversations.models import Playbook, WorkspaceIntent
 from core.models import Workspace
 
 FORMATS = ("yaml", "json")
@@ -63,7 +63,7 @@ def import_playbook(workspace: Workspace, text: str, fmt: str = "auto") -> Playb
     no longer mean what they meant. Import it under a new slug instead.
     """
     document = read_document(text, fmt)
-    spec = journeys.parse_playbook(document)
+    spec = journeys.parse_playbook(document, WorkspaceIntent.names_for(workspace.pk))
     with transaction.atomic():
         existing = Playbook.objects.filter(workspace=workspace, slug=spec.slug).first()
         if existing is not None and existing.conversations.exists():

@@ -15,12 +15,12 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from conversations import journeys, labeling
+from conversations.custom_intents import known_intents
 from conversations.models import IntentLabel, Message, PhaseOverride, Turn
 from core import dispatch
 from core.models import Workspace
 from mlops import agreement, intent_training, registry
 from mlops.embeddings import as_list, embed_one
-from mlops.intent_model import INTENTS
 from mlops.models import Dataset, ModelVersion, TrainingJob
 from mlops.training_jobs import check_room, open_job
 
@@ -40,6 +40,14 @@ TAKEN_AT_WORD = ("yes", "confirmed")
 
 class LabelError(ValueError):
     """A label that cannot be stored; the message names the field."""
+
+
+def checked_intent(workspace_id: int, intent: str) -> str:
+    """A built-in intent or one the workspace defined; LabelError naming the field else."""
+    known = known_intents(workspace_id)
+    if intent not in known:
+        raise LabelError(f"intent: must be one of {', '.join(known)}")
+    return intent
 
 
 def message_vector(message: Message) -> list[float]:
@@ -83,8 +91,7 @@ def label_message(
 ) -> IntentLabel:
     """A person's verdict on one message; a second verdict by the same person replaces
     the first."""
-    if intent not in INTENTS:
-        raise LabelError(f"intent: must be one of {', '.join(INTENTS)}")
+    checked_intent(message.workspace_id, intent)
     label, _ = IntentLabel.objects.update_or_create(
         message=message,
         user=user,
@@ -107,8 +114,7 @@ def add_phrasing(workspace_id: int, user: User, text: str, intent: str) -> Inten
         raise LabelError("text: write the phrasing")
     if len(text) > 300:
         raise LabelError("text: at most 300 characters")
-    if intent not in INTENTS:
-        raise LabelError(f"intent: must be one of {', '.join(INTENTS)}")
+    checked_intent(workspace_id, intent)
     return IntentLabel.objects.create(
         workspace_id=workspace_id, text=text, intent=intent, source="phrase", user=user
     )
@@ -120,13 +126,14 @@ def intent_for_override(override: PhaseOverride, playbook: journeys.Playbook) ->
     leads from the old state to the new one."""
     if override.outcome in OUTCOME_INTENTS:
         return OUTCOME_INTENTS[override.outcome]
+    known = known_intents(override.workspace_id)
     triggers = [
         trigger
         for transition in playbook.transitions
         if transition.target == override.to_state
         and transition.source in (override.from_state, journeys.ANY_STATE)
         for trigger in transition.triggers
-        if trigger in INTENTS
+        if trigger in known
     ]
     return triggers[0] if len(set(triggers)) == 1 else None
 
@@ -153,10 +160,13 @@ def label_from_override(override: PhaseOverride, playbook: journeys.Playbook) ->
 
 def label_rows(workspace_id: int) -> list[dict]:
     """One row per labelled text: the most common verdict wins, labelers over others on a
-    tie (reviewing is their job); a message's stored embedding travels with it."""
+    tie (reviewing is their job); a message's stored embedding travels with it. Labels of
+    an intent the workspace no longer has are left out."""
     verdicts: dict[str, dict[str, float]] = {}
     vectors: dict[str, list[float]] = {}
-    labels = IntentLabel.objects.filter(workspace_id=workspace_id).select_related("message")
+    labels = IntentLabel.objects.filter(
+        workspace_id=workspace_id, intent__in=known_intents(workspace_id)
+    ).select_related("message")
     for label in labels:
         counts = verdicts.setdefault(label.text, {})
         counts[label.intent] = counts.get(label.intent, 0) + (

@@ -1,5 +1,6 @@
-"""Intent pages: the labelers' review queue, the phrasings a workspace teaches its model,
-and retraining the intent model (shown on the models page beside the CTA model)."""
+"""Intent pages: the labelers' review queue, the phrasings and the intents of its own a
+workspace teaches its model, and retraining the intent model (shown on the models page
+beside the CTA model)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conversations import understanding
-from conversations.models import IntentLabel, Message
+from conversations import custom_intents, understanding
+from conversations.models import IntentLabel, Message, WorkspaceIntent
 from core.access import member_or_404
 from core.models import Membership, Role
 from dashboard.views import HtmxHttpRequest
 from mlops import intent_training
-from mlops.intent_model import INTENTS
 from mlops.models import ModelVersion
 from mlops.training_jobs import TrainingLimitReached
 
@@ -38,6 +38,8 @@ KEYS = {
     "goodbye": "b",
     "other": "x",
 }
+# A workspace's own intents take the digits, in name order (the letters are taken).
+CUSTOM_KEYS = "123456789"
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +96,7 @@ def queue_context(membership: Membership, user: User, error: str) -> dict:
             if item and message
             else []
         ),
-        "keys": list(KEYS.items()),
+        "keys": queue_keys(workspace.pk),
         "remaining": queue.count(),
         "error": error,
         "pairs": understanding.pair_agreement(workspace),
@@ -105,6 +107,15 @@ def queue_context(membership: Membership, user: User, error: str) -> dict:
     }
 
 
+def queue_keys(workspace_id: int) -> list[tuple[str, str]]:
+    """(intent, key) for every button: the built-ins', then the workspace's own."""
+    own = WorkspaceIntent.names_for(workspace_id)
+    return [
+        *KEYS.items(),
+        *((name, CUSTOM_KEYS[i] if i < len(CUSTOM_KEYS) else "") for i, name in enumerate(own)),
+    ]
+
+
 # -- on the models page ----------------------------------------------------------------------
 
 
@@ -113,14 +124,17 @@ def intent_context(membership: Membership) -> dict:
     workspace_id = membership.workspace_id
     versions = ModelVersion.objects.for_workspace(intent_training.KIND, workspace_id)
     own = ModelVersion.objects.filter(kind=intent_training.KIND, workspace_id=workspace_id)
+    active = ModelVersion.objects.active(intent_training.KIND, workspace_id)
     return {
         "intent_versions": (own | versions).distinct().select_related("dataset"),
-        "intent_active": ModelVersion.objects.active(intent_training.KIND, workspace_id),
+        "intent_active": active,
         "intent_labels": IntentLabel.objects.filter(workspace_id=workspace_id).count(),
         "phrasings": IntentLabel.objects.filter(
             workspace_id=workspace_id, source=IntentLabel.Source.PHRASE
         )[:20],
-        "intents": INTENTS,
+        "intents": custom_intents.known_intents(workspace_id),
+        "own_intents": custom_intents.overview(workspace_id, active.metrics if active else {}),
+        "custom_min_examples": intent_training.CUSTOM_MIN_EXAMPLES,
     }
 
 
@@ -149,5 +163,39 @@ def add_phrasing(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             request.POST.get("intent", ""),
         )
     except understanding.LabelError as exc:
+        return HttpResponse(str(exc), status=422)
+    return redirect("models", slug=slug)
+
+
+@require_POST
+@login_required
+def add_intent(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """A new intent of the workspace's own, with its description and example phrasings."""
+    membership = member_or_404(
+        request, slug, MODEL_OWNERS, "Only managers and admins define intents."
+    )
+    try:
+        custom_intents.define_intent(
+            membership.workspace,
+            cast(User, request.user),
+            request.POST.get("name", ""),
+            request.POST.get("description", ""),
+            request.POST.get("phrasings", ""),
+            request,
+        )
+    except custom_intents.IntentError as exc:
+        return HttpResponse(str(exc), status=422)
+    return redirect("models", slug=slug)
+
+
+@require_POST
+@login_required
+def remove_intent(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    membership = member_or_404(
+        request, slug, MODEL_OWNERS, "Only managers and admins remove intents."
+    )
+    try:
+        custom_intents.remove_intent(membership.workspace, request.POST.get("name", ""), request)
+    except custom_intents.IntentError as exc:
         return HttpResponse(str(exc), status=422)
     return redirect("models", slug=slug)

@@ -47,6 +47,8 @@ urlpatterns = [
         "w/<slug:slug>/models/ranker/retrain/", ranker_views.retrain_ranker, name="retrain_ranker"
     ),
     path("w/<slug:slug>/models/intents/phrasings/", intent_views.add_phrasing, name="add_phrasing"),
+    path("w/<slug:slug>/models/intents/new/", intent_views.add_intent, name="add_intent"),
+    path("w/<slug:slug>/models/intents/remove/", intent_views.remove_intent, name="remove_intent"),
     path("w/<slug:slug>/analytics/", analytics_views.analytics_page, name="analytics"),
     path(
         "w/<slug:slug>/analytics/conversations/",

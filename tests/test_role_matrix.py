@@ -53,6 +53,8 @@ ROLE_MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "retrain the intent model": ("retrain_intents", MANAGERS),
     "retrain the reply ranker": ("retrain_ranker", MANAGERS),
     "teach the intent model a phrasing": ("add_phrasing", MANAGERS),
+    "define a workspace intent": ("add_intent", MANAGERS),
+    "remove a workspace intent": ("remove_intent", MANAGERS),
     "retrain the CTA model": ("retrain", MANAGERS),
     "promote, shadow or retire a model": ("set_model_status", MANAGERS),
     "view analytics": ("analytics", MANAGERS),

@@ -8,7 +8,8 @@
 - moderation: RedFlagPattern and ModerationAction.
 - cta: CtaDecision and CtaLabel.
 - memory: ContactFact, FactCorrection and Memory.
-- intent: IntentLabel, people's verdicts on what a message meant.
+- intent: IntentLabel, people's verdicts on what a message meant, and WorkspaceIntent,
+  the intents a workspace defines for itself.
 - library: ReplyEntry, the replies a persona's options are drawn from.
 - revenue: RevenueEvent, purchases, tips, subscriptions and refunds, and what earned them.
 
@@ -38,7 +39,7 @@ from conversations.models.moderation import (
 )
 from conversations.models.cta import CtaDecision, CtaLabel
 from conversations.models.memory import ContactFact, FactCorrection, Memory
-from conversations.models.intent import IntentLabel
+from conversations.models.intent import IntentLabel, WorkspaceIntent
 from conversations.models.library import ReplyEntry, ReplyEntryQuerySet
 from conversations.models.revenue import RevenueEvent
 # isort: on
@@ -70,5 +71,6 @@ __all__ = [
     "Suggestion",
     "SuggestionSet",
     "Turn",
+    "WorkspaceIntent",
     "get_conversation_or_404",
 ]

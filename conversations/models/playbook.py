@@ -61,12 +61,18 @@ class Playbook(models.Model):
 
     def clean(self) -> None:
         try:
-            spec = journeys.parse_playbook(self.definition or {})
+            spec = journeys.parse_playbook(self.definition or {}, self.own_intents())
         except journeys.PlaybookError as exc:
             raise ValidationError({"definition": exc.problems}) from exc
         if self.slug and spec.slug != self.slug:
             raise ValidationError({"slug": f"must match the definition's slug {spec.slug!r}"})
 
+    def own_intents(self) -> tuple[str, ...]:
+        """The intents the playbook's workspace defined (none for a built-in playbook)."""
+        # Looked up by name: the intent module imports this one (through Message).
+        intents = self._meta.apps.get_model("conversations", "WorkspaceIntent")
+        return intents.names_for(self.workspace_id)
+
     @cached_property
     def spec(self) -> journeys.Playbook:
-        return journeys.parse_playbook(self.definition)
+        return journeys.parse_playbook(self.definition, self.own_intents())
