@@ -60,6 +60,12 @@ class DraftStream:
         self.lock = threading.Lock()
         self.timer: threading.Timer | None = None
 
+    def first_frame_timing(self, started: float) -> dict[str, int]:
+        """When the operator saw the first words, from `started` (time.perf_counter())."""
+        if self.first_sent_at is None:
+            return {}
+        return {"first_frame_ms": round((self.first_sent_at - started) * 1000)}
+
     def on_text(self, text: str) -> None:
         """The sample so far (JSON, cut anywhere): its reply's words go to the page."""
         with self.lock:

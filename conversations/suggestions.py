@@ -99,13 +99,6 @@ def since_stored_ms(message: Message) -> int:
     return round((timezone.now() - message.created_at).total_seconds() * 1000)
 
 
-def first_frame_timing(stream: DraftStream | None, started: float) -> dict[str, int]:
-    """When the operator saw the first words, counted from the start of drafting."""
-    if stream is None or stream.first_sent_at is None:
-        return {}
-    return {"first_frame_ms": round((stream.first_sent_at - started) * 1000)}
-
-
 def draft(
     conversation: Conversation,
     message: Message,
@@ -117,18 +110,7 @@ def draft(
 ) -> SuggestionSet | None:
     """The model's drafts, ranked: a set of their own, or appended to the library's."""
     started, waited_ms = time.perf_counter(), since_stored_ms(message)
-    context = ReplyContext(
-        journey_state=conversation.journey_state,
-        journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
-        contact_name=conversation.contact.display_name,
-        last_message=message.text,
-        sentiment_label=label_for(message.analysis.get("context", {}).get("effective_score", 0.0)),
-        guidance=message.analysis.get("guidance", ""),
-        persona_name=conversation.persona.name,
-        persona_phrases=conversation.persona.phrases,
-        knowledge=[(hit.text, hit.similarity) for hit in found.knowledge],
-        facts=[(hit.kind, hit.value, hit.score) for hit in found.facts],
-    )
+    context = reply_context(conversation, message, found)
     streaming = streams_options()
     deadline = suggestion_deadline()
     stream = draft_stream(message, latest_only) if streaming else None
@@ -161,7 +143,7 @@ def draft(
         "suggest_ms": elapsed_ms(started),
         **{k: v for k, v in notes.items() if k == "llm_ms"},
         "waited_ms": waited_ms,
-        **first_frame_timing(stream, started),
+        **(stream.first_frame_timing(started) if stream is not None else {}),
     }
     if latest_only and superseded(message):
         # Checked again once the drafts are made: the generation took seconds, and a
@@ -193,10 +175,34 @@ def draft(
             # The same request ran twice at once (a worker and /api/chat); the first one won.
             return SuggestionSet.objects.get(request_key=request_key)
     if streaming and not is_fallback:
-        add_remaining_options(
-            stored, conversation, message, found, context, use_cache, deadline, latest_only
-        )
+        if latest_only and not conversation.persona.autonomy_enabled:
+            # Under latest wins every conversation's first draft goes before anyone's
+            # third option: the rest of this set wait at the back of the llm queue
+            # (conversations.fill). Autonomy picks from the whole set, so it waits here.
+            dispatch.fill(stored.pk, use_cache)
+        else:
+            add_remaining_options(
+                stored, conversation, message, found, context, use_cache, deadline, latest_only
+            )
     return stored
+
+
+def reply_context(
+    conversation: Conversation, message: Message, found: retrieval.RetrievedContext
+) -> ReplyContext:
+    """What the template generator and the guardrails know of the turn."""
+    return ReplyContext(
+        journey_state=conversation.journey_state,
+        journey_goal=conversation.state_spec.goal if conversation.state_spec else "",
+        contact_name=conversation.contact.display_name,
+        last_message=message.text,
+        sentiment_label=label_for(message.analysis.get("context", {}).get("effective_score", 0.0)),
+        guidance=message.analysis.get("guidance", ""),
+        persona_name=conversation.persona.name,
+        persona_phrases=conversation.persona.phrases,
+        knowledge=[(hit.text, hit.similarity) for hit in found.knowledge],
+        facts=[(hit.kind, hit.value, hit.score) for hit in found.facts],
+    )
 
 
 def ranked(replies: Replies, conversation: Conversation, message: Message) -> list[ReplyOption]:

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from conversations import (
     connectors,
+    fill,
     generation_jobs,
     library,
     pipeline,
@@ -64,6 +65,12 @@ def suggest_replies(message_id: int, request_key: str) -> None:
         use_cache=not request_key.startswith("regenerate:"),
         latest_only=settings.DRAFT_ORDER == "latest",
     )
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def fill_suggestions(suggestion_set_id: int, use_cache: bool = True) -> None:
+    """The options after a set's first, once no first draft waits (latest wins)."""
+    fill.fill(suggestion_set_id, use_cache)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5)

@@ -38,6 +38,11 @@ TRAIN_LORA = "mlops.tasks.train_lora"
 TRAIN_INTENT = "mlops.tasks.train_intent"
 TRAIN_RANKER = "conversations.tasks.train_ranker"
 LEARN_REPLY = "conversations.tasks.learn_reply"
+FILL = "conversations.tasks.fill_suggestions"
+
+# The options after a set's first wait behind every first draft on the llm queue: the
+# drafts' priorities (conversations.presence) run 0 to 8.
+FILL_PRIORITY = 9
 
 # What a publish raises while Redis (broker or channel layer) is down or restarting.
 BROKER_DOWN = (redis.exceptions.RedisError, kombu.exceptions.OperationalError, OSError)
@@ -49,9 +54,18 @@ def auto_request_key(message_id: int) -> str:
     return f"auto:{message_id}"
 
 
+class Sent:
+    """What `send` gets back from Celery: the task's id. No result backend is configured,
+    so nothing is ever stored to read; Celery's own AsyncResult (and its ignore_result
+    check) would build a backend object per thread, afresh in each request (~0.5 ms)."""
+
+    def __init__(self, task_id: str) -> None:
+        self.id = task_id
+
+
 def send(task: str, *args: Any, priority: int | None = None) -> None:
     """Queue `task`; a lower `priority` runs first (Celery's Redis transport: 0, 3, 6, 9)."""
-    current_app.send_task(task, args=args, priority=priority)
+    current_app.send_task(task, args=args, priority=priority, ignore_result=True, result_cls=Sent)
 
 
 def publish_or_leave_to_sweeper(publish: Callable[[], object], what: str) -> None:
@@ -102,6 +116,20 @@ def suggest(message_id: int, priority: int | None = None) -> None:
     """The pipeline's own drafts for an inbound message, once it is perceived; `priority`
     orders them on the llm queue (conversations.presence.draft_priority)."""
     queue_stage("suggest", message_id, f"message {message_id} to drafting", priority)
+
+
+def fill(suggestion_set_id: int, use_cache: bool = True) -> None:
+    """The rest of a set's options, after its first, once no first draft is waiting. Not
+    the sweeper's: if this publish is lost, the operator keeps the first option (and
+    Regenerate)."""
+
+    def publish() -> None:
+        try:
+            send(FILL, suggestion_set_id, use_cache, priority=FILL_PRIORITY)
+        except BROKER_DOWN as exc:
+            logger.warning("set %s keeps its first option: %s", suggestion_set_id, exc)
+
+    after_commit(publish)
 
 
 def deliver(message_id: int) -> None:

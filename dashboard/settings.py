@@ -219,6 +219,7 @@ CELERY_TASK_ROUTES = {
     "conversations.tasks.suggest_replies": {"queue": "llm"},
     "conversations.tasks.deliver_reply": {"queue": "default"},
     "conversations.tasks.run_generation_job": {"queue": "llm"},
+    "conversations.tasks.fill_suggestions": {"queue": "llm"},
     # Training has queues of its own, so perception on `ml` never waits behind it: CPU
     # models on `training`, LoRA on `train` (a GPU node in production).
     "mlops.tasks.train_cta": {"queue": "training"},

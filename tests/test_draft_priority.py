@@ -181,3 +181,44 @@ def test_a_new_message_in_an_open_conversation_is_read_before_a_burst_elsewhere(
     order = [json.loads(raw)["headers"]["argsrepr"] for raw in waiting]
     assert order[0] == f"({watched},)"
     assert order[1:] == [f"({message_id},)" for message_id in burst]
+
+
+@pytest.mark.worker
+def test_every_conversations_first_draft_comes_before_anyones_remaining_options(
+    workspace, persona, monkeypatch
+):
+    """Latest wins on a streaming model: the options after a set's first wait at the back
+    of the llm queue, so a second conversation's first draft is written before the first
+    conversation's second and third options (in FIFO order it waited for all three)."""
+    from tests.streaming_model import Script, StreamingModelServer
+    from tests.test_llm import clear_llm_keys
+
+    model = StreamingModelServer([Script("sounds lovely, tell me more about it")])
+    for name, value in {
+        "LLM_BASE_URL": model.url,
+        "LLM_MODEL": "stand-in",
+        "LLM_STRUCTURED_OUTPUT": "json_object",
+        "LLM_SUGGESTIONS": "3",
+        "LLM_DEADLINE_MS": "60000",
+    }.items():
+        monkeypatch.setenv(name, value)
+    clear_llm_keys()
+    first, second = perceived(workspace, "first", "hey"), perceived(workspace, "second", "hi")
+    try:
+        for message in (first, second):
+            dispatch.suggest(message.pk, presence.draft_priority(message.conversation_id, "urgent"))
+        model_drafts = Suggestion.objects.filter(
+            suggestion_set__message__in=[first, second], source="model"
+        )
+        with running_worker():
+            wait_until(lambda: model_drafts.count() == 6, timeout=90, interval=0.2)
+    finally:
+        model.close()
+    order = [
+        draft.suggestion_set.message.conversation.contact.external_id
+        for draft in model_drafts.select_related(
+            "suggestion_set__message__conversation__contact"
+        ).order_by("pk")
+    ]
+    assert order[:2] == ["first", "second"]  # both first drafts before any second option
+    assert sorted(order[2:]) == ["first", "first", "second", "second"]
