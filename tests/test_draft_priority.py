@@ -222,3 +222,30 @@ def test_every_conversations_first_draft_comes_before_anyones_remaining_options(
     ]
     assert order[:2] == ["first", "second"]  # both first drafts before any second option
     assert sorted(order[2:]) == ["first", "first", "second", "second"]
+
+
+def test_the_queue_position_is_found_chunk_by_chunk_across_the_priority_lists():
+    """Entries as kombu stores them, in a queue of this test's own: a position past a
+    chunk boundary and in a later priority list is counted exactly, one deeper than the
+    scan limit is not claimed."""
+    from conversations import draft_queue
+
+    def entry(message_id: int) -> str:
+        headers = {"task": dispatch.SUGGEST, "argsrepr": f"({message_id}, 'auto:{message_id}')"}
+        return json.dumps({"headers": headers, "body": "..."})
+
+    client = broker_client(settings.CELERY_BROKER_URL)
+    top, *later = queue_keys("scan-test")
+    try:
+        # Workers pop from the right, so the first pushed with LPUSH runs first.
+        client.lpush(top, *[entry(1000 + n) for n in range(450)])
+        client.lpush(later[0], *[entry(5000 + n) for n in range(100)])
+        client.lpush(later[-1], *[entry(9000 + n) for n in range(1600)])
+        assert draft_queue.drafts_ahead(1000, "scan-test") == 0
+        assert draft_queue.drafts_ahead(1000 + 320, "scan-test") == 320
+        assert draft_queue.drafts_ahead(5000 + 10, "scan-test") == 450 + 10
+        assert draft_queue.drafts_ahead(9000 + 1000, "scan-test") == 550 + 1000
+        assert draft_queue.drafts_ahead(9000 + 1500, "scan-test") is None  # past 2000 read
+        assert draft_queue.drafts_ahead(4242, "scan-test") is None
+    finally:
+        client.delete(top, *later)
