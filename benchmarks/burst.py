@@ -55,7 +55,7 @@ import httpx
 # Run as a script, this folder is sys.path[0]: import from the repository root instead.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks.burst_operator import Operator, Seen  # noqa: E402
+from benchmarks.burst_operator import Operator, Seen, watching  # noqa: E402
 from benchmarks.burst_setup import Bench, clean_up, count_generations, prepare  # noqa: E402
 from benchmarks.loadkit.measure import percentile  # noqa: E402
 from stack.processes import start_llm_server, start_web_and_workers  # noqa: E402
@@ -159,21 +159,13 @@ def run_mode(mode: str, args: argparse.Namespace, traffic: list[Planned]) -> Out
 async def drive(
     bench: Bench, port: int, args: argparse.Namespace, traffic: list[Planned]
 ) -> tuple[list[Sent], Seen, float, int]:
-    origin = f"http://127.0.0.1:{port}"
-    seen = Seen()
-    operator = Operator(origin, bench, seen)
-    await operator.open(bench.conversations)
-    try:
-        async with httpx.AsyncClient(
-            base_url=origin, headers={"X-API-Key": bench.api_key}, timeout=30, trust_env=False
-        ) as http:
-            await warm_up(http, bench, seen)
-            started = time.monotonic()
-            sent = await send_all(http, bench, traffic, operator)
-            await settle(sent, seen, args)
-            return sent, seen, time.monotonic() - started, operator.reopened
-    finally:
-        await operator.close()
+    async with watching(bench, port) as (http, operator):
+        seen = operator.seen
+        await warm_up(http, bench, seen)
+        started = time.monotonic()
+        sent = await send_all(http, bench, traffic, operator)
+        await settle(sent, seen, args)
+        return sent, seen, time.monotonic() - started, operator.reopened
 
 
 async def post(http: httpx.AsyncClient, bench: Bench, contact: str, text: str) -> Sent:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
@@ -94,3 +97,19 @@ async def listen(socket: ClientConnection, seen: Seen) -> None:
             task.add_done_callback(seen.lookups.discard)
     except ConnectionClosed:
         pass
+
+
+@asynccontextmanager
+async def watching(bench: Bench, port: int) -> AsyncIterator[tuple[httpx.AsyncClient, Operator]]:
+    """The operator with every conversation of the run open, and an API client of the
+    run's workspace to send the customers' messages with; both closed at the end."""
+    origin = f"http://127.0.0.1:{port}"
+    operator = Operator(origin, bench, Seen())
+    await operator.open(bench.conversations)
+    try:
+        async with httpx.AsyncClient(
+            base_url=origin, headers={"X-API-Key": bench.api_key}, timeout=30, trust_env=False
+        ) as http:
+            yield http, operator
+    finally:
+        await operator.close()

@@ -44,7 +44,7 @@ from benchmarks.burst import (  # noqa: E402
     stack_env,
     warm_up,
 )
-from benchmarks.burst_operator import Operator, Seen  # noqa: E402
+from benchmarks.burst_operator import Seen, watching  # noqa: E402
 from benchmarks.burst_setup import Bench, clean_up, prepare  # noqa: E402
 from benchmarks.demo_prompt import prompt  # noqa: E402
 from benchmarks.loadkit.measure import percentile  # noqa: E402
@@ -86,18 +86,9 @@ async def one_at_a_time(
 
 
 async def drive(bench: Bench, port: int, lines: list[str], pause: float) -> tuple[list, Seen]:
-    origin = f"http://127.0.0.1:{port}"
-    seen = Seen()
-    operator = Operator(origin, bench, seen)
-    await operator.open(bench.conversations)
-    try:
-        async with httpx.AsyncClient(
-            base_url=origin, headers={"X-API-Key": bench.api_key}, timeout=30, trust_env=False
-        ) as http:
-            await warm_up(http, bench, seen)
-            return await one_at_a_time(http, bench, seen, lines, pause), seen
-    finally:
-        await operator.close()
+    async with watching(bench, port) as (http, operator):
+        await warm_up(http, bench, operator.seen)
+        return await one_at_a_time(http, bench, operator.seen, lines, pause), operator.seen
 
 
 def model_first_token(base_url: str, model: str, rounds: int = 5) -> list[float]:
