@@ -5,7 +5,8 @@ Run: ./dev bench idle_first_token [--messages 12] [--pause 8]
 The whole stack is started as `./dev run` starts it (the CPU model servers behind their
 balancer, uvicorn, a Celery worker per queue and beat; tasks on a scratch broker
 database), with one operator who has every conversation open (a websocket each, as the
-conversation page opens it). After one warm-up message, `--messages` customer lines
+conversation page opens it). After one warm-up message, and once the machine is half
+idle (the workers' pool processes load their models at start), `--messages` customer lines
 (replayed from the chitchat-dataset wheel) are sent one at a time, each to a conversation
 of its own, the next only after the last one's drafts arrived and `--pause` seconds passed
 without an event (the options after the first are written after it, without frames, so
@@ -54,6 +55,7 @@ from stack.processes import start_llm_server, start_web_and_workers  # noqa: E40
 from stack.services import Stack, free_port  # noqa: E402
 
 SET_LIMIT = 120  # seconds one message may take to its complete set
+SETTLE_LIMIT = 120  # seconds the stack may take to finish starting after the warm-up
 STAGES = {
     "perceive_ms": "perception: sentiment, emotion, sarcasm, triage",
     "memory_ms": "perception: embedding and memory",
@@ -85,9 +87,31 @@ async def one_at_a_time(
     return sent
 
 
+def cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields)
+
+
+async def settled(limit: float = SETTLE_LIMIT) -> float:
+    """Wait until the machine is at least half idle over a second: the workers' other pool
+    processes load their models while the first ones already answer, and the first
+    measured message must not meet that. The seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        idle, total = cpu_times()
+        await asyncio.sleep(1)
+        idle_after, total_after = cpu_times()
+        if (idle_after - idle) >= 0.5 * max(1, total_after - total):
+            break
+    return time.monotonic() - started
+
+
 async def drive(bench: Bench, port: int, lines: list[str], pause: float) -> tuple[list, Seen]:
     async with watching(bench, port) as (http, operator):
         await warm_up(http, bench, operator.seen)
+        print(f"  after the warm-up message, {await settled():.0f} s until half idle", flush=True)
         return await one_at_a_time(http, bench, operator.seen, lines, pause), operator.seen
 
 
