@@ -51,3 +51,21 @@ def test_a_head_of_another_layout_reads_as_the_bootstrap(tmp_path):
     loaded = intent_training.cached_head(-1, str(path))
 
     assert loaded.name == head.name == "intent-bootstrap"
+
+
+def test_reading_one_message_from_its_hashed_columns_equals_reading_its_whole_row():
+    """`read` multiplies only the embedding and the message's non-zero text columns; it must
+    give what the whole feature row gives, for every family."""
+    texts = ["not bad at all", "nope, never", "how much??", "call me tmrw", "hi there", "ok bye"]
+    labels = ["yes", "no", "price", "callback", "greeting", "goodbye"]
+    rng = np.random.default_rng(0)
+    vectors = [list(rng.normal(size=intent_model.EMBEDDING_DIMENSIONS)) for _ in texts]
+    rows = intent_model.feature_matrix(vectors, texts)
+    for family in intent_model.MODEL_FAMILIES:
+        head = intent_model.fit(rows, labels, family)
+        head.temperature = 0.8
+        for vector, text, row in zip(vectors, texts, rows, strict=True):
+            one, whole = head.read(vector, text), head.read_rows(row[None, :])[0]
+            assert one.intent == whole.intent
+            for intent, probability in whole.probabilities.items():
+                assert abs(one.probabilities[intent] - probability) <= 1e-4
