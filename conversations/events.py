@@ -126,8 +126,13 @@ def send_to_groups(groups: list[str], event: Event) -> None:
     if layer is None:
         return
     payload = forward_payload(event)
-    for group in groups:
-        async_to_sync(layer.group_send)(group, payload)
+
+    async def send_all() -> None:
+        for group in groups:
+            await layer.group_send(group, payload)
+
+    # One trip to the event loop for all groups: from a request's thread each is a hop.
+    async_to_sync(send_all)()
 
 
 def publish(workspace_id: int, event: Event) -> None:

@@ -5,12 +5,13 @@ Every entry point (API, signed webhook, simulator through the API) calls `ingest
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from conversations import assignment, messages, presence, steering
+from conversations import assignment, inbound_sql, messages, presence, steering
 from conversations.builtin_playbooks import DEFAULT_SLUG
 from conversations.models import Contact, Conversation, Message, Playbook, Turn
 from core import dispatch
@@ -52,14 +53,17 @@ class IngestResult:
 
 
 def ingest(workspace: Workspace, inbound: InboundMessage) -> IngestResult:
-    persona = Persona.objects.for_workspace(workspace).filter(name=inbound.persona).first()
-    if persona is None:
+    found = inbound_sql.lookup(workspace, inbound.persona, inbound.channel, inbound.external_id)
+    if found.persona_id is None:
         raise UnknownPersona(inbound.persona)
     campaign = find_campaign(workspace, inbound.campaign)
-    existing = find_duplicate(workspace, inbound)
-    if existing:
-        return existing
+    if found.stored is not None:
+        return IngestResult(*found.stored, duplicate=True)
     try:
+        stored = store_in_open_conversation(workspace, found.persona_id, inbound)
+        if stored is not None:
+            return stored
+        persona = Persona.objects.get(pk=found.persona_id)
         return store_inbound(workspace, persona, campaign, inbound)
     except IntegrityError:
         # Two deliveries of the same external id raced; the other one stored it first.
@@ -67,6 +71,38 @@ def ingest(workspace: Workspace, inbound: InboundMessage) -> IngestResult:
         if duplicate is None:
             raise
         return duplicate
+
+
+def store_in_open_conversation(
+    workspace: Workspace, persona_id: int, inbound: InboundMessage
+) -> IngestResult | None:
+    """The common case in one statement (conversations.inbound_sql); None when the contact
+    has no open conversation with the persona, and store_inbound opens one."""
+    # Alone, the statement is its own transaction; inside a caller's, a savepoint keeps a
+    # duplicate's IntegrityError from breaking it.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        appended = inbound_sql.append_to_open_conversation(
+            inbound_sql.Inbound(
+                workspace_id=workspace.pk,
+                persona_id=persona_id,
+                channel=inbound.channel,
+                contact_external_id=inbound.contact_external_id,
+                external_id=inbound.external_id,
+                text=inbound.text,
+                now=timezone.now(),
+            )
+        )
+        if appended is None:
+            return None
+        message = Message(
+            pk=appended.message_id,
+            workspace_id=appended.workspace_id,
+            conversation_id=appended.conversation_id,
+            seq=appended.seq,
+            direction=Message.Direction.IN,
+        )
+        after_customer_message(message)
+    return IngestResult(message.pk, message.conversation_id, message.seq, duplicate=False)
 
 
 def find_duplicate(workspace: Workspace, inbound: InboundMessage) -> IngestResult | None:
@@ -216,6 +252,12 @@ def add_customer_message(
         external_id=external_id,
         delivery=Message.Delivery.RECEIVED,
     )
-    messages.announce_after_commit(message)
-    dispatch.perceive(message.pk, lambda: presence.perception_priority(conversation.pk))
+    after_customer_message(message)
     return message
+
+
+def after_customer_message(message: Message) -> None:
+    """Once committed: open pages are told, and perception is queued (watched first)."""
+    messages.announce_after_commit(message)
+    conversation_id = message.conversation_id
+    dispatch.perceive(message.pk, lambda: presence.perception_priority(conversation_id))

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from conversations.signing import BadSignature, Verified, verify_inbound
+from core import rows
 from core.api_input import refuse_unstorable_path
 from core.models import Workspace
 
@@ -28,7 +29,7 @@ def signed_payload(
     the answers never tell which workspaces exist); the body is read only after the
     signature holds, and a body that does not fit `schema` is a 422 naming the field."""
     refuse_unstorable_path(workspace_slug=workspace_slug)
-    workspace = Workspace.objects.filter(slug=workspace_slug).first()
+    workspace = rows.workspace_by_slug(workspace_slug)
     try:
         verified = verify_inbound(
             workspace, request.headers, request.body, settings.WEBHOOK_TOLERANCE_SECONDS
