@@ -29,6 +29,7 @@ from mlops import (
     intent_phrases_h,
     intent_phrases_i,
     intent_phrases_j,
+    intent_phrases_k,
 )
 from mlops.intent_model import INTENTS, OTHER
 
@@ -51,23 +52,34 @@ CORES = {  # the first modules' cores, then the later ones' (short, spoken, slan
     "yes": intent_phrases_a.YES
     + intent_phrases_e.YES
     + intent_phrases_i.YES
-    + intent_phrases_j.YES,
-    "no": intent_phrases_a.NO + intent_phrases_e.NO + intent_phrases_i.NO + intent_phrases_j.NO,
+    + intent_phrases_j.YES
+    + intent_phrases_k.YES,
+    "no": intent_phrases_a.NO
+    + intent_phrases_e.NO
+    + intent_phrases_i.NO
+    + intent_phrases_j.NO
+    + intent_phrases_k.NO,
     "uncertain": intent_phrases_a.UNCERTAIN
     + intent_phrases_e.UNCERTAIN
     + intent_phrases_i.UNCERTAIN
-    + intent_phrases_j.UNCERTAIN,
+    + intent_phrases_j.UNCERTAIN
+    + intent_phrases_k.UNCERTAIN,
     "objection": intent_phrases_b.OBJECTION
     + intent_phrases_f.OBJECTION
     + intent_phrases_i.OBJECTION
-    + intent_phrases_j.OBJECTION,
+    + intent_phrases_j.OBJECTION
+    + intent_phrases_k.OBJECTION,
     "price": intent_phrases_b.PRICE + intent_phrases_f.PRICE,
     "callback": intent_phrases_b.CALLBACK + intent_phrases_f.CALLBACK,
-    "request_human": intent_phrases_c.REQUEST_HUMAN + intent_phrases_g.REQUEST_HUMAN,
+    "request_human": intent_phrases_c.REQUEST_HUMAN
+    + intent_phrases_g.REQUEST_HUMAN
+    + intent_phrases_k.REQUEST_HUMAN,
     "greeting": intent_phrases_c.GREETING + intent_phrases_g.GREETING,
-    "confirmed": intent_phrases_c.CONFIRMED + intent_phrases_g.CONFIRMED,
+    "confirmed": intent_phrases_c.CONFIRMED
+    + intent_phrases_g.CONFIRMED
+    + intent_phrases_k.CONFIRMED,
     "goodbye": intent_phrases_c.GOODBYE + intent_phrases_h.GOODBYE,
-    "other": intent_phrases_d.OTHER + intent_phrases_h.OTHER,
+    "other": intent_phrases_d.OTHER + intent_phrases_h.OTHER + intent_phrases_k.OTHER,
 }
 
 # Clauses of a lower-ranked intent that read naturally with a core, and whether they come
