@@ -1,19 +1,20 @@
-"""The common case of an inbound message in two hand-written statements.
+"""The common case of an inbound message in one hand-written statement.
 
 Almost every message comes from a known contact whose conversation with the persona is
-open. For it, `ingestion.ingest` needs only: the persona's id and whether the message is
-already stored (one SELECT), then the conversation's next sequence number and the row
-(one statement: UPDATE ... RETURNING feeding the INSERT). The ORM spelled this as eight
-statements inside a transaction, and compiling them cost more CPU than PostgreSQL spent
-running them.
+open, with an external id not stored yet. For it, `ingestion.ingest` needs one statement:
+find that conversation (persona by name, no stored duplicate), take its next sequence
+number (UPDATE ... RETURNING) and insert the row. The ORM spelled this as ten statements
+(eight inside a transaction), and compiling them cost more CPU than PostgreSQL spent
+running them. When the statement writes nothing, `lookup` says why (unknown persona,
+duplicate) in one more, and the ORM path handles new contacts and conversations.
 
 Why the one statement keeps every guarantee of the ORM path:
 - sequence numbers: the UPDATE takes the conversation's row lock and reads `last_seq`
   from the newest committed row version (READ COMMITTED re-checks a row it waited for),
   so concurrent writers, outbound replies included, still number without gaps or twins;
-- idempotency: a second delivery of the same external id breaks the unique constraint,
-  and the whole statement, seq bump included, is undone (`ingest` then answers with the
-  stored message);
+- idempotency: a stored external id makes the statement write nothing; a delivery racing
+  the first one breaks the unique constraint, and the whole statement, seq bump included,
+  is undone (`ingest` then answers with the stored message);
 - a conversation closed meanwhile fails the UPDATE's own status check: nothing is
   written and the caller takes the ORM path, which locks the contact and opens a new
   conversation exactly as before. Only that path creates contacts and conversations, so
@@ -100,16 +101,20 @@ def defaulted_columns() -> tuple[tuple[str, ...], tuple[object, ...]]:
 @cache
 def append_sql() -> str:
     conversation, contact = Conversation._meta.db_table, Contact._meta.db_table
-    message = Message._meta.db_table
+    message, persona = Message._meta.db_table, Persona._meta.db_table
     others, _ = defaulted_columns()
     other_columns = "".join(f", {column}" for column in others)
     other_values = "".join(f", %(default_{i})s" for i in range(len(others)))
     return (
         f"WITH target AS ("
         f" SELECT c.id FROM {conversation} c JOIN {contact} ct ON ct.id = c.contact_id"
+        f" JOIN {persona} p ON p.id = c.persona_id"
         f" WHERE ct.workspace_id = %(workspace)s AND ct.channel = %(channel)s"
-        f" AND ct.external_id = %(contact)s AND c.persona_id = %(persona)s"
-        f" AND c.status <> %(closed)s ORDER BY c.id DESC LIMIT 1"
+        f" AND ct.external_id = %(contact)s AND p.workspace_id = %(workspace)s"
+        f" AND p.name = %(persona)s AND c.status <> %(closed)s AND NOT EXISTS ("
+        f"SELECT 1 FROM {message} m WHERE m.workspace_id = %(workspace)s"
+        f" AND m.channel = %(channel)s AND m.external_id = %(external_id)s)"
+        f" ORDER BY c.id DESC LIMIT 1"
         f"), bumped AS ("
         f" UPDATE {conversation} c SET last_seq = c.last_seq + 1, last_message_at = %(now)s"
         f" FROM target WHERE c.id = target.id AND c.status <> %(closed)s"
@@ -133,7 +138,7 @@ class Appended:
 @dataclass(frozen=True)
 class Inbound:
     workspace_id: int
-    persona_id: int
+    persona: str  # by name
     channel: str
     contact_external_id: str
     external_id: str
@@ -143,13 +148,14 @@ class Inbound:
 
 def append_to_open_conversation(inbound: Inbound) -> Appended | None:
     """Store the message in the contact's open conversation with the persona; None, with
-    nothing written, when the contact or such a conversation does not exist (yet)."""
+    nothing written, when the persona, the contact or such a conversation does not exist
+    (yet), or a message with this external id is already stored."""
     _, defaults = defaulted_columns()
     params: dict[str, Any] = {
         "workspace": inbound.workspace_id,
         "channel": inbound.channel,
         "contact": inbound.contact_external_id,
-        "persona": inbound.persona_id,
+        "persona": inbound.persona,
         "closed": Conversation.Status.CLOSED.value,
         "now": inbound.now,
         "direction": Message.Direction.IN.value,

@@ -53,18 +53,8 @@ class IngestResult:
 
 
 def ingest(workspace: Workspace, inbound: InboundMessage) -> IngestResult:
-    found = inbound_sql.lookup(workspace, inbound.persona, inbound.channel, inbound.external_id)
-    if found.persona_id is None:
-        raise UnknownPersona(inbound.persona)
-    campaign = find_campaign(workspace, inbound.campaign)
-    if found.stored is not None:
-        return IngestResult(*found.stored, duplicate=True)
     try:
-        stored = store_in_open_conversation(workspace, found.persona_id, inbound)
-        if stored is not None:
-            return stored
-        persona = Persona.objects.get(pk=found.persona_id)
-        return store_inbound(workspace, persona, campaign, inbound)
+        return store(workspace, inbound)
     except IntegrityError:
         # Two deliveries of the same external id raced; the other one stored it first.
         duplicate = find_duplicate(workspace, inbound)
@@ -73,18 +63,39 @@ def ingest(workspace: Workspace, inbound: InboundMessage) -> IngestResult:
         return duplicate
 
 
+def store(workspace: Workspace, inbound: InboundMessage) -> IngestResult:
+    # The common case first, in one statement; a campaign is checked before any write.
+    if not inbound.campaign:
+        stored = store_in_open_conversation(workspace, inbound)
+        if stored is not None:
+            return stored
+    found = inbound_sql.lookup(workspace, inbound.persona, inbound.channel, inbound.external_id)
+    if found.persona_id is None:
+        raise UnknownPersona(inbound.persona)
+    campaign = find_campaign(workspace, inbound.campaign)
+    if found.stored is not None:
+        return IngestResult(*found.stored, duplicate=True)
+    if campaign is not None:
+        stored = store_in_open_conversation(workspace, inbound)
+        if stored is not None:
+            return stored
+    persona = Persona.objects.get(pk=found.persona_id)
+    return store_inbound(workspace, persona, campaign, inbound)
+
+
 def store_in_open_conversation(
-    workspace: Workspace, persona_id: int, inbound: InboundMessage
+    workspace: Workspace, inbound: InboundMessage
 ) -> IngestResult | None:
-    """The common case in one statement (conversations.inbound_sql); None when the contact
-    has no open conversation with the persona, and store_inbound opens one."""
+    """The common case in one statement (conversations.inbound_sql); None, with nothing
+    written, for an unknown persona, a stored external id, or a contact without an open
+    conversation with the persona: `store` then looks at which, as it always did."""
     # Alone, the statement is its own transaction; inside a caller's, a savepoint keeps a
     # duplicate's IntegrityError from breaking it.
     with transaction.atomic() if connection.in_atomic_block else nullcontext():
         appended = inbound_sql.append_to_open_conversation(
             inbound_sql.Inbound(
                 workspace_id=workspace.pk,
-                persona_id=persona_id,
+                persona=inbound.persona,
                 channel=inbound.channel,
                 contact_external_id=inbound.contact_external_id,
                 external_id=inbound.external_id,
