@@ -211,14 +211,16 @@ def semantic(
     if not rules or not any(text.strip() for text in messages):
         return []
     matrix = semantic_flags.message_matrix(messages, vectors)
-    readings = red_flag_head.probabilities(matrix)
+    if not matrix.any():  # every message under MIN_WORDS words: nothing to read by meaning
+        return []
+    readings = red_flag_head.table(matrix)
     flags = []
     for found in semantic_flags.best_matches(example_sets, matrix):
         rule = rules[found.rule]
         # Two views of the same message: the closest example and the trained head. The
         # flag counts with the weaker of the two, so a line that merely sounds like an
         # example, and that the head reads as ordinary, stays faint.
-        probability = readings[found.message][rule.category]
+        probability = red_flag_head.probability(readings, found.message, rule.category)
         share = min(semantic_flags.weight_share(found.similarity), red_flag_head.share(probability))
         flags.append(
             RedFlag(
@@ -235,7 +237,7 @@ def semantic(
             )
         )
     flagged = {*flagged, *(flag.category for flag in flags)}
-    return flags + head_flags(messages, rules, example_sets, matrix, flagged)
+    return flags + head_flags(messages, rules, example_sets, matrix, flagged, readings)
 
 
 @lru_cache(maxsize=4096)
@@ -250,11 +252,12 @@ def head_flags(
     example_sets: list[tuple[str, ...]],
     matrix: np.ndarray,
     flagged: set[str] | frozenset[str],
+    readings: np.ndarray | None = None,
 ) -> list[RedFlag]:
     """The head's readings, for categories neither the regex nor the examples flagged."""
     flags: list[RedFlag] = []
     flagged = set(flagged)
-    for message, category, probability in red_flag_head.category_readings(matrix):
+    for message, category, probability in red_flag_head.category_readings(matrix, readings):
         if category in flagged:
             continue
         flagged.add(category)

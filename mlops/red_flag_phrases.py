@@ -20,6 +20,10 @@ SLOTS = {
 }
 
 SCAM = """
+{hi|hello|attention} {this is|im from|we are} {meta|facebook|tiktok|the platform|creator} {support|safety team|help center}{,| } your {page|account|profile} {will be|gets} {disabled|locked|removed} {tonight|in 24 hours|today} {unless|if you dont} you {confirm your login|verify your password|send the code}
+{put|invest|drop} {amount} {into|in} my {trading bot|crypto app|investment account|signals group} and {it will|itll|youll} {be|turn into|see} {5x|10x|double|{amount}} {by sunday|in a week|guaranteed}
+{tap|click|open} the link in my {bio|profile|dm} to {claim|collect|get} your {creator reward|bonus|prize|payout}{| now| before it expires}
+{i|we} {can|will} {pay|send} you {amount} {for|to} {promote|post about|review} {my|our} {app|product|crypto}{,| } {just|first} {download|install|sign up with} {this|our} {app|link} {and|,} {send|give} me the {code|login}
 {hey|hi|hello} {i|im} from {instagram|onlyfans|paypal|your bank} {support|security|team}{,| } {we|i} {need|must} {verify|confirm} your {account|identity|login}{| , send the code| , click the link}
 {send|give} me {your|ur} {email and password|login details|username and password} {so i can|and ill} {pay you|send the money|verify you}
 {your|ur} {account|page} {will be|is gonna be} {suspended|deleted|banned} {unless|if you dont} {you verify|send me the code|pay the fee}
@@ -83,6 +87,16 @@ FREELOADER = """
 """
 
 TIME_WASTE = """
+{youre|you are|ur} {honestly|literally|seriously} the {most beautiful|prettiest|hottest|most perfect} {woman|girl|person|creator} {on this app|on here|ive ever seen|in the world}{| , no joke| , i mean it}
+{i could|i can|i wanna} {stare at|look at|scroll} {your|ur} {pics|photos|face|page} {all day|all night|forever|for hours}{| , youre a goddess| , so perfect}
+{youre|you are} {so|really|soo} {gorgeous|beautiful|perfect|stunning} {it hurts|its unreal|its crazy}{| , perfect in every way| , seriously}
+{youre|you are|ur} {not like|nothing like|different from} {the other girls|the rest|everyone} {here|on this app|i talk to}{,| } {youre|you are} {special|different|one of a kind}
+{i feel|i have|theres} a {real|deep|special} {connection|bond} {with you|between us}{,| } {youre|you are} {different|not like the others|special}
+{i just|i only|just} {wanna|want to} {chat|talk|hang out}{,| } {not buying|no money stuff|no sales pitch|not here to buy}{| lol| , ok?}
+{lets|can we} just talk about {life|anything|random stuff|us}{,| } {no need for|forget|skip} the {sales pitch|selling|menu|prices}
+{no|not} {buying|paying|spending} {anything|a cent|today|ever}{,| } {just|only} {here to|want to|wanna} {talk|chat|hang}{| with you| lol}
+{just here|im just here|only here} to {talk|chat|say hi}{,| } {no money stuff|not buying|no purchases}{| lol| 😊}
+{tell me|i wanna know} {everything|all} about {you|your life|your day}{,| } {i dont|i wont} {buy|pay|subscribe} {but|,} {i love|i like} {talking|chatting} {to|with} you
 {lol|haha|ok} {i|ill} {never|prob never|probably never} {buy|pay}{,| } {i just|but i} {like|love} {messaging you|our chats|talking to you}
 {i|i just} {wanted|want} to {say hi|say good morning|check on you|see how youre doing} {again|lol|😊}{| , not buying anything}
 {so|and} {what|where|how} {are you doing|did you go|do you spend your weekends}{?| {pet}?| , tell me everything}
@@ -114,6 +128,9 @@ TIME_WASTE = """
 """
 
 EMOTIONAL_MANIPULATION = """
+{you made me|youve made me} {feel this way|like this|so miserable}{,| } {youre|you are} {the reason|why} {im|i am} {miserable|depressed|so sad|a mess}
+{its all|this is all} {your fault|on you}{,| } {if|when} {something happens|i do something} {to me|stupid}{| , remember that}
+{after|with} {all the money|everything} {i spent|i gave|ive spent} on you{,| } {you owe me|i deserve} {this|better|a reply}
 {ive|i have} {spent|given} {so much|everything|hundreds} on you{,| } {and|but} {you|u} {cant even|wont even|dont even} {reply|say hi|send me one thing}
 {if|unless} you {loved|cared about|liked} me {you would|youd} {do it|send it|make time for me} {for free|for me|without charging}
 {you|u} {promised|said} {youd|you would} {be there|talk to me|always answer}{,| } {and now|but now} {you ignore me|youre gone|you charge me}
@@ -152,6 +169,8 @@ EMOTIONAL_MANIPULATION = """
 """
 
 PAYMENT_SCAM = """
+{i|i can} only {pay|do} {echeck|e-check|checks|money orders}{,| } {nothing else|no apps|thats it}{| , bank rules| , my bank says so}
+{ill|i will|let me} {mail|send} you a {check|cheque} {for|of} {amount}{,| } {keep|take} {your part|what you need|{amount}} and {send|wire|forward} the {rest|difference|change} to my {assistant|friend|manager}
 {venmo|cashapp|paypal|zelle} {isnt|is not|doesnt} {working|available|set up} {for me|on my phone|in my country}{,| } {can i|ill} {wire|mail a check|send a money order} {instead|?|}
 {ill|i will|i can} {send|pay} {it|the money|{amount}} {through|from} {my|a} {friends|brothers|company|moms} {account|card|paypal}{| , that ok?| , just send it to me}
 {i just|just} {sent|paid} {it|{amount}|the money}{,| } {heres|here is|check} the {screenshot|proof|confirmation}{,| } {now|so} {send|deliver} {it|the {content}}
@@ -185,6 +204,10 @@ PAYMENT_SCAM = """
 """
 
 NONE = """
+{you look|youre} {so|really} {pretty|beautiful|great} in {this|that|the new} {pic|post|video}{,| } {just|} {bought|subscribed|got} {it|the set|the bundle}
+{how much|whats the price} {is|for} {the|your} {bundle|set|video}{?|} {i|i wanna} {want|buy} {it|one}{| today| tonight}
+{we|i} {had|have} a {great|nice|fun} {chat|talk|time}{,| } {ill|i will} {buy|subscribe|order} {tonight|later|this week}
+{i miss|missing} {my|our} {trip|vacation|friends}{,| } {your|ur} {posts|videos|pics} {remind me of|take me back to} {it|them|home}
 {just|i} {paid|sent it|bought it} {through|on|with} {pay}{,| } {let me know|can you check} {if|when} {it came through|you got it}
 {how much|whats the price} {for|is} {content}{?| , and do you take {pay}}
 {do you take|can i pay with} {pay}{?| or only card}

@@ -66,6 +66,7 @@ ORDINARY_FILE = Path(__file__).resolve().parent / "red_flags_ordinary.yaml"
 CACHE_SIZE = 512
 
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_stacks: OrderedDict[tuple[str, ...], Stack] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -145,6 +146,33 @@ def message_matrix(
     return matrix
 
 
+Stack = tuple[list[int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def stacked(example_sets: Sequence[Sequence[str]]) -> Stack | None:
+    """The rules' example matrices stacked and transposed for one product, with where each
+    rule's columns start, and the ordinary phrasings' likewise: remembered by the sets'
+    keys, as every message of every conversation is scanned against the same rules."""
+    key = tuple(examples_key(examples) for examples in example_sets)
+    with _lock:
+        found = _stacks.get(key)
+    if found is not None:
+        return found
+    ordinary, *matrices = example_matrices([ordinary_phrasings(), *example_sets])
+    owners = [index for index, matrix in enumerate(matrices) if len(matrix)]
+    if not owners:
+        return None
+    sizes = np.array([len(matrices[index]) for index in owners])
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    examples = np.ascontiguousarray(np.vstack([matrices[index] for index in owners]).T)
+    stack = (owners, sizes, starts, examples, np.ascontiguousarray(ordinary.T))
+    with _lock:
+        _stacks[key] = stack
+        while len(_stacks) > CACHE_SIZE:
+            _stacks.popitem(last=False)
+    return stack
+
+
 @lru_cache(maxsize=1)
 def ordinary_phrasings() -> tuple[str, ...]:
     return tuple(yaml.safe_load(ORDINARY_FILE.read_text()))
@@ -161,17 +189,15 @@ def best_matches(
     phrasing."""
     if not len(messages):
         return []
-    ordinary, *matrices = example_matrices([ordinary_phrasings(), *example_sets])
-    owners = [index for index, matrix in enumerate(matrices) if len(matrix)]
-    if not owners:
+    stack = stacked(example_sets)
+    if stack is None:
         return []
-    sizes = np.array([len(matrices[index]) for index in owners])
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    similarity = messages @ np.vstack([matrices[index] for index in owners]).T
+    owners, sizes, starts, examples, ordinary = stack
+    similarity = messages @ examples
     per_rule = np.maximum.reduceat(similarity, starts, axis=1)  # messages x rules
     # A message counts for the rules it is closest to (within SPREAD of its best), only
     # above the threshold, and only when no ordinary phrasing is about as close.
-    floor = np.maximum(threshold, (messages @ ordinary.T).max(axis=1, initial=-1.0) + margin)
+    floor = np.maximum(threshold, (messages @ ordinary).max(axis=1, initial=-1.0) + margin)
     floor = np.maximum(floor, per_rule.max(axis=1) - SPREAD)
     per_rule = np.where(per_rule >= floor[:, None], per_rule, -np.inf)
     closest = per_rule.argmax(axis=0)
