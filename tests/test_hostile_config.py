@@ -292,3 +292,48 @@ def test_a_file_swapped_for_a_named_pipe_is_skipped_not_waited_on(
 
     assert report.skipped == ["about.txt"]
     assert "Tacos" in synced_texts(workspace)
+
+
+PAUSED_SCAN = """
+import sys
+from mlops import bad_actor
+rules = bad_actor.default_rules()
+texts = ["hey so can i pay you later this week"] * int(sys.argv[1])
+print("scanning", flush=True)
+flagged = sum(bool(bad_actor.regex_matches(t, rules, bad_actor.MESSAGE_BUDGET_SECONDS))
+              for t in texts)
+print(flagged, flush=True)
+"""
+
+
+def test_a_worker_paused_mid_scan_still_reads_every_red_flag():
+    """A busy machine takes the core away from a worker mid-scan (here: SIGSTOP for
+    0.6 s, more than a whole message's budget of wall time). The budgets count the
+    patterns' own CPU time, so no message loses its patterns to the pause."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT, child_env
+
+    count = 20_000
+    scan = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_SCAN, str(count)],
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert scan.stdout is not None
+        assert scan.stdout.readline().strip() == "scanning"
+        time.sleep(0.3)
+        scan.send_signal(signal.SIGSTOP)
+        time.sleep(0.6)
+        scan.send_signal(signal.SIGCONT)
+        flagged = int(scan.stdout.readline())
+    finally:
+        scan.kill()
+        scan.wait()
+    assert flagged == count
