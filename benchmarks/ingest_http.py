@@ -48,6 +48,9 @@ class Server:
     webhook_ms: list[float] = field(default_factory=list)
     pid: int = 0
     cpu_seconds: float = 0.0  # the server's processes, over the measured requests
+    # Code from before Standard Webhooks (issue 18) only knows the legacy
+    # X-Webhook-Timestamp/X-Webhook-Signature pair: its webhook is signed that way.
+    legacy_signing: bool = False
 
     @property
     def url(self) -> str:
@@ -70,6 +73,11 @@ def baseline_tree(ref: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def speaks_standard_webhooks(tree: Path) -> bool:
+    signing = tree / "conversations" / "signing.py"
+    return signing.exists() and "def standard_headers" in signing.read_text(encoding="utf-8")
+
+
 def servers(baseline: Path) -> list[Server]:
     env = {
         **os.environ,
@@ -86,6 +94,7 @@ def servers(baseline: Path) -> list[Server]:
             web_server_command(ports[0]),
             env,
             ports[0],
+            legacy_signing=not speaks_standard_webhooks(baseline),
         ),
         Server("now: 1 process, unpooled", ROOT, web_server_command(ports[1]), env, ports[1]),
         Server(
@@ -114,9 +123,16 @@ def api_post(http: httpx.Client, key: str, label: str, i: int) -> float:
     return elapsed
 
 
-def webhook_post(http: httpx.Client, secret: str, label: str, i: int) -> float:
-    from conversations.signing import standard_headers
+def signed_headers(secret: str, webhook_id: str, body: bytes, legacy: bool) -> dict[str, str]:
+    from conversations.signing import sign, standard_headers
 
+    if not legacy:
+        return standard_headers([secret], webhook_id, body)
+    timestamp = str(int(time.time()))
+    return {"X-Webhook-Timestamp": timestamp, "X-Webhook-Signature": sign(secret, timestamp, body)}
+
+
+def webhook_post(http: httpx.Client, secret: str, label: str, i: int, legacy: bool) -> float:
     body = json.dumps(
         {
             "channel": "bench-hook",
@@ -127,7 +143,7 @@ def webhook_post(http: httpx.Client, secret: str, label: str, i: int) -> float:
         }
     ).encode()
     headers = {
-        **standard_headers([secret], f"msg_{label}_{i}", body),
+        **signed_headers(secret, f"msg_{label}_{i}", body, legacy),
         "Content-Type": "application/json",
     }
     started = time.perf_counter()
@@ -148,7 +164,7 @@ def round_robin(
         for number, (server, http) in enumerate(clients):
             label = f"s{number}"
             api = api_post(http, key, label, i)
-            hook = webhook_post(http, secret, label, i)
+            hook = webhook_post(http, secret, label, i, server.legacy_signing)
             if i >= WARM_UP:
                 server.api_ms.append(api)
                 server.webhook_ms.append(hook)

@@ -19,7 +19,9 @@ Two kinds of work fail differently while Redis is down:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import kombu.exceptions
@@ -68,14 +70,54 @@ def send(task: str, *args: Any, priority: int | None = None) -> None:
     current_app.send_task(task, args=args, priority=priority, ignore_result=True, result_cls=Sent)
 
 
+# Publishes held back until the HTTP answer has gone out (see after_the_answer), or None
+# outside such a request.
+HELD_FOR_AFTER_ANSWER: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "held_for_after_answer", default=None
+)
+
+
 def publish_or_leave_to_sweeper(publish: Callable[[], object], what: str) -> None:
     """Run a publish that follows a commit; if Redis is down, log it and leave the work to
     the sweeper. The row is already stored, so failing the request now would only make the
-    sender retry something we have, while the sweeper finds it from the row alone."""
+    sender retry something we have, while the sweeper finds it from the row alone.
+
+    In a web request these publishes wait until the answer is sent: the sender learns its
+    message is stored without waiting for the queue and the pages to be told, and a
+    publish lost between the two (the process dies) is found again by the sweeper, as a
+    failed one is."""
+    held = HELD_FOR_AFTER_ANSWER.get()
+    if held is not None:
+        held.append(lambda: publish_logged(publish, what))
+    else:
+        publish_logged(publish, what)
+
+
+def publish_logged(publish: Callable[[], object], what: str) -> None:
     try:
         publish()
     except BROKER_DOWN as exc:
         logger.warning("could not publish %s (%s); the sweeper will queue it again", what, exc)
+
+
+@contextmanager
+def after_the_answer() -> Iterator[list[Callable[[], None]]]:
+    """Hold the request's sweeper-backed publishes; the caller runs the list once the
+    answer is sent (dashboard.http_handler)."""
+    held: list[Callable[[], None]] = []
+    token = HELD_FOR_AFTER_ANSWER.set(held)
+    try:
+        yield held
+    finally:
+        HELD_FOR_AFTER_ANSWER.reset(token)
+
+
+def run_held(held: list[Callable[[], None]]) -> None:
+    for publish in held:
+        try:
+            publish()
+        except Exception:  # one bad publish must not keep the others from going out
+            logger.exception("a publish held until after the answer failed")
 
 
 def after_commit(publish: Callable[[], object]) -> None:
