@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from conversations import events
+from django.conf import settings
+
+from conversations import events, presence
 from conversations.models import Message
 from mlops.llm import GenerationParams, LLMBackend, OpenAICompatibleBackend
 from mlops.llm import Message as ChatMessage
@@ -163,4 +165,13 @@ class StreamedSample:
     ) -> list[str]:
         if params.n != 1 or not isinstance(self.backend, OpenAICompatibleBackend):
             return self.backend.complete(messages, params, timeout)
-        return [self.backend.stream(messages, params, timeout, self.draft)]
+        watched = self.operator_watching()
+        return [self.backend.stream(messages, params, timeout, self.draft, watched=watched)]
+
+    def operator_watching(self) -> bool:
+        """Whether an operator has the conversation open now: the balancer then hands this
+        draft the next free model server, ahead of drafts nobody is reading yet (in first-in
+        first-out order every draft waits its turn, as the baseline does)."""
+        if settings.DRAFT_ORDER != "latest":
+            return False
+        return presence.is_watched(self.draft.conversation_id)

@@ -66,6 +66,10 @@ class GenerationParams:
         }
 
 
+# Sent with a streamed draft someone is watching being written (see stream()).
+WATCHED_HEADER = "X-Draft-Watched"
+
+
 class LLMBackend(Protocol):
     name: str
     default_model: str
@@ -156,13 +160,22 @@ class OpenAICompatibleBackend:
             return response.json()
 
     def stream(
-        self, messages: Sequence[Message], params: GenerationParams, timeout: float, to: Listener
+        self,
+        messages: Sequence[Message],
+        params: GenerationParams,
+        timeout: float,
+        to: Listener,
+        watched: bool = False,
     ) -> str:
         """One sample, streamed (Server-Sent Events): `to` hears its text so far and may stop
-        it (StreamStopped); failures mid-stream are LLMErrors too. See mlops.llm_stream."""
+        it (StreamStopped); failures mid-stream are LLMErrors too. See mlops.llm_stream.
+        `watched`: someone is reading it as it is written, which the stack's balancer
+        (stack.llm_balancer) serves before other waiting requests; other servers ignore it."""
         body = {**self.body(messages, replace(params, n=1)), "stream": True}
         deadline = time.monotonic() + timeout
         request = self.request_args("/v1/chat/completions", timeout)
+        if watched:
+            request["headers"] = {**request["headers"], WATCHED_HEADER: "1"}
         with self.failures(timeout), self.client.stream("POST", json=body, **request) as response:
             response.raise_for_status()
             return read_answer(response.iter_text(), to, deadline)

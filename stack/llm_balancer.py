@@ -9,9 +9,11 @@ which a per-process picker could not see.
 
 It is also where drafts wait their turn. A server takes one generation at a time
 (llama.cpp would queue a second behind its lock, in an order nobody chose), and the rest
-wait here, streamed requests first: a streamed draft is the first option an operator is
-watching being written, while the others only fill in the set below it. So a customer's
-newest message is not kept waiting behind the second and third options of older ones.
+wait here: first the streamed drafts an operator has open on screen (the caller says so
+with the X-Draft-Watched header), then other streamed drafts (first options), then the
+rest, which only fill in the set below a first option. So a customer's newest message is
+not kept waiting behind the second and third options of older ones, and in a burst the
+conversation an operator is looking at is not kept behind the drafts of the others.
 Requests that generate nothing (the health probe's model list) never wait.
 
 A plain ASGI app under uvicorn: the request is forwarded as it came, the answer streamed
@@ -42,8 +44,10 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 HOP_HEADERS = {b"host", b"connection", b"keep-alive", b"transfer-encoding", b"content-length"}
 
 
-# What a request waits with: streamed drafts (watched as they are written) before the rest.
-STREAMED, FILLING_IN = 0, 1
+# What a request waits with (lower first): streamed drafts an operator is watching, other
+# streamed drafts, then the rest.
+WATCHED, STREAMED, FILLING_IN = 0, 1, 2
+WATCHED_HEADER = b"x-draft-watched"
 
 
 class Upstreams:
@@ -100,13 +104,16 @@ class Upstreams:
             heapq.heappush(self.waiting, entry)
 
 
-def rank_of(body: bytes) -> int:
-    """Streamed requests first (see the module's docstring)."""
+def rank_of(body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
+    """Watched streams, then other streamed requests, then the rest (the module's docstring)."""
     try:
         streamed = bool(json.loads(body).get("stream"))
     except (ValueError, AttributeError):
         streamed = False
-    return STREAMED if streamed else FILLING_IN
+    if not streamed:
+        return FILLING_IN
+    watched = any(k.lower() == WATCHED_HEADER and v.strip() == b"1" for k, v in headers)
+    return WATCHED if watched else STREAMED
 
 
 class Balancer:
@@ -129,7 +136,7 @@ class Balancer:
         if scope["method"] != "POST":
             await self.forward_now(scope, target, headers, body, send, receive)
             return
-        rank, tried = rank_of(body), frozenset[str]()
+        rank, tried = rank_of(body, headers), frozenset[str]()
         while True:
             try:
                 url = await wait_for_turn(self.upstreams, rank, tried, receive)

@@ -55,6 +55,7 @@ class StreamingModelServer(ThreadingHTTPServer):
         self.others = itertools.cycle(others or [f"Another reply, number {n}." for n in range(9)])
         self.lock = threading.Lock()
         self.hung_up = threading.Event()  # a client closed a stream before its end
+        self.watched: list[str | None] = []  # each streamed request's X-Draft-Watched
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
 
@@ -84,6 +85,7 @@ class StreamingModelHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         if body.get("stream") and not self.server.ignores_stream:
+            self.server.watched.append(self.headers.get("X-Draft-Watched"))
             self.stream(self.server.next_script())
         else:
             self.whole(int(body.get("n") or 1))

@@ -159,51 +159,86 @@ def test_it_skips_a_server_that_is_down_and_answers_502_when_all_are(
         process.wait(timeout=10)
 
 
+def ask(balancer: str, content: str, stream: bool, watched: bool = False) -> threading.Thread:
+    """A request in a thread of its own, as one of the llm worker's processes sends it."""
+
+    def post() -> None:
+        body = {"messages": [{"role": "user", "content": content}], "stream": stream}
+        headers = {"X-Draft-Watched": "1"} if watched else {}
+        with httpx.Client(base_url=balancer, timeout=30) as client:
+            response = client.post("/v1/chat/completions", json=body, headers=headers)
+            assert response.status_code == 200
+
+    thread = threading.Thread(target=post, daemon=True)
+    thread.start()
+    return thread
+
+
+def asked(servers: list[HeldModelServer]) -> list[str]:
+    return [r["messages"][0]["content"] for s in servers for r in s.requests]
+
+
+def wait_for(servers: list[HeldModelServer], count: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(asked(servers)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(asked(servers)) == count, asked(servers)
+
+
+def order_after_release(
+    servers: list[HeldModelServer], balancer: str, busy: list[str], waiting: list
+) -> list[str]:
+    """Both servers busy with `busy`; `waiting` ((content, stream, watched), in the order
+    asked) queue in the balancer; the first busy server is freed: what it was asked."""
+    threads = []
+    for count, content in enumerate(busy, start=1):
+        threads.append(ask(balancer, content, False))
+        wait_for(servers, count)
+    for content, stream, watched in waiting:
+        threads.append(ask(balancer, content, stream, watched))
+        time.sleep(0.5)  # waiting in the balancer: a server takes one generation at a time
+    assert len(asked(servers)) == len(busy)
+    freed = next(s for s in servers if s.requests[0]["messages"][0]["content"] == busy[0])
+    freed.release.set()
+    wait_for(servers, len(busy) + len(waiting))
+    contents = [r["messages"][0]["content"] for r in freed.requests]
+    for server in servers:
+        server.release.set()
+    for thread in threads:
+        thread.join(timeout=20)
+        assert not thread.is_alive()
+    return contents
+
+
 def test_a_streamed_draft_waiting_for_a_server_goes_before_options_that_only_fill_in(
     servers: list[HeldModelServer], balancer: str
 ) -> None:
     """Both servers busy: the first draft of a newer message (streamed, an operator watches
     it being written) takes the next free server ahead of an older message's other
     options, although it asked later."""
+    order = order_after_release(
+        servers,
+        balancer,
+        busy=["older 1", "older 2"],
+        waiting=[("older 3, fills in", False, False), ("newer, streamed", True, False)],
+    )
+    assert order[:2] == ["older 1", "newer, streamed"]
 
-    def ask(content: str, stream: bool) -> threading.Thread:
-        def post() -> None:
-            body = {"messages": [{"role": "user", "content": content}], "stream": stream}
-            with httpx.Client(base_url=balancer, timeout=30) as client:
-                assert client.post("/v1/chat/completions", json=body).status_code == 200
 
-        thread = threading.Thread(target=post, daemon=True)
-        thread.start()
-        return thread
-
-    def asked() -> list[str]:
-        return [r["messages"][0]["content"] for s in servers for r in s.requests]
-
-    def wait_for(count: int) -> None:
-        deadline = time.monotonic() + 10
-        while len(asked()) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(asked()) == count, asked()
-
-    threads = [ask("older 1", False)]
-    wait_for(1)
-    threads.append(ask("older 2", False))
-    wait_for(2)
-    threads.append(ask("older 3, fills in", False))
-    time.sleep(0.5)  # waiting in the balancer: a server takes one generation at a time
-    threads.append(ask("newer, streamed", True))
-    time.sleep(0.5)
-    assert len(asked()) == 2
-
-    freed = next(s for s in servers if s.requests[0]["messages"][0]["content"] == "older 1")
-    freed.release.set()
-    for thread in threads:
-        thread.join(timeout=0.1)
-    wait_for(4)
-    contents = [r["messages"][0]["content"] for r in freed.requests]
-    assert contents[:2] == ["older 1", "newer, streamed"]
-    for server in servers:
-        server.release.set()
-    for thread in threads:
-        thread.join(timeout=20)
-        assert not thread.is_alive()
+def test_the_draft_an_operator_has_open_goes_before_other_first_drafts(
+    servers: list[HeldModelServer], balancer: str
+) -> None:
+    """In a burst, first drafts of conversations nobody has open wait in the balancer; the
+    draft of the conversation an operator is looking at (X-Draft-Watched) takes the next
+    free server, although it asked last."""
+    order = order_after_release(
+        servers,
+        balancer,
+        busy=["busy 1", "busy 2"],
+        waiting=[
+            ("unwatched A", True, False),
+            ("unwatched B", True, False),
+            ("watched", True, True),
+        ],
+    )
+    assert order[:2] == ["busy 1", "watched"]

@@ -275,3 +275,42 @@ def test_the_first_draft_streams_to_the_page_before_its_set_is_stored(
         first_draft = drafts.first()
         assert first_draft is not None
         assert last["text"] == first_draft.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operator_has_it_open", [True, False])
+def test_a_first_draft_says_whether_an_operator_is_watching_it(
+    workspace, persona, settings, operator_has_it_open
+):
+    """The balancer in front of the model servers (stack.llm_balancer) serves a watched
+    draft first; the draft says so only while an operator has its conversation open."""
+    from conversations import presence
+    from conversations.streaming import DraftStream, StreamedSample
+
+    settings.DRAFT_ORDER = "latest"
+    result = ingestion.ingest(
+        workspace,
+        ingestion.InboundMessage(
+            channel="api",
+            external_id="w-1",
+            contact_external_id="c-w",
+            contact_name="",
+            persona=persona.name,
+            text="hey",
+        ),
+    )
+    message = Message.objects.get(pk=result.message_id)
+    channel = f"test-page-{operator_has_it_open}"
+    if operator_has_it_open:
+        presence.watch(message.conversation_id, channel)
+    server = StreamingModelServer([Script("Hi there!")])
+    try:
+        backend = OpenAICompatibleBackend(server.url, LLM_ALIAS, structured="json_object")
+        sample = StreamedSample(backend, DraftStream(message))
+        texts = sample.complete(MESSAGES, GenerationParams(json_schema=REPLY_SCHEMA), 10)
+    finally:
+        server.close()
+        presence.unwatch(message.conversation_id, channel)
+    assert "Hi there!" in texts[0]
+    expected: list[str | None] = ["1"] if operator_has_it_open else [None]
+    assert server.watched == expected
