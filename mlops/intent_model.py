@@ -70,7 +70,7 @@ MODEL_FAMILIES = ("logistic", "mlp", "ensemble")
 LOGISTIC_C = 4.0
 # Names how a head is built and calibrated; a stored bootstrap head of another recipe is
 # trained again rather than read.
-RECIPE = "lexical-2048+char3-1024+negation-512/temperature/floor-0.5"
+RECIPE = "lexical-2048+char3-1024+negation-512-idioms-marked-3/temperature/floor-0.5"
 
 
 def features(vector: Sequence[float], text: str) -> np.ndarray:

@@ -397,7 +397,7 @@ def bootstrap_path() -> Path:
 @lru_cache(maxsize=1)
 def bootstrap_head() -> intent_model.IntentHead:
     """The head trained on the corpus alone: what a workspace reads with before any
-    version is registered (trained once per machine, about a minute on two cores)."""
+    version is registered (trained once per machine: 1 to 2 minutes on two cores)."""
     path = bootstrap_path()
     if not path.exists():
         head = fit_head(corpus_rows(), "intent-bootstrap")

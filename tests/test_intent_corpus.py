@@ -136,7 +136,7 @@ def test_no_text_twice_ignoring_case(rows: list[dict[str, Any]]) -> None:
 
 def test_the_default_corpus_is_full_and_distinct() -> None:
     corpus = generate()
-    assert Counter(row["intent"] for row in corpus) == dict.fromkeys(INTENTS, 600)
+    assert Counter(row["intent"] for row in corpus) == dict.fromkeys(INTENTS, 800)
     assert len({row["text"].casefold() for row in corpus}) == len(corpus)
 
 

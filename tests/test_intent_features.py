@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 
-from mlops import intent_model, intent_training
+from mlops import intent_features, intent_model, intent_training
 
 
 def overlap(a: dict[int, float], b: dict[int, float]) -> float:
@@ -69,3 +69,30 @@ def test_reading_one_message_from_its_hashed_columns_equals_reading_its_whole_ro
             assert one.intent == whole.intent
             for intent, probability in whole.probabilities.items():
                 assert abs(one.probabilities[intent] - probability) <= 1e-4
+
+
+def test_a_set_phrase_with_a_negator_opens_no_negation_scope():
+    """ "not gonna lie" and "no worries" negate nothing after them: the agreement that
+    follows is read like one with no negator at all."""
+    assert intent_model.negation_buckets("not gonna lie that sounds great") == {}
+    assert intent_model.negation_buckets("no worries, payment sent") == {}
+    assert intent_model.negation_buckets("can't wait, book me in") == {}
+    assert intent_model.negation_buckets("I'm not gonna sign up") != {}
+
+
+def test_an_interjected_no_and_the_clauses_own_negator_say_no_once():
+    """ "no don't want it" is one refusal, not a double negation; "I wouldn't say no" is."""
+
+    def marks(text: str) -> set[int]:
+        return set(intent_model.negation_buckets(text))
+
+    def mark(gram: str) -> int:
+        return intent_features.hashed(gram, intent_model.NEGATION_BUCKETS)
+
+    assert mark("NOT_want") in marks("no dont want it")
+    assert mark("NOTNOT_want") not in marks("no dont want it")
+    assert mark("NOT_interested") in marks("nope not interested")
+    assert mark("NOTNOT_interested") in marks("not not interested")
+    # The no that ends a negated clause is marked as negated itself.
+    assert mark("NOTNOT_no") in marks("I wouldn't say no")
+    assert mark("NOTNOT_no") not in marks("I'm gonna say no")

@@ -209,6 +209,9 @@ def test_another_workspaces_message_cannot_be_labelled(workspace, other_workspac
 # -- retraining: the gate and the loop ---------------------------------------------------------
 
 
+# Shuffled labels keep the MLP from converging, so it runs all its epochs over the 8,800
+# rows: a few minutes on two busy cores.
+@pytest.mark.timeout(300)
 def test_a_head_trained_on_shuffled_labels_is_refused_by_the_gate(workspace):
     job = TrainingJob.objects.create(kind="intent", workspace_id=workspace.pk)
 
