@@ -76,8 +76,10 @@ def red_flags() -> None:
         print(f"  {category:<24} {caught[category, True]}/{total}")
 
 
-def chitchat_check(conversations_wanted: int = 150) -> None:
-    """Per-conversation alarms on the "check" half of the training side (never fitted on)."""
+def chitchat_check(conversations_wanted: int = 800) -> None:
+    """Per-conversation alarms on the "check" half of the training side (never fitted on),
+    then the share of its lines that carry any flag (faint ones included) or alarm alone.
+    Embeddings are cached on disk: only the first run embeds the ~28,000 lines."""
     rules = default_rules()
     picked = [
         lines
@@ -85,15 +87,23 @@ def chitchat_check(conversations_wanted: int = 150) -> None:
         if red_flag_head.chitchat_side(key) == "check"
     ][:conversations_wanted]
     conversations = [[line for line in lines if line.strip()] for lines in picked]
-    alarms = 0
+    vectors = iter(intent_training.per_text_cached([x for c in conversations for x in c]))
+    alarms = flagged = line_alarms = 0
     for lines in conversations:
-        report = detect_bad_actor(lines, rules, embed(lines))
+        own = [next(vectors) for _ in lines]
+        for line, vector in zip(lines, own, strict=True):
+            alone = detect_bad_actor([line], rules, [vector])
+            flagged += bool(alone.red_flags)
+            line_alarms += alarmed(alone)
+        report = detect_bad_actor(lines, rules, own)
         if alarmed(report):
             alarms += 1
             print(f"  alarm risk {report.combined_risk} ({len(lines)} lines):")
             for flag in report.red_flags:
                 print(f"    {flag.pattern_name} w{flag.weight} {flag.match}: {flag.matched_text}")
-    print(f"chitchat check side: {alarms} of {len(conversations)} conversations alarmed")
+    total = sum(len(lines) for lines in conversations)
+    print(f"chitchat check side: {alarms} of {len(conversations)} conversations alarmed; ", end="")
+    print(f"of {total} lines {flagged / total:.2%} carry a flag, {line_alarms} alarm alone")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ misses, the message's meaning being close to one of the pattern's example phrasi
 head reading the message as that category (mlops/red_flag_head.py), credited to the
 category's pattern whose examples the message is closest to. A flag by meaning carries
 the example and the similarity (and the head's probability) as evidence.
+
+Over a whole conversation, weak evidence does not add up to an alarm (combined_risk): of
+the faint flags only the strongest counts, and LOW flags add at most LOW_ADDS.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ CATEGORY_FACTOR = {
     "time_waste": 0.5,
 }
 BLOCK_AT = 0.7
+# What LOW flags together may add to the combined risk: enough to show, never enough to
+# turn a lone MEDIUM flag (at least 0.5 x 0.8 = 0.4) into an alarm at 0.5.
+LOW_ADDS = 0.1
 # A long conversation with no sign of buying is itself time-wasting (seed 002).
 NO_INTENT_AFTER = 12
 PURCHASE_WORDS = re.compile(r"\b(buy|price|pay|paid|how much|link|subscribe|cost)\b", re.I)
@@ -303,6 +309,39 @@ def weak(flag: RedFlag) -> bool:
     return flag.similarity < semantic_flags.FULL_AT or head_unsure
 
 
+def category_score(flags: list[RedFlag]) -> float:
+    """A category's score: its firm flags (regex, or meaning at full strength) combine as
+    independent evidence; of its faint ones only the strongest counts. Forty lines of
+    small talk each faintly like some example are one maybe, not forty."""
+    firm = [f.weight for f in flags if not weak(f)]
+    faint = [f.weight for f in flags if weak(f)]
+    return combine([*firm, max(faint, default=0.0)])
+
+
+def combined_risk(flags: list[RedFlag]) -> float:
+    """The conversation's risk, in the spirit of seed 002's severities: firm MEDIUM-and-up
+    flags combine (each scaled by its category's factor); faint flags, of whatever category,
+    add only the strongest of them; LOW flags (time wasting, however many) together add at
+    most LOW_ADDS. So weak evidence cannot add up to an alarm: on chitchat conversations a
+    single "I love you" (MEDIUM, 0.4 after its factor) plus a long chat's LOW
+    no_purchase_intent, or a dozen faint matches, used to cross 0.5."""
+    firm = [f for f in flags if f.severity != "LOW" and not weak(f)]
+    faint = [f for f in flags if f.severity != "LOW" and weak(f)]
+    low = [f for f in flags if f.severity == "LOW"]
+    parts = [
+        combine([f.weight for f in firm if f.category == c]) * CATEGORY_FACTOR[c]
+        for c in CATEGORIES
+    ]
+    parts.append(max((f.weight * CATEGORY_FACTOR[f.category] for f in faint), default=0.0))
+    low_part = combine(
+        [
+            category_score([f for f in low if f.category == c]) * CATEGORY_FACTOR[c]
+            for c in CATEGORIES
+        ]
+    )
+    return combine([*parts, min(low_part, LOW_ADDS)])
+
+
 def recommendation_for(combined: float, flags: list[RedFlag]) -> str:
     if not flags:
         return "LOW RISK - No red flags detected."
@@ -326,11 +365,11 @@ def detect_bad_actor(
     those messages again; without them the messages are embedded here, in one call."""
     flags = find_flags(messages, rules if rules is not None else default_rules(), vectors)
     by_category = {
-        category: combine([f.weight for f in flags if f.category == category])
+        category: category_score([f for f in flags if f.category == category])
         for category in CATEGORIES
     }
     scam_risk = combine([by_category["scam"], by_category["payment_scam"]])
-    combined = combine([score * CATEGORY_FACTOR[c] for c, score in by_category.items()])
+    combined = combined_risk(flags)
     critical = any(f.severity == "CRITICAL" and not weak(f) for f in flags)
     return BadActorReport(
         freeloader_score=by_category["freeloader"],

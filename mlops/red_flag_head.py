@@ -12,6 +12,9 @@ outnumber each category's about twenty to one; unweighted, the head read its own
 paraphrases at p 0.3-0.6), read with numpy (one 384 x 6 product a message). On the
 development set (mlops/data/red_flags_dev.jsonl) it catches what the unweighted head did
 with AT re-chosen below, and no ordinary line there alarms.
+Round three added red_flag_phrases_registers.py (templates written a register at a time,
+after the held-out set was found to be missed most on time wasting and manipulation),
+a lower FLAG_AT below, and the ordinary phrasings chitchat's check half tripped.
 The fitted weights are cached on disk under a digest of the training rows and the recipe,
 like the bootstrap intent head, and rebuilt when either changes.
 
@@ -38,14 +41,23 @@ from typing import Any
 import numpy as np
 import yaml
 
-from mlops import red_flag_phrases
+from mlops import red_flag_phrases, red_flag_phrases_registers
 from mlops.semantic_flags import WEAK_SHARE
 
 CATEGORIES = ("scam", "freeloader", "time_waste", "emotional_manipulation", "payment_scam")
 NONE = "none"
-RECIPE = "red-flag-head/logistic-C8-balanced/v2"
+RECIPE = "red-flag-head/logistic-C8-balanced/v3"
 AT = 0.9
 FULL_AT = 0.99
+# Where a reading is shown as a flag at all (counting with WEAK_SHARE up to AT). Faint
+# flags no longer add up in a conversation (bad_actor.combined_risk), so a reading below
+# AT can be shown without making an alarm. Chosen on the development side only: 10,000
+# lines of chitchat's "check" conversations carried some flag at 1.4% (0.9), 2.3% (0.8),
+# 3.0% (0.7), none of them alarmed; recall on the development sets (red_flags_dev.jsonl,
+# 170 paraphrases) 0.89, 0.95, 0.96. 0.8 is the lowest with at most 2.5% of lines flagged.
+# (The time-wasting examples added to red_flags.yaml after that take it to 2.9%, still
+# none alarmed: time wasting is LOW and adds at most bad_actor.LOW_ADDS.)
+FLAG_AT = 0.8
 ROWS_PER_TEMPLATE = 14
 CHITCHAT_LINES = 8000
 CORPUS_ROWS = 3000
@@ -86,8 +98,10 @@ def alternatives(template: str) -> int:
 
 
 def templates(category: str) -> list[str]:
-    block = getattr(red_flag_phrases, category.upper() if category != NONE else "NONE")
-    return [line.strip() for line in block.splitlines() if line.strip()]
+    """The category's templates from both phrasing modules (typology, then registers)."""
+    name = category.upper() if category != NONE else "NONE"
+    blocks = [getattr(module, name) for module in (red_flag_phrases, red_flag_phrases_registers)]
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
 
 
 def phrased_rows(seed: int = 0) -> list[dict[str, Any]]:
@@ -269,8 +283,17 @@ def table(matrix: np.ndarray) -> np.ndarray:
     return head.probabilities(matrix) * readable[:, None]
 
 
+# Taking money dishonestly, either way: the seed's scam_risk already reads the two as one
+# risk, and a fake "let me deposit, send your routing number" splits the head between them.
+FAMILY = {"scam": ("scam", "payment_scam"), "payment_scam": ("scam", "payment_scam")}
+
+
 def probability(readings: np.ndarray, message: int, category: str) -> float:
-    return round(float(readings[message, default_head().column(category)]), 3)
+    """The head's support for an example's match: its probability of the category, or for
+    the two money scams of either (the match's example already says which)."""
+    head = default_head()
+    columns = [head.column(name) for name in FAMILY.get(category, (category,))]
+    return round(float(readings[message, columns].sum()), 3)
 
 
 def category_readings(
@@ -286,7 +309,7 @@ def category_readings(
     for category in CATEGORIES:
         column = readings[:, head.column(category)]
         best = int(column.argmax())
-        if column[best] >= AT:
+        if column[best] >= FLAG_AT:
             found.append((best, category, round(float(column[best]), 3)))
     return found
 
