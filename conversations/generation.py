@@ -16,7 +16,8 @@ from pydantic import field_validator
 
 from conversations.replies import configured_backend, generation_params
 from core.redis import redis_client
-from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend, complete_prompt
+from mlops.llm import GenerationParams, LLMError, OpenAICompatibleBackend
+from mlops.llm_completions import complete_prompt
 from mlops.llm_replies import CACHE_PREFIX, cache_key
 
 PROMPT = Field(..., min_length=1, max_length=16000, pattern=r"\S")
