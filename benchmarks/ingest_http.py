@@ -79,7 +79,7 @@ def speaks_standard_webhooks(tree: Path) -> bool:
     return signing.exists() and "def standard_headers" in signing.read_text(encoding="utf-8")
 
 
-def servers(baseline: Path) -> list[Server]:
+def servers(baseline: Path, ref: str) -> list[Server]:
     env = {
         **os.environ,
         "CELERY_BROKER_URL": scratch_broker_url(),
@@ -90,7 +90,7 @@ def servers(baseline: Path) -> list[Server]:
     ports = [free_port() for _ in range(3)]
     return [
         Server(
-            f"before ({BASELINE_REF[:7]} or --baseline-ref): 1 process, unpooled",
+            f"before ({ref[:7]}): 1 process, unpooled",
             baseline,
             web_server_command(ports[0]),
             env,
@@ -207,7 +207,7 @@ def compare_servers(requests: int, baseline_ref: str) -> None:
     key = ApiKey.issue(workspace, "ingest benchmark")
     try:
         with baseline_tree(baseline_ref) as baseline, ExitStack() as stack:
-            all_servers = servers(baseline)
+            all_servers = servers(baseline, baseline_ref)
             clients = []
             for server in all_servers:
                 process = subprocess.Popen(server.command, cwd=server.cwd, env=server.env)
