@@ -24,7 +24,10 @@ from its POST to the first `suggestions.streaming` frame (the first streamed wor
 message whose drafts did not stream counts the `suggestions.ready` that brought its
 drafts instead, and the run says how many did) and to its last `suggestions.ready` (the
 complete set). A ready event's set is looked up to tell drafts from the reply library's
-instant options, which may come first.
+instant options, which may come first. A message whose drafts were the state's fallback
+lines (the model timed out or its circuit was open) was never drafted, however soon its set
+came: the run also prints the first-token figures over the messages the model drafted, and
+how many got only fallback lines, so a mode that falls back a lot does not look fast.
 
 Generations spent on superseded messages: messages whose drafts arrived after the
 customer had written again (their ready event against the newer message's POST), plus
@@ -56,7 +59,13 @@ import httpx
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from benchmarks.burst_operator import Operator, Seen, watching  # noqa: E402
-from benchmarks.burst_setup import Bench, clean_up, count_generations, prepare  # noqa: E402
+from benchmarks.burst_setup import (  # noqa: E402
+    Bench,
+    clean_up,
+    count_generations,
+    fallback_messages,
+    prepare,
+)
 from benchmarks.loadkit.measure import percentile  # noqa: E402
 from stack.processes import start_llm_server, start_web_and_workers  # noqa: E402
 from stack.services import ROOT, Stack, free_port  # noqa: E402
@@ -88,6 +97,10 @@ class Outcome:
     complete_ms: list[float]
     from_ready: int  # latest messages whose first token is their first ready event
     not_ready: int  # latest messages without a set when the run stopped waiting
+    # The same first-token times for the latest messages the model drafted; those whose
+    # set is the fallback (`fell_back`) were never drafted, however soon their set came.
+    drafted_first_token_ms: list[float]
+    fell_back: int
     sent: int
     generations: dict[str, int]
     wall_s: float
@@ -151,9 +164,10 @@ def run_mode(mode: str, args: argparse.Namespace, traffic: list[Planned]) -> Out
         empty_scratch_broker(stack.env)
     try:
         generations = count_generations(bench, exclude=bench.conversations[-1])
+        fallbacks = fallback_messages(bench, exclude=bench.conversations[-1])
     finally:
         clean_up(bench)
-    return outcome(mode, sent, seen, {**generations, "reopened": reopened}, wall)
+    return outcome(mode, sent, seen, {**generations, "reopened": reopened}, wall, fallbacks)
 
 
 async def drive(
@@ -249,9 +263,15 @@ def drafted_after_superseded(sent: list[Sent], seen: Seen) -> int:
 
 
 def outcome(
-    mode: str, sent: list[Sent], seen: Seen, generations: dict[str, int], wall: float
+    mode: str,
+    sent: list[Sent],
+    seen: Seen,
+    generations: dict[str, int],
+    wall: float,
+    fallbacks: set[tuple[int, int]],
 ) -> Outcome:
     first, complete, from_ready, not_ready = [], [], 0, 0
+    drafted_first, fell_back = [], 0
     for message in latest_messages(sent):
         key = (message.conversation_id, message.seq)
         if key not in seen.drafted:
@@ -262,13 +282,28 @@ def outcome(
             token_at, from_ready = seen.drafted[key], from_ready + 1
         first.append((token_at - message.sent_at) * 1000)
         complete.append((seen.ready[key][-1] - message.sent_at) * 1000)
+        if key in fallbacks:
+            fell_back += 1
+        else:
+            drafted_first.append(first[-1])
     stored = drafted_after_superseded(sent, seen)
     generations = {
         **generations,
         "stored_for_superseded": stored,
         "superseded": stored + generations["dropped"],
     }
-    return Outcome(mode, first, complete, from_ready, not_ready, len(sent), generations, wall)
+    return Outcome(
+        mode,
+        first,
+        complete,
+        from_ready,
+        not_ready,
+        drafted_first,
+        fell_back,
+        len(sent),
+        generations,
+        wall,
+    )
 
 
 def p(values: list[float], fraction: float) -> float:
@@ -290,6 +325,12 @@ def show(result: Outcome) -> None:
     print(
         f"  latest message -> complete set  p50 {p(result.complete_ms, 0.5):8.0f} ms   "
         f"p95 {p(result.complete_ms, 0.95):8.0f} ms"
+    )
+    print(
+        f"  drafted by the model: {len(result.drafted_first_token_ms)} latest messages, first "
+        f"token p50 {p(result.drafted_first_token_ms, 0.5):8.0f} ms   p95 "
+        f"{p(result.drafted_first_token_ms, 0.95):8.0f} ms; {result.fell_back} got only "
+        "fallback lines (never drafted)"
     )
     print(
         f"  generations on superseded messages: {g['superseded']} "
@@ -316,7 +357,16 @@ def show_ratios(fifo: Outcome, latest: Outcome) -> None:
         ("complete set p50", p(fifo.complete_ms, 0.5), p(latest.complete_ms, 0.5)),
         ("p95", p(fifo.complete_ms, 0.95), p(latest.complete_ms, 0.95)),
     ]
+    drafted = [
+        ("p50", p(fifo.drafted_first_token_ms, 0.5), p(latest.drafted_first_token_ms, 0.5)),
+        ("p95", p(fifo.drafted_first_token_ms, 0.95), p(latest.drafted_first_token_ms, 0.95)),
+    ]
     print("ratio fifo / latest: " + "   ".join(f"{n} {ratio(a, b)}" for n, a, b in pairs))
+    print(
+        "  first token of messages the model drafted: "
+        + "   ".join(f"{n} {ratio(a, b)}" for n, a, b in drafted)
+        + f" (fallback-only latest messages: fifo {fifo.fell_back}, latest {latest.fell_back})"
+    )
     print(
         "superseded generations, fifo / latest: "
         f"{fifo.generations['superseded']} / {latest.generations['superseded']}"

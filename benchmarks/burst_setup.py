@@ -102,3 +102,12 @@ def count_generations(bench: Bench, exclude: int) -> dict[str, int]:
         "fallbacks": sets.filter(is_fallback=True).count(),
         "dropped": sets.filter(generation__superseded=True).count(),
     }
+
+
+def fallback_messages(bench: Bench, exclude: int) -> set[tuple[int, int]]:
+    """(conversation, seq) of the messages whose drafts were the state's fallback lines: the
+    model never drafted them (timed out, or its circuit was open)."""
+    from conversations.models import SuggestionSet
+
+    sets = SuggestionSet.objects.filter(workspace_id=bench.workspace_id, is_fallback=True)
+    return set(sets.exclude(conversation_id=exclude).values_list("conversation_id", "message__seq"))
