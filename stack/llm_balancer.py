@@ -16,12 +16,17 @@ not kept waiting behind the second and third options of older ones, and in a bur
 conversation an operator is looking at is not kept behind the drafts of the others.
 Requests that generate nothing (the health probe's model list) never wait.
 
+`./dev run` also keeps one server for watched drafts alone (--kept-for-watched), so such
+a draft never waits for another to finish, and gives the balancer the servers' process
+ids (--pause-pids) so that the others pause while it reads its prompt (stack.llm_pause).
+
 A plain ASGI app under uvicorn: the request is forwarded as it came, the answer streamed
 back chunk by chunk (server-sent events included); a caller that hangs up, while waiting
 or mid-stream, closes the upstream request too. An upstream that refuses the connection is
 skipped for the next one; the request fails only when none takes it.
 
 Run: python -m stack.llm_balancer --port PORT --upstream URL[,URL...]
+     [--kept-for-watched N] [--pause-pids PID[,PID...]]
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import httpx
+
+from stack.llm_pause import Pauser
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -51,10 +58,18 @@ WATCHED_HEADER = b"x-draft-watched"
 
 
 class Upstreams:
-    """The servers, which are free, and the generations waiting for one (best first)."""
+    """The servers, which are free, and the generations waiting for one (best first).
 
-    def __init__(self, urls: list[str], per_server: int = 1) -> None:
+    The last `kept_for_watched` servers take only watched drafts: in a burst every other
+    server is busy with a whole generation (~2 s on the CPU model), and a watched draft
+    that waited for one to finish would leave the operator looking at nothing that long.
+    """
+
+    def __init__(self, urls: list[str], per_server: int = 1, kept_for_watched: int = 0) -> None:
         self.urls = [url.rstrip("/") for url in urls]
+        if not 0 <= kept_for_watched < len(self.urls):
+            raise ValueError("at least one server must take drafts nobody is watching")
+        self.kept = set(self.urls[len(self.urls) - kept_for_watched :] if kept_for_watched else [])
         self.free = dict.fromkeys(self.urls, per_server)
         self.waiting: list[tuple[int, int, asyncio.Future[str], frozenset[str]]] = []
         self.arrivals = itertools.count()
@@ -82,6 +97,13 @@ class Upstreams:
                 self.release(turn.result())  # handed out as the caller left: give it back
             raise
 
+    def open_to(self, rank: int) -> list[str]:
+        """The servers a request of this rank may take, best first: a watched draft takes a
+        server kept for it first, so the others stay with the rest of the queue."""
+        if rank != WATCHED:
+            return [url for url in self.by_preference() if url not in self.kept]
+        return sorted(self.by_preference(), key=lambda url: url not in self.kept)
+
     def release(self, url: str) -> None:
         self.free[url] += 1
         self.hand_out()
@@ -91,10 +113,10 @@ class Upstreams:
         kept = []
         while self.waiting:
             entry = heapq.heappop(self.waiting)
-            turn, avoid = entry[2], entry[3]
+            rank, turn, avoid = entry[0], entry[2], entry[3]
             if turn.done():
                 continue  # its caller has gone
-            url = next((u for u in self.by_preference() if self.free[u] and u not in avoid), None)
+            url = next((u for u in self.open_to(rank) if self.free[u] and u not in avoid), None)
             if url is None:
                 kept.append(entry)
                 continue
@@ -117,8 +139,9 @@ def rank_of(body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
 
 
 class Balancer:
-    def __init__(self, upstreams: Upstreams) -> None:
+    def __init__(self, upstreams: Upstreams, pauser: Pauser | None = None) -> None:
         self.upstreams = upstreams
+        self.pauser = pauser or Pauser({})
         # No timeout of its own: the caller's timeout is the one that counts.
         self.client = httpx.AsyncClient(timeout=None, trust_env=False)
 
@@ -144,6 +167,8 @@ class Balancer:
                 return
             if url is None:
                 break
+            # The others go on at this draft's first token (relay_until_gone) at the latest.
+            go_on = self.pauser.pause_others(url) if rank == WATCHED else None
             try:
                 response = await self.client.send(
                     self.client.build_request(
@@ -152,12 +177,16 @@ class Balancer:
                     stream=True,
                 )
             except httpx.ConnectError:
+                if go_on:
+                    go_on()
                 self.upstreams.release(url)
                 tried |= {url}
                 continue
             try:
-                await relay_until_gone(response, send, receive)
+                await relay_until_gone(response, send, receive, on_first_event=go_on)
             finally:
+                if go_on:
+                    go_on()
                 await response.aclose()
                 self.upstreams.release(url)
             return
@@ -188,6 +217,7 @@ class Balancer:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                self.pauser.resume_all()
                 await self.client.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -222,19 +252,31 @@ async def read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def relay(response: httpx.Response, send: Send) -> None:
+async def relay(
+    response: httpx.Response, send: Send, on_first_event: Callable[[], None] | None = None
+) -> None:
+    """Chunk by chunk; `on_first_event` is called once the first event has come (for a
+    streamed draft, its first token: the prompt has been read)."""
     headers = [(k.lower(), v) for k, v in response.headers.raw if k.lower() not in HOP_HEADERS]
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
     async for chunk in response.aiter_raw():
+        if on_first_event and b"data:" in chunk:
+            on_first_event()
+            on_first_event = None
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b""})
 
 
-async def relay_until_gone(response: httpx.Response, send: Send, receive: Receive) -> None:
+async def relay_until_gone(
+    response: httpx.Response,
+    send: Send,
+    receive: Receive,
+    on_first_event: Callable[[], None] | None = None,
+) -> None:
     """Relay the answer, unless the caller hangs up first (a draft stopped because the
     customer wrote again): then the upstream connection is closed too, so the model server
     stops generating for nobody, as it does when its own client goes."""
-    relaying = asyncio.ensure_future(relay(response, send))
+    relaying = asyncio.ensure_future(relay(response, send, on_first_event))
     gone = asyncio.ensure_future(disconnected(receive))
     await asyncio.wait({relaying, gone}, return_when=asyncio.FIRST_COMPLETED)
     gone.cancel()
@@ -263,8 +305,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True, help="comma-separated server URLs")
+    parser.add_argument(
+        "--kept-for-watched",
+        type=int,
+        default=0,
+        help="how many of the last upstreams take only drafts an operator is watching",
+    )
+    parser.add_argument(
+        "--pause-pids",
+        default="",
+        help="comma-separated process ids of the upstreams, in the same order: they are "
+        "paused while a watched draft reads its prompt (stack.llm_pause)",
+    )
     args = parser.parse_args()
-    app = Balancer(Upstreams([url for url in args.upstream.split(",") if url]))
+    urls = [url.rstrip("/") for url in args.upstream.split(",") if url]
+    pids = [int(pid) for pid in args.pause_pids.split(",") if pid]
+    if pids and len(pids) != len(urls):
+        parser.error("--pause-pids needs one process id per upstream")
+    upstreams = Upstreams(urls, kept_for_watched=args.kept_for_watched)
+    app = Balancer(upstreams, Pauser(dict(zip(urls, pids, strict=True)) if pids else {}))
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from stack.services import VENV_BIN, WORKER_QUEUES, Stack, free_port, wait_for_port
@@ -15,6 +16,10 @@ LLM_ALIAS = "smollm2-135m-instruct"
 # Replies drafted at once by default (LLM_SERVERS): one per core of a two-core laptop.
 DRAFTING_SLOTS = 2
 DRAFTING_PROCESSES_PER_SERVER = 4
+# Servers besides those, behind the balancer, kept for the drafts an operator has open:
+# idle until one comes, then it is the only server running while it reads its prompt
+# (stack.llm_pause). A 135M model's server holds ~300 MB.
+WATCHED_SERVERS = 1
 
 
 # OpenMP threads that spin while waiting starve every other process on a small machine
@@ -55,9 +60,13 @@ def llm_server_command(port: int, threads: int = 2) -> list[str]:
     ]
 
 
-def llm_balancer_command(port: int, upstreams: list[str]) -> list[str]:
-    """stack.llm_balancer: one address that hands each request to the least busy server."""
-    return [
+def llm_balancer_command(
+    port: int, upstreams: list[str], kept_for_watched: int = 0, pause_pids: Sequence[int] = ()
+) -> list[str]:
+    """stack.llm_balancer: one address that hands each request to the least busy server;
+    the last `kept_for_watched` take only drafts an operator is watching, and the servers
+    whose `pause_pids` are given pause while such a draft reads its prompt."""
+    command = [
         sys.executable,
         "-m",
         "stack.llm_balancer",
@@ -65,7 +74,12 @@ def llm_balancer_command(port: int, upstreams: list[str]) -> list[str]:
         str(port),
         "--upstream",
         ",".join(upstreams),
+        "--kept-for-watched",
+        str(kept_for_watched),
     ]
+    if pause_pids:
+        command += ["--pause-pids", ",".join(str(pid) for pid in pause_pids)]
+    return command
 
 
 def llm_servers(stack: Stack) -> int:
@@ -91,18 +105,22 @@ def drafting_processes(stack: Stack) -> int:
 def start_llm_server(stack: Stack) -> None:
     """The CPU model servers, unless LLM_BASE_URL already points at one (vLLM, say): two
     threads each (a lone request still gets both cores; passive OpenMP waits keep two busy
-    servers from spinning against each other), behind the balancer when there are several."""
+    servers from spinning against each other), behind the balancer when there are several,
+    with one more kept for the drafts an operator has open (WATCHED_SERVERS)."""
     if stack.env.get("LLM_BASE_URL"):
         return
     count = llm_servers(stack)
-    ports = [free_port() for _ in range(count)]
+    kept = WATCHED_SERVERS if count > 1 else 0
+    ports = [free_port() for _ in range(count + kept)]
+    pids = []
     for index, port in enumerate(ports):
-        stack.spawn(
+        server = stack.spawn(
             "llm",
             llm_server_command(port, threads=2),
             log=stack.var_dir / ("llm-server.log" if index == 0 else f"llm-server-{index}.log"),
             env=llm_server_env(port),
         )
+        pids.append(server.pid)
     for port in ports:
         wait_for_port(port, "LLM server", timeout=60)
     port = ports[0]
@@ -110,7 +128,9 @@ def start_llm_server(stack: Stack) -> None:
         port = free_port()
         upstreams = [f"http://127.0.0.1:{p}" for p in ports]
         stack.spawn(
-            "llm", llm_balancer_command(port, upstreams), log=stack.var_dir / "llm-balancer.log"
+            "llm",
+            llm_balancer_command(port, upstreams, kept_for_watched=kept, pause_pids=pids),
+            log=stack.var_dir / "llm-balancer.log",
         )
         wait_for_port(port, "LLM balancer")
     stack.env.update(

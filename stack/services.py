@@ -59,6 +59,8 @@ class Stack:
         for _name, proc in reversed(self.children):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
+                # A model server the balancer paused acts on SIGTERM only once it runs.
+                proc.send_signal(signal.SIGCONT)
         deadline = time.monotonic() + 15
         for _name, proc in reversed(self.children):
             try:

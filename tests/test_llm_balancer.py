@@ -5,15 +5,20 @@ sockets whose answers the test holds and releases."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from stack.llm_pause import LONGEST_PAUSE_S
 from stack.processes import llm_balancer_command
 from stack.services import ROOT, free_port, wait_for_port
 
@@ -75,9 +80,9 @@ def servers() -> Iterator[list[HeldModelServer]]:
         server.close()
 
 
-def start_balancer(upstreams: list[str]) -> tuple[subprocess.Popen[bytes], str]:
+def start_balancer(upstreams: list[str], **options: Any) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    process = subprocess.Popen(llm_balancer_command(port, upstreams), cwd=ROOT)
+    process = subprocess.Popen(llm_balancer_command(port, upstreams, **options), cwd=ROOT)
     wait_for_port(port, "LLM balancer")
     return process, f"http://127.0.0.1:{port}"
 
@@ -242,3 +247,107 @@ def test_the_draft_an_operator_has_open_goes_before_other_first_drafts(
         ],
     )
     assert order[:2] == ["busy 1", "watched"]
+
+
+def test_a_server_kept_for_watched_drafts_takes_no_other_request(
+    servers: list[HeldModelServer],
+) -> None:
+    """With the second server kept for the conversation an operator has open, a draft
+    nobody watches waits for the first although the second is free, and a watched draft
+    that asks after it is served at once."""
+    process, url = start_balancer([s.url for s in servers], kept_for_watched=1)
+    try:
+        threads = [ask(url, "unwatched 1", True)]
+        wait_for(servers, 1)
+        threads.append(ask(url, "unwatched 2", True))
+        time.sleep(0.5)
+        assert asked(servers) == ["unwatched 1"]
+        threads.append(ask(url, "watched", True, watched=True))
+        wait_for(servers, 2)
+        assert [r["messages"][0]["content"] for r in servers[1].requests] == ["watched"]
+        servers[0].release.set()
+        wait_for(servers, 3)
+        assert servers[0].requests[-1]["messages"][0]["content"] == "unwatched 2"
+        servers[1].release.set()
+        for thread in threads:
+            thread.join(timeout=20)
+            assert not thread.is_alive()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def process_state(pid: int) -> str:
+    """'T' while stopped, as /proc reports it."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+@pytest.fixture
+def reading_servers() -> Iterator[list[tuple[subprocess.Popen[bytes], str]]]:
+    """Three stand-in model servers, each a process the balancer can pause."""
+    started = []
+    for _ in range(3):
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "prompt_reading_server.py"), str(port)]
+        )
+        started.append((server, f"http://127.0.0.1:{port}"))
+    for _server, url in started:
+        wait_for_port(int(url.rsplit(":", 1)[1]), "stand-in model server")
+    yield started
+    for server, _url in started:
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def note_states(pids: list[int], states: list[list[str]]) -> None:
+    states.append([process_state(pid) for pid in pids])
+
+
+def watched_stream(balancer: str, read_s: float) -> float:
+    """Seconds from asking to the first event of a watched streamed draft."""
+    body = {"messages": [], "stream": True, "read_s": read_s}
+    started = time.monotonic()
+    with (
+        httpx.Client(base_url=balancer, timeout=20) as client,
+        client.stream(
+            "POST", "/v1/chat/completions", json=body, headers={"X-Draft-Watched": "1"}
+        ) as response,
+    ):
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                return time.monotonic() - started
+    raise AssertionError("no event came")
+
+
+def test_the_other_servers_pause_while_a_watched_draft_reads_its_prompt(
+    reading_servers: list[tuple[subprocess.Popen[bytes], str]],
+) -> None:
+    """So that the prompt of the conversation an operator has open is read with the whole
+    CPU: the other servers are stopped until its first token, and go on after it."""
+    pids = [server.pid for server, _url in reading_servers]
+    process, url = start_balancer(
+        [url for _server, url in reading_servers], kept_for_watched=1, pause_pids=pids
+    )
+    states: list[list[str]] = []
+    try:
+        timer = threading.Timer(0.5, note_states, (pids, states))
+        timer.start()
+        waited = watched_stream(url, read_s=1.0)
+        timer.join()
+        assert waited >= 1.0
+        assert states[0][:2] == ["T", "T"] and states[0][2] != "T"
+        time.sleep(0.2)
+        assert all(process_state(pid) != "T" for pid in pids)
+        # A prompt that takes longer than the longest pause: the others go on anyway.
+        timer = threading.Timer(LONGEST_PAUSE_S + 0.5, note_states, (pids, states))
+        timer.start()
+        watched_stream(url, read_s=LONGEST_PAUSE_S + 1.5)
+        timer.join()
+        assert all(state != "T" for state in states[-1])
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert all(process_state(pid) != "T" for pid in pids)
