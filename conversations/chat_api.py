@@ -29,7 +29,7 @@ from core.api_input import ApiInput
 from core.redis import redis_client
 from mlops.embeddings import embed_one
 from mlops.generation import TEMPLATE_MODEL_VERSION, ReplyContext, ReplyOption, generate_replies
-from mlops.llm import LLMError
+from mlops.llm import LLMError, ModelBusy
 from mlops.llm_replies import CompletionFn, NoValidReply, generate_options
 from mlops.prompts import PromptInputs, build_messages
 from mlops.sentiment import label_for
@@ -296,7 +296,8 @@ def llm_options(backend, workspace, inputs: PromptInputs, payload: SuggestionsIn
             themes=themes or None,
         )
     except LLMError as exc:
-        if not isinstance(exc, NoValidReply):  # the server answered; only the text was bad
+        # Not when the server answered (only the text was bad) or was busy for too long.
+        if not isinstance(exc, (NoValidReply, ModelBusy)):
             breaker.record_failure()
         raise HttpError(503, f"the model did not answer usable options: {exc}") from exc
     breaker.record_success()

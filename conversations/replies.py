@@ -33,6 +33,7 @@ from mlops.llm import (
     GenerationParams,
     LLMBackend,
     LLMError,
+    ModelBusy,
     OpenAICompatibleBackend,
     packaged_gguf_path,
     transformers_backend,
@@ -282,8 +283,8 @@ def replies_for(
         replies = llm_replies(
             backend, conversation, message, found, use_cache, count, offset, deadline, stream
         )
-    except NoValidReply:
-        raise  # the server is up; only its answer was unusable
+    except (NoValidReply, ModelBusy):
+        raise  # the server is up: its answer was unusable, or it was busy for too long
     except LLMError:
         breaker.record_failure()
         raise

@@ -44,6 +44,7 @@ from mlops.generation import (
     guard_reply,
 )
 from mlops.guardrails import guard
+from mlops.llm import ModelBusy
 from mlops.llm_replies import NoValidReply
 from mlops.llm_stream import StreamStopped
 from mlops.sentiment import label_for
@@ -135,7 +136,8 @@ def draft(
             stream.reject()  # the page saw words that will not be stored (once is enough)
         options, is_fallback = fallback_replies(conversation), True
         versions, notes = ("fallback", PROMPT_VERSION), {"error": str(exc)[:300]}
-        steering.record_generation_error(conversation.pk)
+        if not isinstance(exc, ModelBusy):  # our servers were busy: the model did not fail
+            steering.record_generation_error(conversation.pk)
         metrics.generation_failed(exc)
     timings = {
         **message.analysis.get("timings", {}),

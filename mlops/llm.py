@@ -35,6 +35,12 @@ class LLMError(Exception):
     """The model could not answer: timed out, unreachable, or answered garbage."""
 
 
+class ModelBusy(LLMError):
+    """Every model server stayed busy for as long as the caller could wait (the stack's
+    balancer said so, HTTP 503 with BUSY_HEADER): the servers are up, so unlike other
+    failures this one does not count towards opening the circuit."""
+
+
 @dataclass(frozen=True)
 class GenerationParams:
     max_tokens: int = 160
@@ -68,6 +74,11 @@ class GenerationParams:
 
 # Sent with a streamed draft someone is watching being written (see stream()).
 WATCHED_HEADER = "X-Draft-Watched"
+# Sent with every request: how long the caller waits, so that the stack's balancer can
+# answer "busy" (BUSY_HEADER) while the caller still listens, rather than hand a server a
+# request that was given up on.
+TIMEOUT_HEADER = "X-Request-Timeout-Ms"
+BUSY_HEADER = "X-Model-Busy"
 
 
 class LLMBackend(Protocol):
@@ -182,6 +193,7 @@ class OpenAICompatibleBackend:
 
     def request_args(self, path: str, timeout: float) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        headers[TIMEOUT_HEADER] = str(int(timeout * 1000))
         url = f"{self.base_url.rstrip('/')}{path}"
         return {"url": url, "headers": headers, "timeout": httpx.Timeout(timeout)}
 
@@ -193,6 +205,8 @@ class OpenAICompatibleBackend:
         except httpx.TimeoutException as exc:
             raise LLMError(f"{self.name} timed out after {timeout:.1f}s") from exc
         except httpx.HTTPStatusError as exc:
+            if exc.response.status_code == 503 and exc.response.headers.get(BUSY_HEADER):
+                raise ModelBusy(f"{self.name}: every model server stayed busy") from exc
             raise LLMError(f"{self.name} answered HTTP {exc.response.status_code}") from exc
         except httpx.HTTPError as exc:
             raise LLMError(f"{self.name} unreachable: {exc}") from exc

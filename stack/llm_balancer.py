@@ -55,6 +55,14 @@ HOP_HEADERS = {b"host", b"connection", b"keep-alive", b"transfer-encoding", b"co
 # streamed drafts, then the rest.
 WATCHED, STREAMED, FILLING_IN = 0, 1, 2
 WATCHED_HEADER = b"x-draft-watched"
+# The caller says how long it waits (mlops.llm.TIMEOUT_HEADER). A request that has not got
+# a server while a generation's time is still left is answered 503 with BUSY_HEADER: the
+# caller falls back at once and does not count it as a server failure (which in a burst
+# would open the circuit and send everyone to fallbacks), and no server starts work that
+# would be given up on half-way.
+TIMEOUT_HEADER = b"x-request-timeout-ms"
+BUSY_HEADER = b"x-model-busy"
+GENERATION_ALLOWANCE_S = 3.0  # a ~100-token reply on the CPU model, on a busy machine
 
 
 class Upstreams:
@@ -160,10 +168,16 @@ class Balancer:
             await self.forward_now(scope, target, headers, body, send, receive)
             return
         rank, tried = rank_of(body, headers), frozenset[str]()
+        limit = longest_wait(headers)
         while True:
             try:
-                url = await wait_for_turn(self.upstreams, rank, tried, receive)
+                url = await wait_for_turn(self.upstreams, rank, tried, receive, limit)
             except CallerGone:
+                return
+            except WaitedTooLong:
+                await answer(
+                    send, 503, b'{"error": "every model server is busy"}', [(BUSY_HEADER, b"1")]
+                )
                 return
             if url is None:
                 break
@@ -223,24 +237,47 @@ class Balancer:
                 return
 
 
+def longest_wait(headers: list[tuple[bytes, bytes]]) -> float | None:
+    """How long a request may wait for a server: its caller's timeout less a generation's
+    time (a little, at least, for a server that is about to be free); None: no limit."""
+    for key, value in headers:
+        if key.lower() == TIMEOUT_HEADER:
+            try:
+                return max(int(value) / 1000 - GENERATION_ALLOWANCE_S, 0.05)
+            except ValueError:
+                return None
+    return None
+
+
 async def wait_for_turn(
-    upstreams: Upstreams, rank: int, tried: frozenset[str], receive: Receive
+    upstreams: Upstreams,
+    rank: int,
+    tried: frozenset[str],
+    receive: Receive,
+    limit: float | None = None,
 ) -> str | None:
     """A server for this request, or None when none is left to try. A caller that hangs up
-    while waiting gives its place up (CallerGone)."""
+    while waiting gives its place up (CallerGone), and so does one that has waited `limit`
+    seconds (WaitedTooLong)."""
     turn = asyncio.ensure_future(upstreams.acquire(rank, tried))
     gone = asyncio.ensure_future(disconnected(receive))
-    await asyncio.wait({turn, gone}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({turn, gone}, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
     gone.cancel()
     if turn.done():
         return turn.result()
     turn.cancel()
     await asyncio.gather(turn, return_exceptions=True)
-    raise CallerGone
+    if gone.done() and not gone.cancelled():
+        raise CallerGone
+    raise WaitedTooLong
 
 
 class CallerGone(Exception):
     """The caller hung up while its request waited for a model server."""
+
+
+class WaitedTooLong(Exception):
+    """No model server came free while the caller still had time for a generation."""
 
 
 async def read_body(receive: Receive) -> bytes:
@@ -293,8 +330,10 @@ async def disconnected(receive: Receive) -> None:
         pass
 
 
-async def answer(send: Send, status: int, body: bytes) -> None:
-    headers = [(b"content-type", b"application/json")]
+async def answer(
+    send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    headers = [(b"content-type", b"application/json"), *(extra or [])]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mlops.llm import GenerationParams, ModelBusy, OpenAICompatibleBackend
 from stack.llm_pause import LONGEST_PAUSE_S
 from stack.processes import llm_balancer_command
 from stack.services import ROOT, free_port, wait_for_port
@@ -351,3 +352,25 @@ def test_the_other_servers_pause_while_a_watched_draft_reads_its_prompt(
         process.terminate()
         process.wait(timeout=10)
     assert all(process_state(pid) != "T" for pid in pids)
+
+
+def test_a_request_no_server_can_take_in_time_is_answered_busy_while_its_caller_listens(
+    servers: list[HeldModelServer], balancer: str
+) -> None:
+    """In a burst, an option that would get a server only when its caller has given up is
+    answered 503 "busy" while the caller still waits (its timeout less a generation's
+    time): the caller raises ModelBusy, not a server failure, and no server starts work
+    nobody will read."""
+    threads = [ask(balancer, "busy 1", False), ask(balancer, "busy 2", False)]
+    wait_for(servers, 2)
+    backend = OpenAICompatibleBackend(base_url=balancer, default_model="m", structured="none")
+    messages = [{"role": "user", "content": "too late"}]
+    started = time.monotonic()
+    with pytest.raises(ModelBusy, match="every model server stayed busy"):
+        backend.complete(messages, GenerationParams(max_tokens=5), timeout=3.5)
+    assert time.monotonic() - started < 3.5  # answered before the caller's own timeout
+    for server in servers:
+        server.release.set()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert sorted(asked(servers)) == ["busy 1", "busy 2"]  # "too late" reached none
