@@ -14,9 +14,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from conversations import library_curation
+from conversations.custom_intents import known_intents
 from conversations.models import ReplyEntry
 from core.api_input import ApiInput
-from mlops.intent_model import INTENTS
 from personas.models import Persona
 
 router = Router(tags=["reply library"])
@@ -115,7 +115,9 @@ def change_entry(request: HttpRequest, persona_id: int, entry_id: int, payload: 
 
 
 def check_phase_and_intent(persona: Persona, phase: str, intent: str) -> None:
-    if intent and intent not in INTENTS:
-        raise HttpError(422, f"intent: one of {', '.join(INTENTS)}, or blank for any")
+    # The workspace's own intents too: a reply for "asks_about_merch" is what they are for.
+    known = known_intents(persona.workspace_id)
+    if intent and intent not in known:
+        raise HttpError(422, f"intent: one of {', '.join(known)}, or blank for any")
     if phase and phase not in library_curation.persona_phases(persona):
         raise HttpError(422, f"phase: {phase!r} is not a state of this persona's journeys")

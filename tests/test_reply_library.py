@@ -21,6 +21,7 @@ from conversations.models import (
     OperatorDecision,
     ReplyEntry,
     SuggestionSet,
+    WorkspaceIntent,
 )
 from conversations.show import store_suggestions
 from core import dispatch
@@ -254,7 +255,9 @@ def test_a_manager_retires_and_restores_a_reply_on_the_persona_page(workspace, p
     assert not entry.retired and entry.pinned
 
 
-def test_the_library_api_refuses_bad_input_and_keeps_what_is_stored(workspace, persona, api):
+def test_the_library_api_refuses_bad_input_and_keeps_what_is_stored(
+    workspace, other_workspace, persona, api
+):
     base = f"/api/personas/{persona.pk}/library"
     kept = an_entry(persona)
     cases = [
@@ -277,6 +280,14 @@ def test_the_library_api_refuses_bad_input_and_keeps_what_is_stored(workspace, p
         content_type="application/json",
     )
     assert added.status_code == 201 and added.json()["phase"] == "cta"
+    # A workspace's own intent is one a reply may be for; another workspace's is not.
+    WorkspaceIntent.objects.create(workspace=workspace, name="asks_merch", description="merch")
+    merch = {"text": "The hoodies drop Friday!", "intent": "asks_merch"}
+    assert api.post(base, merch, content_type="application/json").status_code == 201
+    WorkspaceIntent.objects.create(workspace=other_workspace, name="asks_tour", description="x")
+    tour = {"text": "Tour dates soon!", "intent": "asks_tour"}
+    refused = api.post(base, tour, content_type="application/json")
+    assert refused.status_code == 422 and "intent" in refused.content.decode()
     empty = api.patch(f"{base}/{kept.pk}", {}, content_type="application/json")
     assert empty.status_code == 422
     pinned = api.patch(f"{base}/{kept.pk}", {"pinned": True}, content_type="application/json")
