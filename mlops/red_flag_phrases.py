@@ -17,6 +17,20 @@ SLOTS = {
     "time": ("next week", "friday", "payday", "the 1st", "tomorrow", "end of the month"),
     "them": ("your friends", "your family", "your bf", "everyone else", "other guys", "them"),
     "content": ("pics", "a pic", "a video", "some content", "a preview", "a sample", "a set"),
+    # Friendly small talk a DM opens with before the ask (red_flag_phrases_more.py): the
+    # head should learn that the warm part says nothing, in flagged and ordinary rows alike.
+    "opener": (
+        "hey hope ur week is going well!",
+        "love the new post 😍",
+        "haha that made my day.",
+        "good morning sunshine ☀️",
+        "omg your cat is so cute.",
+        "thanks for always replying so fast!",
+        "sorry for the late reply, work was crazy.",
+        "just saw your story lol, where was that?",
+        "hi hun, how was your day?",
+        "you looked amazing on the stream last night.",
+    ),
 }
 
 SCAM = """
