@@ -14,6 +14,7 @@ import logging
 from conversations import metrics, suggestions
 from conversations.models import Conversation, Message, SuggestionSet
 from conversations.replies import suggestion_deadline
+from conversations.show import note_filling
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,14 @@ def fill(suggestion_set_id: int, use_cache: bool = True) -> None:
     if suggestion_set is None:
         logger.info("suggestion set %s is gone; nothing to fill", suggestion_set_id)
         return
+    try:
+        fill_set(suggestion_set, use_cache)
+    finally:
+        # Filled, given up on or failed: no more options are coming for this set.
+        note_filling(suggestion_set, False)
+
+
+def fill_set(suggestion_set: SuggestionSet, use_cache: bool) -> None:
     message = suggestion_set.message
     conversation = Conversation.objects.select_related("contact", "persona", "playbook").get(
         pk=suggestion_set.conversation_id

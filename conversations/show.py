@@ -92,3 +92,18 @@ def add_options(
     )
     transaction.on_commit(lambda: events.publish(suggestion_set.workspace_id, event))
     metrics.suggestions_shown(len(options))
+
+
+def note_filling(suggestion_set: SuggestionSet, filling: bool) -> None:
+    """Say on the set whether the model's other options are still to come (queued at the
+    back of the llm queue, conversations.fill), and have the page fetch it again: an
+    operator who sees one drafted option knows whether to wait for more."""
+    generation = {**suggestion_set.generation, "filling": filling}
+    SuggestionSet.objects.filter(pk=suggestion_set.pk).update(generation=generation)
+    suggestion_set.generation = generation
+    event = events.SuggestionsReady(
+        conversation_id=suggestion_set.conversation_id,
+        suggestion_set_id=suggestion_set.pk,
+        seq=suggestion_set.message.seq,
+    )
+    transaction.on_commit(lambda: events.publish(suggestion_set.workspace_id, event))

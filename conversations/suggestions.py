@@ -32,7 +32,7 @@ from conversations.replies import (
     streams_options,
     suggestion_deadline,
 )
-from conversations.show import append_suggestions, store_suggestions
+from conversations.show import append_suggestions, note_filling, store_suggestions
 from conversations.streaming import DraftStream
 from core import dispatch
 from mlops import reply_ranker
@@ -181,6 +181,7 @@ def draft(
             # Under latest wins every conversation's first draft goes before anyone's
             # third option: the rest of this set wait at the back of the llm queue
             # (conversations.fill). Autonomy picks from the whole set, so it waits here.
+            note_filling(stored, True)
             dispatch.fill(stored.pk, use_cache)
         else:
             add_remaining_options(
