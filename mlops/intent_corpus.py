@@ -31,6 +31,7 @@ from mlops import (
     intent_phrases_j,
     intent_phrases_k,
     intent_phrases_l,
+    intent_phrases_m,
 )
 from mlops.intent_model import INTENTS, OTHER
 
@@ -62,6 +63,7 @@ PHRASE_MODULES = (
     intent_phrases_j,
     intent_phrases_k,
     intent_phrases_l,
+    intent_phrases_m,
 )
 # Each intent's cores: its block (YES, NO, ...) from every module that has one, in module
 # order (the first modules' cores, then the later ones': short, spoken, slang, typos).

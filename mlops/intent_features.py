@@ -1,6 +1,7 @@
 """The intent head's hashed text features (mlops/intent_model.py): word uni- and bigrams,
-character trigrams of each word, and the words in a negation's scope, each block hashed
-with crc32 (so every process agrees) and L2-normalised.
+character trigrams of each word, and the words in a negation's scope (with the polarity
+class of those that assent or dissent), each block hashed with crc32 (so every process
+agrees) and L2-normalised.
 
 `hashed_columns` gives a message's non-zero columns and their values, offset past the
 embedding's 384 dimensions: the head multiplies only those rows of its first layer, so
@@ -84,6 +85,11 @@ NEGATION_IDIOMS = (
     ("no", "hurry"),
     ("no", "pressure"),
     ("never", "mind"),
+    # A reassurance before agreeing ("dont worry i'm in"), and the "no-brainer" that is a
+    # yes: found on the negation dev set, where "dont worry i'm interested" read as no.
+    ("dont", "worry"),
+    ("no", "brainer"),
+    ("no", "-", "brainer"),
     ("cant", "wait"),
     ("cannot", "wait"),
     ("why", "not"),
@@ -92,6 +98,30 @@ IDIOMS_BY_FIRST_WORD: dict[str, tuple[tuple[str, ...], ...]] = {
     first: tuple(i for i in NEGATION_IDIOMS if i[0] == first)
     for first in {i[0] for i in NEGATION_IDIOMS}
 }
+
+
+def cue_words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Polarity classes for the words in a negation's scope: "don't sign me up", "not going
+# ahead" and "not saying yes" deny assent with three different verbs, and "not gonna
+# refuse", "no longer on the fence" and "wouldn't say no" deny a refusal or a doubt. Each
+# such word also marks its class (NOT_<assent>, NOT_<dissent>, NOTNOT_...), so what the
+# corpus teaches about one verb carries to the others. The negation development set
+# (mlops/data/intent_negation_dev.jsonl) showed refusals read as yes through "sign me up"
+# or "go ahead" under a negator the head had seen too few times with that verb.
+ASSENT_CUES = cue_words(
+    "yes yeah yep yup sure ok okay in interested keen want wanna like love into sign signing "
+    "book booking go going ahead proceed proceeding buy buying agree agreeing good great idea "
+    "fit work works need fan send count deal happy ready enroll add include pursue pursuing "
+    "forward continue join subscribe"
+)
+DISSENT_CUES = cue_words(
+    "no nope nah refuse refusing decline turn pass bad wrong hurt hate mind worry worried "
+    "problem problems issue issues doubt doubts concern concerns objection objections against "
+    "opposed complain miss missing resist unsure undecided fence hesitant hesitate torn"
+)
 CLAUSE_END = frozenset({".", ",", "!", "?", ";", ":", "but"})
 WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9']", re.IGNORECASE)
 
@@ -131,14 +161,20 @@ def negation_buckets(text: str, buckets: int = NEGATION_BUCKETS) -> dict[int, fl
             flipped, reach = False, 0
         elif word in NEGATORS:
             if reach and opener not in INTERJECTED_NEGATORS:
+                # a refusal refused ("not gonna say no"): a denied dissent, like NOT_refuse
+                counts[hashed(("NOT_" if flipped else "NOTNOT_") + "<dissent>", buckets)] += 1
                 flipped = not flipped
             else:
                 flipped, opener = True, word
             reach = NEGATION_REACH
             counts[hashed(("NOT_" if flipped else "NOTNOT_") + word, buckets)] += 1
         elif reach:
-            marked = ("NOT_" if flipped else "NOTNOT_") + word
-            counts[hashed(marked, buckets)] += 1
+            prefix = "NOT_" if flipped else "NOTNOT_"
+            counts[hashed(prefix + word, buckets)] += 1
+            if word in ASSENT_CUES:
+                counts[hashed(prefix + "<assent>", buckets)] += 1
+            elif word in DISSENT_CUES:
+                counts[hashed(prefix + "<dissent>", buckets)] += 1
             reach -= 1
     return normalised(counts)
 
