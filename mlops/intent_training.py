@@ -35,7 +35,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from mlops import intent_corpus, intent_model, registry
+from mlops import intent_corpus, intent_features, intent_model, registry
 from mlops.embeddings import embed
 from mlops.intents import detect_intent
 from mlops.models import Dataset, ModelVersion, TrainingJob
@@ -385,12 +385,14 @@ def cached_head(version_pk: int, artifact: str) -> intent_model.IntentHead:
 
 
 def bootstrap_path() -> Path:
-    """Where the corpus-only head lives, named by the corpus's content and the head's
-    layout, so a changed corpus is trained again and an old file is never read by mistake."""
+    """Where the corpus-only head lives, named by the corpus's content, the head's layout
+    and the code that turns text into its word features, so a changed corpus or a changed
+    feature (a new negation mark, say) is trained again and an old file is never read by
+    mistake."""
     corpus = [(row["text"], row["intent"]) for row in corpus_rows()]
-    digest = hashlib.sha256(
-        json.dumps([corpus, FAMILY, intent_model.LEXICAL_BUCKETS, intent_model.RECIPE]).encode()
-    ).hexdigest()[:16]
+    features = hashlib.sha256(Path(intent_features.__file__).read_bytes()).hexdigest()
+    recipe = [FAMILY, intent_model.LEXICAL_BUCKETS, intent_model.RECIPE, features]
+    digest = hashlib.sha256(json.dumps([corpus, *recipe]).encode()).hexdigest()[:16]
     return registry.ARTIFACTS / "models" / f"intent-bootstrap-{digest}.json"
 
 
