@@ -5,7 +5,10 @@ training side of chitchat-dataset (red_flag_head.chitchat_side). Never the held-
 Run: ./dev bench understanding_risk_dev [sets...] [--misses] [--chitchat N]
   sets: dev (red_flags_dev.jsonl), dev_b (red_flags_dev_b.jsonl; written later, by another
   procedure: flags buried in friendly multi-sentence DMs, implied forms, slang, sales-call
-  style, with ordinary near-misses); both by default.
+  style, with ordinary near-misses); dev_c (red_flags_dev_c.jsonl; written from the
+  freeloader and payment definitions facet by facet, each in several registers: one-word
+  DMs, rambling, typos, emoji, learner English; near-misses on the same topics); all by
+  default.
   --misses prints each missed row and each alarmed negative, with the head's reading.
   --chitchat N scans N "check" conversations (0 skips; 800 by default).
 A row is caught as understanding_risk.recall counts it: scored alone, caught when a flag of
@@ -32,7 +35,11 @@ from mlops import intent_corpus, intent_training, red_flag_head  # noqa: E402
 from mlops.bad_actor import CATEGORIES, default_rules, detect_bad_actor  # noqa: E402
 from mlops.embeddings import embed  # noqa: E402
 
-SETS = {"dev": "red_flags_dev.jsonl", "dev_b": "red_flags_dev_b.jsonl"}
+SETS = {
+    "dev": "red_flags_dev.jsonl",
+    "dev_b": "red_flags_dev_b.jsonl",
+    "dev_c": "red_flags_dev_c.jsonl",
+}
 
 
 def reading(vector: Sequence[float]) -> str:

@@ -44,7 +44,12 @@ from typing import Any
 import numpy as np
 import yaml
 
-from mlops import red_flag_phrases, red_flag_phrases_more, red_flag_phrases_registers
+from mlops import (
+    red_flag_phrases,
+    red_flag_phrases_freeloader,
+    red_flag_phrases_more,
+    red_flag_phrases_registers,
+)
 from mlops.semantic_flags import WEAK_SHARE
 
 CATEGORIES = ("scam", "freeloader", "time_waste", "emotional_manipulation", "payment_scam")
@@ -107,9 +112,14 @@ def alternatives(template: str) -> int:
 
 
 def templates(category: str) -> list[str]:
-    """The category's templates from the phrasing modules (typology, registers, round four)."""
+    """The category's templates from the phrasing modules (typology, registers, rounds 4-5)."""
     name = category.upper() if category != NONE else "NONE"
-    modules = (red_flag_phrases, red_flag_phrases_registers, red_flag_phrases_more)
+    modules = (
+        red_flag_phrases,
+        red_flag_phrases_registers,
+        red_flag_phrases_more,
+        red_flag_phrases_freeloader,
+    )
     blocks = [getattr(module, name) for module in modules]
     return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
 
