@@ -165,13 +165,14 @@ class StreamedSample:
     ) -> list[str]:
         if params.n != 1 or not isinstance(self.backend, OpenAICompatibleBackend):
             return self.backend.complete(messages, params, timeout)
-        watched = self.operator_watching()
+        watched = operator_watching(self.draft.conversation_id)
         return [self.backend.stream(messages, params, timeout, self.draft, watched=watched)]
 
-    def operator_watching(self) -> bool:
-        """Whether an operator has the conversation open now: the balancer then hands this
-        draft the next free model server, ahead of drafts nobody is reading yet (in first-in
-        first-out order every draft waits its turn, as the baseline does)."""
-        if settings.DRAFT_ORDER != "latest":
-            return False
-        return presence.is_watched(self.draft.conversation_id)
+
+def operator_watching(conversation_id: int) -> bool:
+    """Whether an operator has the conversation open now: the balancer then hands its first
+    draft the next free model server, ahead of drafts nobody is reading yet (in first-in
+    first-out order every draft waits its turn, as the baseline does)."""
+    if settings.DRAFT_ORDER != "latest":
+        return False
+    return presence.is_watched(conversation_id)

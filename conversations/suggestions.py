@@ -33,7 +33,7 @@ from conversations.replies import (
     suggestion_deadline,
 )
 from conversations.show import append_suggestions, note_filling, store_suggestions
-from conversations.streaming import DraftStream
+from conversations.streaming import DraftStream, operator_watching
 from core import dispatch
 from mlops import reply_ranker
 from mlops.generation import (
@@ -45,6 +45,7 @@ from mlops.generation import (
 )
 from mlops.guardrails import guard
 from mlops.llm import ModelBusy
+from mlops.llm_headers import watched_draft
 from mlops.llm_replies import NoValidReply
 from mlops.llm_stream import StreamStopped
 from mlops.sentiment import label_for
@@ -405,9 +406,10 @@ def first_replies(
         )
     except NoValidReply:
         stream.reject()
-        return replies_for(
-            conversation, message, found, context, use_cache, offset=1, deadline=deadline
-        )
+        # The batch in its place is still the first draft someone may be waiting for.
+        with watched_draft(operator_watching(conversation.pk)):
+            return replies_for(conversation, message, found, context, use_cache, offset=1,
+                               deadline=deadline)  # fmt: skip
 
 
 def draft_stream(message: Message, latest_only: bool) -> DraftStream:

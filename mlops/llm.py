@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from mlops.llm_headers import BUSY_HEADER, FOR_WATCHED_DRAFT, TIMEOUT_HEADER, WATCHED_HEADER
 from mlops.llm_stream import Listener, StreamBroken, read_answer
 
 Message = dict[str, str]
@@ -72,15 +73,6 @@ class GenerationParams:
         }
 
 
-# Sent with a streamed draft someone is watching being written (see stream()).
-WATCHED_HEADER = "X-Draft-Watched"
-# Sent with every request: how long the caller waits, so that the stack's balancer can
-# answer "busy" (BUSY_HEADER) while the caller still listens, rather than hand a server a
-# request that was given up on.
-TIMEOUT_HEADER = "X-Request-Timeout-Ms"
-BUSY_HEADER = "X-Model-Busy"
-
-
 class LLMBackend(Protocol):
     name: str
     default_model: str
@@ -107,21 +99,28 @@ class OpenAICompatibleBackend:
         self, messages: Sequence[Message], params: GenerationParams, timeout: float
     ) -> list[str]:
         deadline = time.monotonic() + timeout
-        texts = self._request(messages, params, timeout)
+        watched = FOR_WATCHED_DRAFT.get()  # read here: the parallel requests' threads lack it
+        texts = self._request(messages, params, timeout, watched)
         missing = params.n - len(texts)
         if missing > 0:
             # The server gave fewer choices than asked (llama.cpp ignores n): the rest come
             # from parallel single requests, each with its own seed so they differ.
-            texts += self._parallel(messages, params, missing, deadline)
+            texts += self._parallel(messages, params, missing, deadline, watched)
         return texts[: params.n]
 
     def _parallel(
-        self, messages: Sequence[Message], params: GenerationParams, count: int, deadline: float
+        self,
+        messages: Sequence[Message],
+        params: GenerationParams,
+        count: int,
+        deadline: float,
+        watched: bool,
     ) -> list[str]:
         def one(index: int) -> list[str]:
             seed = None if params.seed is None else params.seed + index + 1
             single = replace(params, n=1, seed=seed)
-            return self._request(messages, single, max(deadline - time.monotonic(), 0.1))
+            timeout = max(deadline - time.monotonic(), 0.1)
+            return self._request(messages, single, timeout, watched)
 
         # Each sample stands alone: one that times out (llama.cpp queues them) does not
         # throw away the ones that came back.
@@ -163,10 +162,10 @@ class OpenAICompatibleBackend:
             body["response_format"] = {"type": "json_object", "schema": params.json_schema}
         return body
 
-    def post(self, path: str, body: dict[str, Any], timeout: float) -> Any:
+    def post(self, path: str, body: dict[str, Any], timeout: float, watched: bool = False) -> Any:
         """POST to the server and return its JSON; every failure becomes an LLMError."""
         with self.failures(timeout):
-            response = self.client.post(json=body, **self.request_args(path, timeout))
+            response = self.client.post(json=body, **self.request_args(path, timeout, watched))
             response.raise_for_status()
             return response.json()
 
@@ -184,16 +183,16 @@ class OpenAICompatibleBackend:
         (stack.llm_balancer) serves before other waiting requests; other servers ignore it."""
         body = {**self.body(messages, replace(params, n=1)), "stream": True}
         deadline = time.monotonic() + timeout
-        request = self.request_args("/v1/chat/completions", timeout)
-        if watched:
-            request["headers"] = {**request["headers"], WATCHED_HEADER: "1"}
+        request = self.request_args("/v1/chat/completions", timeout, watched)
         with self.failures(timeout), self.client.stream("POST", json=body, **request) as response:
             response.raise_for_status()
             return read_answer(response.iter_text(), to, deadline)
 
-    def request_args(self, path: str, timeout: float) -> dict[str, Any]:
+    def request_args(self, path: str, timeout: float, watched: bool = False) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         headers[TIMEOUT_HEADER] = str(int(timeout * 1000))
+        if watched:
+            headers[WATCHED_HEADER] = "1"
         url = f"{self.base_url.rstrip('/')}{path}"
         return {"url": url, "headers": headers, "timeout": httpx.Timeout(timeout)}
 
@@ -218,10 +217,15 @@ class OpenAICompatibleBackend:
             raise LLMError(f"{self.name} answered something that is not JSON") from exc
 
     def _request(
-        self, messages: Sequence[Message], params: GenerationParams, timeout: float
+        self,
+        messages: Sequence[Message],
+        params: GenerationParams,
+        timeout: float,
+        watched: bool = False,
     ) -> list[str]:
         with self.failures(timeout):
-            data = self.post("/v1/chat/completions", self.body(messages, params), timeout)
+            body = self.body(messages, params)
+            data = self.post("/v1/chat/completions", body, timeout, watched)
             return [str(choice["message"]["content"] or "") for choice in data["choices"]]
 
 

@@ -135,15 +135,15 @@ class Upstreams:
 
 
 def rank_of(body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
-    """Watched streams, then other streamed requests, then the rest (the module's docstring)."""
+    """Watched drafts (streamed, or the batch that replaces a rejected streamed one), then
+    other streamed requests, then the rest (the module's docstring)."""
+    if any(k.lower() == WATCHED_HEADER and v.strip() == b"1" for k, v in headers):
+        return WATCHED
     try:
         streamed = bool(json.loads(body).get("stream"))
     except (ValueError, AttributeError):
         streamed = False
-    if not streamed:
-        return FILLING_IN
-    watched = any(k.lower() == WATCHED_HEADER and v.strip() == b"1" for k, v in headers)
-    return WATCHED if watched else STREAMED
+    return STREAMED if streamed else FILLING_IN
 
 
 class Balancer:

@@ -4,6 +4,7 @@ sockets whose answers the test holds and releases."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
@@ -18,7 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mlops.llm import GenerationParams, ModelBusy, OpenAICompatibleBackend
+from mlops.llm import GenerationParams, LLMError, ModelBusy, OpenAICompatibleBackend
+from mlops.llm_headers import watched_draft
 from stack.llm_pause import LONGEST_PAUSE_S
 from stack.processes import llm_balancer_command
 from stack.services import ROOT, free_port, wait_for_port
@@ -374,3 +376,34 @@ def test_a_request_no_server_can_take_in_time_is_answered_busy_while_its_caller_
     for thread in threads:
         thread.join(timeout=20)
     assert sorted(asked(servers)) == ["busy 1", "busy 2"]  # "too late" reached none
+
+
+def test_the_batch_that_replaces_a_rejected_watched_draft_is_served_as_watched(
+    servers: list[HeldModelServer],
+) -> None:
+    """When the streamed first draft of a conversation an operator has open is unusable,
+    its replacement is a batch (not streamed); asked inside watched_draft() it still takes
+    the server kept for watched drafts, instead of waiting behind every stream."""
+    process, url = start_balancer([s.url for s in servers], kept_for_watched=1)
+    backend = OpenAICompatibleBackend(base_url=url, default_model="m", structured="none")
+    try:
+        busy = ask(url, "unwatched", True)
+        wait_for(servers, 1)
+
+        def replace_rejected_draft() -> None:
+            # The stand-in answers every request with events, which a batch cannot read:
+            # where the request went is what this test is about.
+            with watched_draft(), contextlib.suppress(LLMError):
+                backend.complete([{"role": "user", "content": "batch"}], GenerationParams(), 20)
+
+        batch = threading.Thread(target=replace_rejected_draft, daemon=True)
+        batch.start()
+        wait_for(servers, 2)
+        assert [r["messages"][0]["content"] for r in servers[1].requests] == ["batch"]
+        for server in servers:
+            server.release.set()
+        for thread in (busy, batch):
+            thread.join(timeout=20)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
