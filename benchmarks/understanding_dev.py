@@ -25,8 +25,9 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
+from benchmarks import understanding_risk_dev  # noqa: E402
 from benchmarks.understanding_risk import alarmed  # noqa: E402
-from mlops import intent_corpus, intent_model, intent_training, red_flag_head  # noqa: E402
+from mlops import intent_model, intent_training, red_flag_head  # noqa: E402
 from mlops.bad_actor import default_rules, detect_bad_actor  # noqa: E402
 from mlops.embeddings import embed  # noqa: E402
 
@@ -82,33 +83,9 @@ def red_flags() -> None:
 
 
 def chitchat_check(conversations_wanted: int = 800) -> None:
-    """Per-conversation alarms on the "check" half of the training side (never fitted on),
-    then the share of its lines that carry any flag (faint ones included) or alarm alone.
-    Embeddings are cached on disk: only the first run embeds the ~28,000 lines."""
-    rules = default_rules()
-    picked = [
-        lines
-        for key, lines in intent_corpus.chitchat_conversations()
-        if red_flag_head.chitchat_side(key) == "check"
-    ][:conversations_wanted]
-    conversations = [[line for line in lines if line.strip()] for lines in picked]
-    vectors = iter(intent_training.per_text_cached([x for c in conversations for x in c]))
-    alarms = flagged = line_alarms = 0
-    for lines in conversations:
-        own = [next(vectors) for _ in lines]
-        for line, vector in zip(lines, own, strict=True):
-            alone = detect_bad_actor([line], rules, [vector])
-            flagged += bool(alone.red_flags)
-            line_alarms += alarmed(alone)
-        report = detect_bad_actor(lines, rules, own)
-        if alarmed(report):
-            alarms += 1
-            print(f"  alarm risk {report.combined_risk} ({len(lines)} lines):")
-            for flag in report.red_flags:
-                print(f"    {flag.pattern_name} w{flag.weight} {flag.match}: {flag.matched_text}")
-    total = sum(len(lines) for lines in conversations)
-    print(f"chitchat check side: {alarms} of {len(conversations)} conversations alarmed; ", end="")
-    print(f"of {total} lines {flagged / total:.2%} carry a flag, {line_alarms} alarm alone")
+    """Alarms on the "check" half of chitchat's training side (never fitted on): the red-flag
+    dev report's own check (benchmarks/understanding_risk_dev.py)."""
+    understanding_risk_dev.chitchat_check(conversations_wanted)
 
 
 if __name__ == "__main__":
