@@ -29,6 +29,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 import httpx  # noqa: E402
 
 from benchmarks.demo_prompt import prompt  # noqa: E402
+from benchmarks.parallel_generation import stop_servers  # noqa: E402
 from stack import LLM_ALIAS, free_port, llm_server_command, llm_server_env  # noqa: E402
 from stack.processes import llm_balancer_command  # noqa: E402
 from stack.services import wait_for_port  # noqa: E402
@@ -122,13 +123,7 @@ def main(args: argparse.Namespace) -> int:
         report(waits)
     finally:
         stop.set()
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_servers(processes)
     return 0
 
 
