@@ -85,12 +85,7 @@ def add_options(
         )
         for offset, option in enumerate(options)
     )
-    event = events.SuggestionsReady(
-        conversation_id=suggestion_set.conversation_id,
-        suggestion_set_id=suggestion_set.pk,
-        seq=suggestion_set.message.seq,
-    )
-    transaction.on_commit(lambda: events.publish(suggestion_set.workspace_id, event))
+    announce(suggestion_set)
     metrics.suggestions_shown(len(options))
 
 
@@ -101,6 +96,11 @@ def note_filling(suggestion_set: SuggestionSet, filling: bool) -> None:
     generation = {**suggestion_set.generation, "filling": filling}
     SuggestionSet.objects.filter(pk=suggestion_set.pk).update(generation=generation)
     suggestion_set.generation = generation
+    announce(suggestion_set)
+
+
+def announce(suggestion_set: SuggestionSet) -> None:
+    """`suggestions.ready` after commit: the page fetches the whole set again."""
     event = events.SuggestionsReady(
         conversation_id=suggestion_set.conversation_id,
         suggestion_set_id=suggestion_set.pk,
