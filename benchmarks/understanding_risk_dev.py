@@ -7,8 +7,12 @@ Run: ./dev bench understanding_risk_dev [sets...] [--misses] [--chitchat N]
   procedure: flags buried in friendly multi-sentence DMs, implied forms, slang, sales-call
   style, with ordinary near-misses); dev_c (red_flags_dev_c.jsonl; written from the
   freeloader and payment definitions facet by facet, each in several registers: one-word
-  DMs, rambling, typos, emoji, learner English; near-misses on the same topics); all by
-  default.
+  DMs, rambling, typos, emoji, learner English; near-misses on the same topics); dev_d
+  (red_flags_dev_d.jsonl; round six, written as personas would write in a creator DM or a
+  sales chat: superfan, student, haggling buyer, influencer, trial and refund abusers,
+  off-platform payer, chargeback threat, pay-later, someone else's card; the flag stated
+  indirectly amid ordinary text, weighted to freeloading and payment; 41 near-misses on
+  money, trials, discounts, gifts, sharing); all by default.
   --misses prints each missed row and each alarmed negative, with the head's reading.
   --chitchat N scans N "check" conversations (0 skips; 800 by default).
 A row is caught as understanding_risk.recall counts it: scored alone, caught when a flag of
@@ -39,6 +43,7 @@ SETS = {
     "dev": "red_flags_dev.jsonl",
     "dev_b": "red_flags_dev_b.jsonl",
     "dev_c": "red_flags_dev_c.jsonl",
+    "dev_d": "red_flags_dev_d.jsonl",
 }
 
 
