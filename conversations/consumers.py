@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from conversations import events, presence
+from conversations import events, live_hub, presence
 from conversations.models import Conversation
 from core import ratelimit
 from core.models import Membership
@@ -68,6 +68,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Base: subclasses decide which groups the connection joins."""
 
     groups_joined: list[str]
+    user_group: str = ""
+    held: list[str] | None = None  # events that came before the accept
 
     async def connect(self) -> None:
         self.groups_joined = []
@@ -83,23 +85,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not groups:
             await self.close(code=NOT_FOUND)
             return
-        groups = [*groups, events.user_group(user.pk)]
+        # Events come through the process's live hub, subscribed before the accept so an
+        # event published once the page is connected is never missed; those that come
+        # first are held until the accept. The user's own group (access changes) stays
+        # on the channel layer.
+        self.held = []
         for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await live_hub.hub().join(group, self.forward_text)
         self.groups_joined = groups
+        self.user_group = events.user_group(user.pk)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
+        await self.send_held()
 
     async def groups_for(self, workspace_id: int) -> list[str] | None:
         raise NotImplementedError
-
-    async def dispatch(self, message: dict) -> None:
-        # Channels closes stale database connections before every handler, a hop into
-        # the one thread that also runs every sync view; forwarding an event touches no
-        # database, and 50 pages x 100 events/s of hops starve ingestion.
-        if message["type"] == "event.forward":
-            await self.event_forward(message)
-            return
-        await super().dispatch(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """The pages only listen: a frame from the client is dropped unparsed, and one over
@@ -110,10 +110,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await live_hub.hub().leave(group, self.forward_text)
+        if self.user_group:
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
-    async def event_forward(self, message: dict) -> None:
-        await self.send_json(message["event"])
+    async def forward_text(self, text: str) -> None:
+        """An event from the live hub, already JSON: written to the socket as it is."""
+        if self.held is not None:
+            self.held.append(text)
+            return
+        await self.send(text_data=text)
+
+    async def send_held(self) -> None:
+        """In order, including any that arrive while the first are written."""
+        while self.held:
+            await self.send(text_data=self.held.pop(0))
+        self.held = None
 
     async def access_changed(self, message: dict) -> None:
         await self.close(code=ACCESS_CHANGED)
@@ -179,8 +191,8 @@ class ConversationConsumer(LiveConsumer):
             self.watching
         )
         event = events.PresenceChanged(self.watching, viewers, typing)
-        await self.channel_layer.group_send(
-            events.conversation_group(self.watching), events.forward_payload(event)
+        await sync_to_async(events.send_to_groups, thread_sensitive=False)(
+            [events.conversation_group(self.watching)], event
         )
 
     async def disconnect(self, code: int) -> None:

@@ -2,15 +2,15 @@
 
 Events are small on purpose (ids and sequence numbers): the page asks the server for
 what changed, so the database stays the truth and a client that missed events while
-disconnected catches up with the same request (Channels delivery is at-most-once).
+disconnected catches up with the same request (live delivery is at most once).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from conversations import live_hub
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -117,22 +117,14 @@ Event = (
 )
 
 
-def forward_payload(event: Event) -> dict:
-    return {"type": "event.forward", "event": asdict(event)}
+def event_text(event: Event) -> str:
+    """The frame the pages get: the event as JSON, encoded once for every socket."""
+    return json.dumps(asdict(event), separators=(",", ":"))
 
 
 def send_to_groups(groups: list[str], event: Event) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    payload = forward_payload(event)
-
-    async def send_all() -> None:
-        for group in groups:
-            await layer.group_send(group, payload)
-
-    # One trip to the event loop for all groups: from a request's thread each is a hop.
-    async_to_sync(send_all)()
+    """One Redis round trip from any process, sync (conversations/live_hub.py)."""
+    live_hub.publish(groups, event_text(event))
 
 
 def publish(workspace_id: int, event: Event) -> None:

@@ -153,19 +153,23 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or redis_database(REDIS_URL, 1)
 CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", "") or redis_database(REDIS_URL, 2)
 
-# Redis pub/sub: an event is published once per group, and each server process, subscribed
+# The channel layer carries what is not a page event: a user's access changes, which close
+# their sockets (page events go through conversations/live_hub.py on the same Redis
+# database). Redis pub/sub: published once per group, and each server process, subscribed
 # once, hands it to its own sockets. The list-based layer (channels_redis.core) pushes one
 # copy per socket, each popped with its own round trip, and drops every copy once a
 # process's shared list is full: 50 open inboxes then made events 4x later and, past its
-# capacity, lost them (benchmarks/load.py). Neither layer persists events; the pages resync.
-# The backend is a setting so the fault-injection tests' lossy layer (tests/faults.py)
-# can stand in without another settings module.
+# capacity, lost them (benchmarks/load.py). The backend is a setting so another layer can
+# stand in without another settings module.
 CHANNEL_LAYER_BACKEND = env_str(
     "CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"
 )
 # Redis reads wait up to 5 s (channels_redis.core's receive); a socket timeout at or below
 # that (redis-py 8 defaults to 5 s) crashed every page's consumer after 5 s of quiet.
 CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS = 15
+# Live events to the pages (conversations/live_hub.py): who publishes them. A setting so
+# the fault-injection tests' lossy publisher (tests/faults.py) can stand in.
+LIVE_EVENTS_PUBLISHER = env_str("LIVE_EVENTS_PUBLISHER", "conversations.live_hub.redis_publish")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": CHANNEL_LAYER_BACKEND,

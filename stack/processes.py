@@ -177,11 +177,17 @@ def web_server_command(port: int, workers: int = 1) -> list[str]:
         str(port),
         "--log-level",
         "warning",
+        # Its send writes the frame and returns (never waits on a slow client): the live
+        # hub writes each event to every socket of a process in turn (live_hub.py).
         "--ws",
-        "auto",
+        "websockets-sansio",
         # The pages only listen; uvicorn refuses bigger client frames before any app code.
         "--ws-max-size",
         "65536",
+        # Frames are small JSON events on a local network: deflating each one again for
+        # every socket costs CPU per page and saves little (docs/deploy.md).
+        "--ws-per-message-deflate",
+        "false",
         *(["--workers", str(workers)] if workers > 1 else []),
     ]
 

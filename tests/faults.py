@@ -1,17 +1,19 @@
 """Fault injection for the tests that prove the product survives its parts failing.
 
-`LossyChannelLayer` is the real Redis pub/sub channel layer losing group messages on purpose: a
-test server started with CHANNEL_LAYER_BACKEND=tests.faults.LossyChannelLayer drops one
-group message in every `faults:drop-every` (a key in the app's Redis database, shared by
-every process, so the drops are exactly counted). Channels promises at-most-once delivery,
-so this is a failure it may really have; the pages must converge to the database anyway.
+`lossy_publish` is the real live-event publisher (conversations.live_hub.redis_publish)
+losing events on purpose: a test server started with
+LIVE_EVENTS_PUBLISHER=tests.faults.lossy_publish drops one group's event in every
+`faults:drop-every` (a key in the app's Redis database, shared by every process, so the
+drops are exactly counted). Redis pub/sub delivers at most once, so this is a failure it
+may really have; the pages must converge to the database anyway.
 """
 
 from __future__ import annotations
 
 import redis
-from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
+
+from conversations.live_hub import redis_publish
 
 DROP_EVERY_KEY = "faults:drop-every"
 SENT_KEY = "faults:sent"
@@ -35,19 +37,18 @@ def reset() -> None:
     app_redis().delete(DROP_EVERY_KEY, SENT_KEY, DROPPED_KEY)
 
 
-class LossyChannelLayer(RedisPubSubChannelLayer):
-    async def group_send(self, group: str, message: dict) -> None:
-        if self.lost():
-            return
-        # The pub/sub layer proxies its methods to a layer per event loop.
-        await self._get_layer().group_send(group, message)
+def lossy_publish(groups: list[str], text: str) -> None:
+    kept = [group for group in groups if not lost()]
+    if kept:
+        redis_publish(kept, text)
 
-    def lost(self) -> bool:
-        # A blocking round trip to loopback Redis is fine in a test server; one counter
-        # for every process makes "one in n" exact across the web server and workers.
-        client = app_redis()
-        every = int(client.get(DROP_EVERY_KEY) or 0)
-        if every <= 0 or client.incr(SENT_KEY) % every:
-            return False
-        client.incr(DROPPED_KEY)
-        return True
+
+def lost() -> bool:
+    # A round trip to loopback Redis is fine in a test server; one counter for every
+    # process makes "one in n" exact across the web server and workers.
+    client = app_redis()
+    every = int(client.get(DROP_EVERY_KEY) or 0)
+    if every <= 0 or client.incr(SENT_KEY) % every:
+        return False
+    client.incr(DROPPED_KEY)
+    return True

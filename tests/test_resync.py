@@ -1,6 +1,6 @@
-"""Resync: a live page converges to the database even when the channel layer loses events.
+"""Resync: a live page converges to the database even when live events are lost.
 
-A real uvicorn serves the app with the Redis channel layer losing one group message in a
+A real uvicorn serves the app with the live-event publisher losing one group's event in a
 hundred (tests/faults.py), and real Chromium watches a conversation and the inbox while
 hundreds of messages arrive. Sequence numbers let the page fetch exactly what it lacks;
 the periodic resync brings what no event announced.
@@ -35,7 +35,7 @@ def lossy_server(django_db_setup) -> Iterator[str]:
     port = free_port()
     env = child_env()
     env.update(
-        CHANNEL_LAYER_BACKEND="tests.faults.LossyChannelLayer",
+        LIVE_EVENTS_PUBLISHER="tests.faults.lossy_publish",
         LIVE_RESYNC_SECONDS=str(RESYNC_SECONDS),
         API_RATE_PER_MINUTE="100000",
     )

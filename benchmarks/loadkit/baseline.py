@@ -51,7 +51,8 @@ async def serve_baseline(port: int) -> None:
                 with contextlib.suppress(ConnectionClosed):
                     await subscriber.send(event)
 
-    async with serve(handler, "127.0.0.1", port) as server:
+    # Frames go uncompressed, as from our server (stack.processes.web_server_command).
+    async with serve(handler, "127.0.0.1", port, compression=None) as server:
         await server.serve_forever()
 
 

@@ -13,11 +13,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
-from websockets.typing import Origin
-
 from benchmarks.loadkit.config import DRAIN_LIMIT
+from benchmarks.loadkit.light_socket import LightSocket, open_light_socket
 
 # -- measurement, shared by both servers ---------------------------------------------
 
@@ -26,25 +23,33 @@ from benchmarks.loadkit.config import DRAIN_LIMIT
 class Receiver:
     """One operator's socket: when each message.created event reached it."""
 
-    socket: ClientConnection
     arrivals: dict[int, float] = field(default_factory=dict)
+    # "committed_at" as the events carry it (the baseline's stamp), by message id.
+    stamps: dict[int, float] = field(default_factory=dict)
     duplicates: int = 0
+    socket: LightSocket | None = None
+
+    def record(self, raw: bytes) -> None:
+        """Called by the socket for each text message, as it completes."""
+        now = time.time()
+        if b"message.created" not in raw:
+            return
+        event = json.loads(raw)
+        if event.get("type") != "message.created":
+            return
+        message_id = event["message_id"]
+        if message_id in self.arrivals:
+            self.duplicates += 1
+        self.arrivals[message_id] = now
+        if "committed_at" in event:
+            self.stamps[message_id] = event["committed_at"]
 
     async def listen(self, stamps: dict[int, float]) -> None:
-        try:
-            async for raw in self.socket:
-                now = time.time()
-                event = json.loads(raw)
-                if event.get("type") != "message.created":
-                    continue
-                message_id = event["message_id"]
-                if message_id in self.arrivals:
-                    self.duplicates += 1
-                self.arrivals[message_id] = now
-                if "committed_at" in event:
-                    stamps[message_id] = event["committed_at"]
-        except ConnectionClosed:
-            pass
+        """Share the run's stamps, then wait until the connection closes."""
+        stamps.update(self.stamps)
+        self.stamps = stamps
+        if self.socket is not None:
+            await self.socket.closed
 
 
 @dataclass
@@ -125,21 +130,16 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
 
 async def open_sockets(url: str, origin: str, cookies: list[str]) -> list[Receiver]:
     """Every client at once, as operators opening the inbox; any refusal ends the run."""
+    receivers = [Receiver() for _ in cookies]
     sockets = await asyncio.gather(
         *(
-            connect(
-                url,
-                origin=Origin(origin),
-                additional_headers={"Cookie": cookie} if cookie else None,
-                proxy=None,
-                # Browsers do not ping; the servers keep their own keepalive.
-                ping_interval=None,
-                open_timeout=30,
-            )
-            for cookie in cookies
+            open_light_socket(url, origin, cookie or None, receiver.record, timeout=30)
+            for receiver, cookie in zip(receivers, cookies, strict=True)
         )
     )
-    return [Receiver(socket) for socket in sockets]
+    for receiver, socket in zip(receivers, sockets, strict=True):
+        receiver.socket = socket
+    return receivers
 
 
 async def paced(
@@ -177,7 +177,9 @@ async def drain(fanout: Fanout, messages: int, quiet: float) -> None:
 
 async def close_all(fanout: Fanout, listeners: list[asyncio.Task[None]]) -> None:
     fanout.closed_early = sum(listener.done() for listener in listeners)
-    await asyncio.gather(*(r.socket.close() for r in fanout.receivers), return_exceptions=True)
+    for receiver in fanout.receivers:
+        if receiver.socket is not None:
+            receiver.socket.close()
     for listener in listeners:
         listener.cancel()
     await asyncio.gather(*listeners, return_exceptions=True)

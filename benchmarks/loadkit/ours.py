@@ -5,13 +5,12 @@ sender that posts the traffic to its API."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-import httpx
 
 from benchmarks.loadkit.config import (
     CONNECTIONS,
@@ -23,6 +22,7 @@ from benchmarks.loadkit.config import (
     USER_PREFIX,
     WEB_LOG,
 )
+from benchmarks.loadkit.light_http import ConnectionDropped, LightHttpPool
 from benchmarks.loadkit.measure import Fanout, close_all, drain, open_sockets, paced, stop
 from stack import free_port, wait_for_port, web_server_command
 from stack.processes import web_server_env
@@ -141,8 +141,11 @@ class ApiCalls:
 
 
 async def post_message(
-    http: httpx.AsyncClient, calls: ApiCalls, external_id: str, contact: str, text: str
+    http: LightHttpPool, calls: ApiCalls, external_id: str, contact: str, text: str
 ) -> int | None:
+    """One message through the API on an idle connection of the pool: a connector's POST.
+    Waiting longer than HTTP_TIMEOUT for a connection counts as not sent, and as long
+    again for the answer as a timeout."""
     body = {
         "channel": "api",
         "external_id": external_id,
@@ -150,18 +153,28 @@ async def post_message(
         "persona": PERSONA,
         "text": text,
     }
+    try:
+        async with asyncio.timeout(HTTP_TIMEOUT):
+            slot = await http.take()
+    except TimeoutError:
+        calls.fail(f"not sent, no free connection within {HTTP_TIMEOUT} s")
+        return None
     started = time.perf_counter()
     try:
-        response = await http.post("/api/messages", json=body)
-    except httpx.HTTPError as exc:
+        async with asyncio.timeout(HTTP_TIMEOUT):
+            slot, status, answer = await http.post_json(slot, "/api/messages", body)
+    except (OSError, TimeoutError, ConnectionDropped, ValueError) as exc:
         calls.fail(type(exc).__name__)
+        slot = None
         return None
+    finally:
+        http.give_back(slot)
     answered = time.time()
     calls.seconds.append((time.perf_counter() - started) * 1000)
-    if response.status_code != 201:
-        calls.fail(f"HTTP {response.status_code}")
+    if status != 201:
+        calls.fail(f"HTTP {status}")
         return None
-    message_id = int(response.json()["message_id"])
+    message_id = int(json.loads(answer)["message_id"])
     calls.answered_at[message_id] = answered
     return message_id
 
@@ -186,17 +199,8 @@ async def run_ours(
         fanout = Fanout(await open_sockets(url, origin, bench.cookies))
         listeners = [asyncio.create_task(r.listen(fanout.stamps)) for r in fanout.receivers]
         calls = ApiCalls()
-        # A sender with CONNECTIONS deliveries in flight; a message waits for a free one
-        # here (httpx's own pool queue costs O(queued) per event and starved the clients).
-        slots = asyncio.Semaphore(CONNECTIONS)
-        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
-        async with httpx.AsyncClient(
-            base_url=origin,
-            headers={"X-API-Key": bench.api_key},
-            timeout=HTTP_TIMEOUT,
-            limits=limits,
-            trust_env=False,
-        ) as http:
+        http = LightHttpPool("127.0.0.1", port, CONNECTIONS, {"X-API-Key": bench.api_key})
+        try:
             # Warm-up (imports, first connections), its event awaited, then left out.
             warm_up = await post_message(http, calls, "warm-up", "warm-up", "hello")
             if warm_up is None:
@@ -207,16 +211,7 @@ async def run_ours(
 
             async def send(i: int) -> None:
                 contact, text = traffic[i]
-                try:
-                    async with asyncio.timeout(HTTP_TIMEOUT):
-                        await slots.acquire()
-                except TimeoutError:
-                    calls.fail(f"not sent, no free connection within {HTTP_TIMEOUT} s")
-                    return
-                try:
-                    await post_message(http, calls, f"load-{i}", contact, text)
-                finally:
-                    slots.release()
+                await post_message(http, calls, f"load-{i}", contact, text)
 
             async def load() -> None:
                 fanout.attempted = len(traffic)
@@ -225,6 +220,8 @@ async def run_ours(
                 await drain(fanout, stored, drain_seconds)
 
             await fanout.measure(server.pid, load())
+        finally:
+            http.close()
         await close_all(fanout, listeners)
         return fanout, calls
     finally:

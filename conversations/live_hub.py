@@ -1,0 +1,138 @@
+"""Live events to the pages: published once per group as JSON text, and handed by each
+server process to its own sockets from one Redis subscription.
+
+Why not the channel layer: through Channels every event cost each socket a queue, a new
+task, an `asyncio.wait`, a msgpack decode, a JSON encode and the session middleware's
+check, and a publish from a request's thread one more hop into the event loop. With 50
+pages on one inbox at 100 messages/s that was 5,000 of each a second on two cores, and
+the pages' events fell seconds behind (benchmarks/load.py). Here the publisher encodes
+once and publishes with a plain Redis call (a pipeline of one PUBLISH per group), from
+any process, sync; a server process subscribes once per group however many of its
+sockets are in it, and writes the same text to each.
+
+What stays on the channel layer: a user's "access changed" (closes their sockets) and
+connection bookkeeping. Delivery is at most once, as before: events carry ids and the
+pages resync from the database.
+
+Sending to a socket does not wait: uvicorn's websockets-sansio protocol (pinned in
+stack.processes.web_server_command) writes the frame to the transport and returns, so
+one slow page cannot hold up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+
+import redis
+import redis.asyncio as aioredis
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+# A socket's writer: takes the event's JSON text.
+Sender = Callable[[str], Awaitable[None]]
+# Pub/sub channels are server-wide (not per database): the prefix keeps them ours.
+CHANNEL_PREFIX = "dashboard:live:"
+# How long one read waits for an event before checking the subscriptions again.
+READ_WAIT_SECONDS = 1.0
+
+
+def channel_for(group: str) -> str:
+    return CHANNEL_PREFIX + group
+
+
+@lru_cache(maxsize=1)
+def publishing_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.CHANNEL_LAYER_URL)
+
+
+def redis_publish(groups: list[str], text: str) -> None:
+    """The publisher: one round trip for every group of the event."""
+    with publishing_client().pipeline(transaction=False) as pipe:
+        for group in groups:
+            pipe.publish(channel_for(group), text)
+        pipe.execute()
+
+
+@lru_cache(maxsize=1)
+def publisher() -> Callable[[list[str], str], None]:
+    """The configured publisher (LIVE_EVENTS_PUBLISHER): fault-injection tests swap in
+    one that loses events on purpose (tests/faults.py)."""
+    return import_string(settings.LIVE_EVENTS_PUBLISHER)
+
+
+def publish(groups: list[str], text: str) -> None:
+    publisher()(groups, text)
+
+
+class Hub:
+    """One event loop's sockets by group, and the one subscription that feeds them."""
+
+    def __init__(self) -> None:
+        self.sockets: dict[str, set[Sender]] = {}
+        self.client = aioredis.Redis.from_url(
+            settings.CHANNEL_LAYER_URL,
+            socket_timeout=settings.CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS,
+        )
+        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        self.lock = asyncio.Lock()  # subscribe and unsubscribe one at a time
+        self.reader: asyncio.Task[None] | None = None
+
+    async def join(self, group: str, sender: Sender) -> None:
+        async with self.lock:
+            members = self.sockets.setdefault(group, set())
+            members.add(sender)
+            if len(members) == 1:
+                await self.pubsub.subscribe(channel_for(group))
+            if self.reader is None or self.reader.done():
+                self.reader = asyncio.create_task(self.read())
+
+    async def leave(self, group: str, sender: Sender) -> None:
+        async with self.lock:
+            members = self.sockets.get(group)
+            if members is None or sender not in members:
+                return
+            members.discard(sender)
+            if not members:
+                del self.sockets[group]
+                await self.pubsub.unsubscribe(channel_for(group))
+
+    async def read(self) -> None:
+        while True:
+            try:
+                if not self.pubsub.subscribed:
+                    await asyncio.sleep(READ_WAIT_SECONDS)
+                    continue
+                message = await self.pubsub.get_message(timeout=READ_WAIT_SECONDS)
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                # redis-py reconnects and subscribes again on the next read.
+                logger.warning("live events: Redis read failed (%s); retrying", exc)
+                await asyncio.sleep(READ_WAIT_SECONDS)
+                continue
+            if message is not None and message["type"] == "message":
+                await self.deliver(message["channel"], message["data"])
+
+    async def deliver(self, channel: bytes, data: bytes) -> None:
+        group = channel.decode()[len(CHANNEL_PREFIX) :]
+        text = data.decode()
+        for sender in tuple(self.sockets.get(group, ())):
+            try:
+                await sender(text)
+            except Exception:  # a socket closing under us must not stop the others
+                logger.debug("live events: a socket refused an event", exc_info=True)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """The running loop's hub (a server process has one loop; tests may start several)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = Hub()
+    return _hubs[loop]
