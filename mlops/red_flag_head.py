@@ -18,6 +18,8 @@ a lower FLAG_AT below, and the ordinary phrasings chitchat's check half tripped.
 Round four added red_flag_phrases_more.py (stalling, leverage and threats, exposure for
 pay, payment workarounds, flags buried in friendly small talk), checked on a second
 development set written apart from the first (red_flags_dev_b.jsonl), and FLAG_AT_FOR.
+Round six added red_flag_phrases_sharing.py (freeloading by entitlement, payment abuse as
+terms), drawn from a random stream of its own (ROUNDS) so the earlier rows stay as they were.
 The fitted weights are cached on disk under a digest of the training rows and the recipe,
 like the bootstrap intent head, and rebuilt when either changes.
 
@@ -49,6 +51,7 @@ from mlops import (
     red_flag_phrases_freeloader,
     red_flag_phrases_more,
     red_flag_phrases_registers,
+    red_flag_phrases_sharing,
 )
 from mlops.semantic_flags import WEAK_SHARE
 
@@ -111,15 +114,24 @@ def alternatives(template: str) -> int:
     return int(np.prod(sizes)) if sizes else 1
 
 
-def templates(category: str) -> list[str]:
-    """The category's templates from the phrasing modules (typology, registers, rounds 4-5)."""
-    name = category.upper() if category != NONE else "NONE"
-    modules = (
+# The phrasing modules, in rounds: each round's fillings come from a random stream of its
+# own, so a round added later leaves every earlier row as it was.
+ROUNDS = (
+    (
         red_flag_phrases,
         red_flag_phrases_registers,
         red_flag_phrases_more,
         red_flag_phrases_freeloader,
-    )
+    ),
+    (red_flag_phrases_sharing,),
+)
+
+
+def templates(category: str, modules: tuple[Any, ...] | None = None) -> list[str]:
+    """The category's templates from the phrasing modules (typology, registers, rounds 4-6),
+    or from the given ones."""
+    name = category.upper() if category != NONE else "NONE"
+    modules = modules or tuple(module for round_ in ROUNDS for module in round_)
     blocks = [getattr(module, name) for module in modules]
     return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
 
@@ -127,12 +139,23 @@ def templates(category: str) -> list[str]:
 def phrased_rows(seed: int = 0) -> list[dict[str, Any]]:
     """ROWS_PER_TEMPLATE distinct fillings of every template, restyled as people type
     (intent_corpus.restyle: lower case, dropped apostrophes, stretched words, typos)."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for stream, modules in enumerate(ROUNDS):
+        rng = random.Random(seed + stream)
+        rows += round_rows(modules, f"{stream}." if stream else "", rng, seen)
+    return rows
+
+
+def round_rows(
+    modules: tuple[Any, ...], prefix: str, rng: random.Random, seen: set[str]
+) -> list[dict[str, Any]]:
+    """One round's fillings, every category in turn, from the round's own stream."""
     from mlops import intent_corpus
 
-    rng = random.Random(seed)
-    rows, seen = [], set()
+    rows = []
     for category in (*CATEGORIES, NONE):
-        for number, template in enumerate(templates(category)):
+        for number, template in enumerate(templates(category, modules)):
             wanted = min(ROWS_PER_TEMPLATE, alternatives(template))
             made = 0
             for _ in range(wanted * 6):
@@ -144,7 +167,8 @@ def phrased_rows(seed: int = 0) -> list[dict[str, Any]]:
                     continue
                 seen.add(text.casefold())
                 made += 1
-                rows.append({"text": text, "label": category, "group": f"{category}:{number}"})
+                group = f"{category}:{prefix}{number}"
+                rows.append({"text": text, "label": category, "group": group})
     return rows
 
 
