@@ -26,6 +26,11 @@ queues each message's perception task as in production, into a scratch Redis dat
 is ever analysed by a `./dev run` worker. Without workers the inbox gets no
 `message.analysed`/`suggestions.ready` events, which in production share the same path.
 
+The clients are light on purpose (benchmarks/loadkit/light_socket.py, light_http.py): they
+stand in for browsers and connectors on other machines but share these two cores, and the
+`websockets` client and httpx took half a core between them at 100 messages/s. Both
+servers send frames uncompressed, as `./dev run` and docs/deploy.md run ours.
+
 The sender is open-loop (message i leaves at i/rate whatever happened to earlier ones)
 with at most 100 requests in flight, like a sender with a connection pool; a message that
 finds no free connection within 30 s is counted as not sent, and an answer may take 30 s.
@@ -103,7 +108,7 @@ def main(args: argparse.Namespace) -> int:
             clean_up(bench)
             empty_scratch_broker()
         ours_p = report_fanout(
-            f"ours: uvicorn ({args.workers} processes, pooled) + Django + Channels (Redis layer)",
+            f"ours: uvicorn ({args.workers} processes, pooled) + Django + live hub (Redis pub/sub)",
             ours,
         )
         report_api(ours, calls)
