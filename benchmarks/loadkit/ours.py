@@ -179,8 +179,31 @@ async def post_message(
     return message_id
 
 
+async def open_conversations(
+    http: LightHttpPool, calls: ApiCalls, traffic: list[tuple[str, str]]
+) -> list[int]:
+    """Before the measured window, one message from each contact of the traffic, one at a
+    time: the inbox the operators watch already has these conversations open. A contact's
+    first message takes the slower path that creates the contact and the conversation;
+    with all of them new at once, the first seconds measured that burst of new
+    conversations instead of the flow of messages (`--new-contacts` measures it)."""
+    contacts = sorted({contact for contact, _ in traffic})
+    sent = [
+        await post_message(http, calls, f"open-{n}", contact, "hi")
+        for n, contact in enumerate(contacts)
+    ]
+    if None in sent:
+        raise SystemExit(f"opening the conversations failed: {calls.failures}; see {WEB_LOG}")
+    return [message_id for message_id in sent if message_id is not None]
+
+
 async def run_ours(
-    bench: Bench, traffic: list[tuple[str, str]], rate: float, drain_seconds: float, workers: int
+    bench: Bench,
+    traffic: list[tuple[str, str]],
+    rate: float,
+    drain_seconds: float,
+    workers: int,
+    new_contacts: bool = False,
 ) -> tuple[Fanout, ApiCalls]:
     port = free_port()
     WEB_LOG.parent.mkdir(parents=True, exist_ok=True)
@@ -206,7 +229,9 @@ async def run_ours(
             if warm_up is None:
                 raise SystemExit(f"the warm-up POST failed: {calls.failures}; see {WEB_LOG}")
             fanout.ignored.add(warm_up)
-            await drain(fanout, 1, drain_seconds)
+            opened = [] if new_contacts else await open_conversations(http, calls, traffic)
+            fanout.ignored.update(opened)
+            await drain(fanout, 1 + len(opened), drain_seconds)
             calls = ApiCalls()
 
             async def send(i: int) -> None:
@@ -216,7 +241,8 @@ async def run_ours(
             async def load() -> None:
                 fanout.attempted = len(traffic)
                 fanout.send_seconds = await paced(len(traffic), rate, send)
-                stored = len(calls.answered_at) + 1  # with the warm-up
+                # With the warm-up and the opening messages: every event a client counts.
+                stored = len(calls.answered_at) + 1 + len(opened)
                 await drain(fanout, stored, drain_seconds)
 
             await fanout.measure(server.pid, load())

@@ -8,6 +8,8 @@ from benchmarks.loadkit.config import ROOT, WEB_LOG
 from benchmarks.loadkit.measure import Fanout, percentiles
 from benchmarks.loadkit.ours import ApiCalls
 
+SLICE_SECONDS = 10
+
 # -- report ------------------------------------------------------------------------------
 
 
@@ -37,11 +39,25 @@ def report_fanout(name: str, fanout: Fanout) -> tuple[float, float, float]:
         f"  commit-to-client  p50 {p50:8.2f} ms   p95 {p95:8.2f} ms   p99 {p99:8.2f} ms"
         f"   max {max(latencies, default=math.nan):8.2f} ms"
     )
+    print(f"  p99 by {SLICE_SECONDS} s of sending: {p99_by_slice(fanout)}")
     print(
         f"  CPU from first message to last delivery ({fanout.window:.1f} s): server "
         f"{fanout.server_cpu:.1f} s, benchmark clients {fanout.client_cpu:.1f} s"
     )
     return p50, p95, p99
+
+
+def p99_by_slice(fanout: Fanout) -> str:
+    """Whether the slowest deliveries are spread over the run or come at one time (the
+    start, a stall): commit-to-client p99 of the messages committed in each slice."""
+    slices: dict[int, list[float]] = {}
+    for receiver in fanout.receivers:
+        for message_id, arrived in receiver.arrivals.items():
+            if message_id in fanout.stamps and message_id in fanout.expected_ids:
+                committed = fanout.stamps[message_id]
+                slot = int((committed - fanout.started_at) // SLICE_SECONDS)
+                slices.setdefault(slot, []).append((arrived - committed) * 1000)
+    return "  ".join(f"{percentiles(slices[slot])[2]:.0f}" for slot in sorted(slices)) + " ms"
 
 
 def report_api(fanout: Fanout, calls: ApiCalls) -> None:
