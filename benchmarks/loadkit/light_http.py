@@ -17,6 +17,17 @@ import json
 from typing import cast
 
 
+def parse_head(head: bytes) -> tuple[str, dict[str, str]]:
+    """A response's status line and its headers (names in lower case), from the bytes
+    before the blank line; shared with the websocket handshake (light_socket.py)."""
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in lines[1:])
+    }
+    return lines[0], headers
+
+
 class ConnectionDropped(Exception):
     """The server closed the connection before answering."""
 
@@ -46,13 +57,9 @@ class HttpConnection(asyncio.Protocol):
         end = self.buffer.find(b"\r\n\r\n")
         if end < 0:
             return
-        head = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
-        headers = {
-            name.strip().lower(): value.strip()
-            for name, _, value in (line.partition(":") for line in head[1:])
-        }
+        status_line, headers = parse_head(bytes(self.buffer[:end]))
         if "content-length" not in headers:
-            self.answer.set_exception(ValueError(f"no Content-Length in {head[0]!r}"))
+            self.answer.set_exception(ValueError(f"no Content-Length in {status_line!r}"))
             return
         body_end = end + 4 + int(headers["content-length"])
         if len(self.buffer) < body_end:
@@ -61,7 +68,7 @@ class HttpConnection(asyncio.Protocol):
         del self.buffer[:body_end]
         if headers.get("connection", "").lower() == "close":
             self.open = False
-        self.answer.set_result((int(head[0].split(" ")[1]), body))
+        self.answer.set_result((int(status_line.split(" ")[1]), body))
 
     async def exchange(self, request: bytes) -> tuple[int, bytes]:
         assert self.transport is not None

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from typing import cast
 from urllib.parse import urlsplit
 
+from benchmarks.loadkit.light_http import parse_head
+
 # RFC 6455: the server proves it read our key by hashing it with this GUID.
 HANDSHAKE_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TEXT, CONTINUATION, CLOSE, PING, PONG = 0x1, 0x0, 0x8, 0x9, 0xA
@@ -95,14 +97,10 @@ class LightSocket(asyncio.Protocol):
             if len(self.buffer) > HANDSHAKE_LIMIT:
                 self.fail_handshake("response headers too long")
             return False
-        head = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
+        status_line, headers = parse_head(bytes(self.buffer[:end]))
         del self.buffer[: end + 4]
-        headers = {
-            name.strip().lower(): value.strip()
-            for name, _, value in (line.partition(":") for line in head[1:])
-        }
-        if head[0].split(" ")[1:2] != ["101"]:
-            self.fail_handshake(f"server answered {head[0]!r}")
+        if status_line.split(" ")[1:2] != ["101"]:
+            self.fail_handshake(f"server answered {status_line!r}")
         elif headers.get("sec-websocket-accept", "").encode() != accept_for(self.key):
             self.fail_handshake("wrong Sec-WebSocket-Accept")
         elif "permessage-deflate" in headers.get("sec-websocket-extensions", ""):
