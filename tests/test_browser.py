@@ -43,6 +43,25 @@ def post(asgi_server, api_key, http):
     return post
 
 
+def wait_until_no_request_in_flight(page: Page, quiet_ms: int = 300) -> None:
+    """Wait until the page has had no htmx request out for `quiet_ms`.
+
+    htmx marks each request's source with the htmx-request class while the request is out.
+    A request asked for before the socket dropped (the reconnect's catch-up, a resync) can
+    still be answered by a slow server after the test stores more messages: correct, but
+    not "arriving while down"."""
+    page.wait_for_function(
+        """(quietMs) => {
+            const busy = document.querySelector(".htmx-request") !== null;
+            const now = performance.now();
+            if (busy || window.__quietSince === undefined) window.__quietSince = now;
+            return !busy && now - window.__quietSince >= quietMs;
+        }""",
+        arg=quiet_ms,
+        polling=50,
+    )
+
+
 def open_conversation(page: Page, post) -> dict:
     """Log in, watch the inbox receive a message live, and open its conversation."""
     log_in(page, "olivia")
@@ -131,6 +150,7 @@ def test_dropped_socket_catches_up_with_exactly_the_missed_messages(
     posted = open_conversation(page, post)
     page.evaluate("window.dashboardLive.disconnect()")
     expect(page.locator("[data-live-status]")).to_have_text("offline")
+    wait_until_no_request_in_flight(page)
     for n in range(2, 7):
         post(external_id=f"missed-{n}", text=f"missed message {n}")
     page.wait_for_timeout(500)
