@@ -25,6 +25,8 @@ NOT_FOUND = 4404
 ACCESS_CHANGED = 4403
 TOO_MANY_CONNECTIONS = 4429
 MESSAGE_TOO_BIG = 1009
+# The page stopped reading its events and the live hub dropped it: reconnect and resync.
+TRY_AGAIN_LATER = 1013
 # The pages send nothing but keep-alives; anything larger is refused unread. The default
 # of settings.WEBSOCKET_MAX_CLIENT_FRAME, in bytes.
 MAX_CLIENT_FRAME = 4096
@@ -91,7 +93,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # on the channel layer.
         self.held = []
         for group in groups:
-            await live_hub.hub().join(group, self.forward_text)
+            await live_hub.hub().join(group, self.forward_text, self.stalled)
         self.groups_joined = groups
         self.user_group = events.user_group(user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
@@ -120,6 +122,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.held.append(text)
             return
         await self.send(text_data=text)
+
+    async def stalled(self) -> None:
+        """Dropped by the live hub for not reading: the close frame waits behind the unread
+        events, and the page that reads it reconnects and catches up from the database."""
+        await self.close(code=TRY_AGAIN_LATER)
 
     async def send_held(self) -> None:
         """In order, including any that arrive while the first are written."""

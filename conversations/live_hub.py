@@ -14,9 +14,14 @@ What stays on the channel layer: a user's "access changed" (closes their sockets
 connection bookkeeping. Delivery is at most once, as before: events carry ids and the
 pages resync from the database.
 
-Sending to a socket does not wait: uvicorn's websockets-sansio protocol (pinned in
-stack.processes.web_server_command) writes the frame to the transport and returns, so
-one slow page cannot hold up the others.
+Sending to a socket rarely waits: uvicorn's websockets-sansio protocol (pinned in
+stack.processes.web_server_command) writes the frame to the transport and returns. It
+waits only once the socket's write buffer is past its high-water mark (64 KiB), which a
+reading page never reaches: the client has stopped reading (a frozen tab, a dead link
+that TCP has not noticed yet). The hub gives such a send STALL_SECONDS, then drops the
+socket from all its groups and tells it to reconnect (its close frame goes out when the
+client reads again, or the connection dies at uvicorn's ping timeout), so one stalled
+page holds up its process's other pages for at most that long, once.
 """
 
 from __future__ import annotations
@@ -36,10 +41,16 @@ logger = logging.getLogger(__name__)
 
 # A socket's writer: takes the event's JSON text.
 Sender = Callable[[str], Awaitable[None]]
+# What a socket does once the hub dropped it for not reading: close, so the page reconnects.
+StallHandler = Callable[[], Awaitable[None]]
 # Pub/sub channels are server-wide (not per database): the prefix keeps them ours.
 CHANNEL_PREFIX = "dashboard:live:"
 # How long one read waits for an event before checking the subscriptions again.
 READ_WAIT_SECONDS = 1.0
+# How long one send may wait on a socket that is not reading before the hub drops it. A
+# send is given at least half of it: the watch is re-armed only when half has gone, so a
+# fan-out to many sockets costs one timer, not one per socket.
+STALL_SECONDS = 1.0
 
 
 def channel_for(group: str) -> str:
@@ -75,6 +86,8 @@ class Hub:
 
     def __init__(self) -> None:
         self.sockets: dict[str, set[Sender]] = {}
+        self.groups_of: dict[Sender, set[str]] = {}
+        self.stall_handlers: dict[Sender, StallHandler] = {}
         self.client = aioredis.Redis.from_url(
             settings.CHANNEL_LAYER_URL,
             socket_timeout=settings.CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS,
@@ -82,11 +95,15 @@ class Hub:
         self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
         self.lock = asyncio.Lock()  # subscribe and unsubscribe one at a time
         self.reader: asyncio.Task[None] | None = None
+        self.background: set[asyncio.Task[None]] = set()
 
-    async def join(self, group: str, sender: Sender) -> None:
+    async def join(self, group: str, sender: Sender, on_stall: StallHandler | None = None) -> None:
         async with self.lock:
             members = self.sockets.setdefault(group, set())
             members.add(sender)
+            self.groups_of.setdefault(sender, set()).add(group)
+            if on_stall is not None:
+                self.stall_handlers[sender] = on_stall
             if len(members) == 1:
                 await self.pubsub.subscribe(channel_for(group))
             if self.reader is None or self.reader.done():
@@ -94,13 +111,24 @@ class Hub:
 
     async def leave(self, group: str, sender: Sender) -> None:
         async with self.lock:
-            members = self.sockets.get(group)
-            if members is None or sender not in members:
-                return
-            members.discard(sender)
-            if not members:
-                del self.sockets[group]
-                await self.pubsub.unsubscribe(channel_for(group))
+            self.forget(group, sender)
+            await self.unsubscribe_if_empty(group)
+
+    def forget(self, group: str, sender: Sender) -> None:
+        """Stop delivering `group`'s events to `sender` (the subscription stays for now)."""
+        self.sockets.get(group, set()).discard(sender)
+        groups = self.groups_of.get(sender)
+        if groups is not None:
+            groups.discard(group)
+            if not groups:
+                del self.groups_of[sender]
+                self.stall_handlers.pop(sender, None)
+
+    async def unsubscribe_if_empty(self, group: str) -> None:
+        """Under the lock: a group whose last socket left stops being read."""
+        if group in self.sockets and not self.sockets[group]:
+            del self.sockets[group]
+            await self.pubsub.unsubscribe(channel_for(group))
 
     async def read(self) -> None:
         while True:
@@ -120,11 +148,42 @@ class Hub:
     async def deliver(self, channel: bytes, data: bytes) -> None:
         group = channel.decode()[len(CHANNEL_PREFIX) :]
         text = data.decode()
-        for sender in tuple(self.sockets.get(group, ())):
+        waiting = list(self.sockets.get(group, ()))
+        loop = asyncio.get_running_loop()
+        while waiting:
+            sender = None
             try:
-                await sender(text)
-            except Exception:  # a socket closing under us must not stop the others
-                logger.debug("live events: a socket refused an event", exc_info=True)
+                async with asyncio.timeout_at(loop.time() + STALL_SECONDS) as watch:
+                    while waiting:
+                        sender = waiting.pop()
+                        now = loop.time()
+                        if (watch.when() or now) - now < STALL_SECONDS / 2:
+                            watch.reschedule(now + STALL_SECONDS)
+                        try:
+                            await sender(text)
+                        except Exception:  # a socket closing under us must not stop the others
+                            logger.debug("live events: a socket refused an event", exc_info=True)
+            except TimeoutError:
+                if sender is not None:
+                    self.drop_stalled(sender)
+
+    def drop_stalled(self, sender: Sender) -> None:
+        """A socket that stopped reading: no more events for it, and it is told to go."""
+        logger.info("live events: dropped a socket that stopped reading")
+        groups = set(self.groups_of.get(sender, ()))
+        on_stall = self.stall_handlers.get(sender)
+        for group in groups:
+            self.forget(group, sender)
+        task = asyncio.create_task(self.after_drop(groups, on_stall))
+        self.background.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(self.background.discard)
+
+    async def after_drop(self, groups: set[str], on_stall: StallHandler | None) -> None:
+        async with self.lock:
+            for group in groups:
+                await self.unsubscribe_if_empty(group)
+        if on_stall is not None:
+            await on_stall()
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

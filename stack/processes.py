@@ -177,8 +177,9 @@ def web_server_command(port: int, workers: int = 1) -> list[str]:
         str(port),
         "--log-level",
         "warning",
-        # Its send writes the frame and returns (never waits on a slow client): the live
-        # hub writes each event to every socket of a process in turn (live_hub.py).
+        # Its send writes the frame and returns; it waits only on a client that stopped
+        # reading, which the live hub then drops (live_hub.py), as it writes each event to
+        # every socket of a process in turn.
         "--ws",
         "websockets-sansio",
         # The pages only listen; uvicorn refuses bigger client frames before any app code.
