@@ -3,9 +3,12 @@ with the example shown as the evidence; ordinary chat stays unflagged."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils.html import escape
 
 from conversations import risk
 from conversations.models import Conversation, Message, RedFlagPattern
@@ -231,3 +234,27 @@ def test_a_workspace_copy_with_its_own_examples_is_its_own(api, workspace, other
 
     other = Client(headers={"X-API-Key": ApiKey.issue(other_workspace, "other")})
     assert detect(other, [RIVAL_PARAPHRASE])["red_flags"] == []
+
+
+@pytest.mark.django_db
+def test_the_conversation_page_shows_the_evidence_and_which_matches_are_faint(
+    operator_client, workspace, persona
+):
+    message = receive(workspace, PARAPHRASE, "m-1")
+    conversation = Conversation.objects.get(pk=message.conversation_id)
+    flag = next(f for f in conversation.risk["red_flags"] if f["category"] == "scam")
+
+    def shown_flag() -> str:
+        page = operator_client.get(f"/w/acme/c/{conversation.pk}/").content.decode()
+        [item] = re.findall(rf'<li data-flag="{flag["pattern_name"]}".*?</li>', page, re.S)
+        return item
+
+    item = shown_flag()
+    assert "by meaning" in item and escape(flag["example"]) in item
+    assert "data-faint" not in item and "(faint)" not in item
+
+    # The same likeness at the threshold only: it counted faintly, and the page says so.
+    faint = {**flag, "similarity": semantic_flags.THRESHOLD}
+    Conversation.objects.filter(pk=conversation.pk).update(risk={"red_flags": [faint]})
+    item = shown_flag()
+    assert "data-faint" in item and "(faint)" in item
