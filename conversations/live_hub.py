@@ -183,7 +183,10 @@ class Hub:
             for group in groups:
                 await self.unsubscribe_if_empty(group)
         if on_stall is not None:
-            await on_stall()
+            try:
+                await on_stall()
+            except Exception:  # the connection went on its own meanwhile: nothing to close
+                logger.debug("live events: a dropped socket could not be closed", exc_info=True)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
