@@ -64,14 +64,14 @@ async def test_a_page_that_stops_reading_is_dropped_and_the_others_keep_receivin
             event = json.dumps({"type": "test.filler", "n": n, "padding": PADDING})
             await sync_to_async(live_hub.publish)([group], event)
 
-        received = []
+        received: list[dict] = []
         for _ in range(EVENTS):
             received.append(json.loads(await asyncio.wait_for(reading.recv(), READ_TIMEOUT)))
         assert [event["n"] for event in received] == list(range(EVENTS))
 
         # Reading again, the stalled page gets what was already on its way, then the close
         # that tells it to reconnect; none of the later events.
-        seen = []
+        seen: list[int] = []
         with pytest.raises(ConnectionClosed) as closed:
             while True:
                 try:
